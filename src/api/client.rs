@@ -1,0 +1,443 @@
+//! The HTTP client for the verify call: one reused `reqwest::Client` (keep-alive, rustls),
+//! connect and total timeouts, no redirects (the token must not follow one), a capped body.
+
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Local};
+use reqwest::header::{self, HeaderValue};
+
+use super::error::{ApiError, ConnectKind};
+use super::model::{DataSlot, Document, ParseError, parse_document};
+use super::secret::Secret;
+use super::{Data, VERIFY_PATH};
+use crate::text::one_line;
+
+/// The four ids a lookup takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Query {
+    pub workflow_id: String,
+    pub node_id: String,
+    pub callee: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+}
+
+impl Query {
+    /// The request body: the three required ids, and `case_id` only when given.
+    pub fn body(&self) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            workflow_id: &'a str,
+            node_id: &'a str,
+            callee: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            case_id: Option<&'a str>,
+        }
+        let case_id = self
+            .case_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        serde_json::to_vec(&Body {
+            workflow_id: self.workflow_id.trim(),
+            node_id: self.node_id.trim(),
+            callee: self.callee.trim(),
+            case_id,
+        })
+        .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub base_url: String,
+    pub timeout: Duration,
+    pub max_body: u64,
+    pub allow_http: bool,
+}
+
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            base_url: super::DEFAULT_BASE_URL.into(),
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            max_body: DEFAULT_MAX_BODY,
+            allow_http: false,
+        }
+    }
+}
+
+/// One HTTP exchange that came back 2xx with its whole body.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub url: String,
+    pub status: u16,
+    pub latency: Duration,
+    pub body: Bytes,
+    pub received_at: DateTime<Local>,
+}
+
+/// A 2xx answer whose body holds a push.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub exchange: Exchange,
+    pub document: Document,
+}
+
+impl Answer {
+    /// The push. Always there: [`interpret`] refuses answers without one.
+    pub fn data(&self) -> &Data {
+        static EMPTY: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
+        self.document
+            .data()
+            .unwrap_or_else(|| EMPTY.get_or_init(Data::default))
+    }
+
+    /// `code` and `status` as sent, when the answer had an envelope.
+    pub fn code_status(&self) -> Option<(String, String)> {
+        match &self.document {
+            Document::Envelope(e) => Some((e.code.show().into(), e.status.show().into())),
+            Document::Push(_) => None,
+        }
+    }
+}
+
+/// Reads an answer's body: JSON, an object, an envelope that says OK, and a push in `data`.
+pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
+    let document = parse_document(&exchange.body).map_err(|e| match e {
+        ParseError::NotJson(detail) => ApiError::NotJson {
+            detail: one_line(&detail),
+            body_start: ApiError::body_excerpt(&exchange.body),
+        },
+        ParseError::WrongShape(what) => ApiError::WrongShape { what },
+    })?;
+    check_document(&document)?;
+    Ok(Answer { exchange, document })
+}
+
+/// Refuses an envelope that is not OK or carries no push.
+pub fn check_document(document: &Document) -> Result<(), ApiError> {
+    let Document::Envelope(env) = document else {
+        return Ok(());
+    };
+    let code_ok = match &env.code {
+        super::tolerant::Scalar::Absent => true,
+        c => c.as_i64() == Some(200),
+    };
+    let status_ok = match env.status.as_str() {
+        None => true,
+        Some(s) => s.trim().eq_ignore_ascii_case("ok"),
+    };
+    if !code_ok || !status_ok {
+        return Err(ApiError::Api {
+            code: one_line(env.code.as_str().unwrap_or("(none)")),
+            status: one_line(env.status.as_str().unwrap_or("(none)")),
+            message: crate::text::clip(&one_line(env.message.show()), 200),
+        });
+    }
+    match &env.data {
+        DataSlot::Object(_) => Ok(()),
+        DataSlot::Null | DataSlot::Absent => Err(ApiError::NoRecord),
+        DataSlot::Wrong(kind) => Err(ApiError::WrongShape {
+            what: format!("`data` is {}, not an object", kind.name()),
+        }),
+    }
+}
+
+/// Checks a base URL: http(s) only, and plain http only to loopback unless allowed.
+pub fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(trimmed).map_err(|e| ApiError::BadUrl {
+        url: one_line(url),
+        reason: e.to_string(),
+    })?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match parsed.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if !loopback && !allow_http {
+                return Err(ApiError::InsecureUrl {
+                    host: parsed.host_str().unwrap_or("").to_string(),
+                });
+            }
+        }
+        other => {
+            return Err(ApiError::BadUrl {
+                url: one_line(url),
+                reason: format!("scheme {other:?} is not http or https"),
+            });
+        }
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(ApiError::BadUrl {
+            url: one_line(url),
+            reason: "no host".into(),
+        });
+    }
+    Ok(trimmed.to_string())
+}
+
+/// The client. Cheap to clone: the connection pool is shared.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    opts: ClientOptions,
+}
+
+impl Client {
+    pub fn new(opts: ClientOptions) -> Result<Self, ApiError> {
+        let base = validate_base_url(&opts.base_url, opts.allow_http)?;
+        let connect = opts.timeout.min(Duration::from_secs(10));
+        let http = reqwest::Client::builder()
+            .user_agent("Airudder")
+            .connect_timeout(connect)
+            .timeout(opts.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| ApiError::Network {
+                target: base.clone(),
+                detail: e.to_string(),
+            })?;
+        Ok(Client { http, base, opts })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.opts
+    }
+
+    /// Asks the verify endpoint for one case and reads the whole answer.
+    pub async fn verify(&self, token: &Secret, query: &Query) -> Result<Answer, ApiError> {
+        let exchange = self
+            .post_json(VERIFY_PATH, Some(token), query.body())
+            .await?;
+        interpret(exchange)
+    }
+
+    /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self
+            .http
+            .post(&url)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        if let Some(token) = token {
+            if token.is_empty() {
+                return Err(ApiError::NoToken);
+            }
+            let mut value =
+                HeaderValue::from_str(&format!("Token {}", token.expose())).map_err(|_| {
+                    ApiError::Config {
+                        path: "token".into(),
+                        detail: "the token holds characters that cannot go in an HTTP header"
+                            .into(),
+                    }
+                })?;
+            value.set_sensitive(true);
+            req = req.header(header::AUTHORIZATION, value);
+        }
+        let started = Instant::now();
+        let resp = req.send().await.map_err(|e| self.map_error(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let retry_after = resp
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(one_line);
+            let body = self
+                .read_capped(resp, 4096, false)
+                .await
+                .unwrap_or_default();
+            let mut body_start = ApiError::body_excerpt(&body);
+            if let Some(t) = token.filter(|t| !t.is_empty()) {
+                body_start = body_start.replace(t.expose(), "****");
+            }
+            return Err(ApiError::Http {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or("").to_string(),
+                body_start,
+                retry_after,
+            });
+        }
+        let body = self.read_capped(resp, self.opts.max_body, true).await?;
+        Ok(Exchange {
+            url,
+            status: status.as_u16(),
+            latency: started.elapsed(),
+            body,
+            received_at: Local::now(),
+        })
+    }
+
+    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        cap: u64,
+        strict: bool,
+    ) -> Result<Bytes, ApiError> {
+        if strict && resp.content_length().is_some_and(|n| n > cap) {
+            return Err(ApiError::TooLarge { limit: cap });
+        }
+        let mut buf =
+            BytesMut::with_capacity(resp.content_length().unwrap_or(16 * 1024).min(cap) as usize);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(&e))? {
+            if (buf.len() + chunk.len()) as u64 > cap {
+                if strict {
+                    return Err(ApiError::TooLarge { limit: cap });
+                }
+                let room = cap as usize - buf.len();
+                buf.extend_from_slice(&chunk[..room]);
+                break;
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+
+    fn map_error(&self, e: &reqwest::Error) -> ApiError {
+        let target = self.base.clone();
+        if e.is_timeout() {
+            return ApiError::Timeout {
+                secs: self.opts.timeout.as_secs().max(1),
+                target,
+            };
+        }
+        let chain = error_chain(e);
+        if e.is_connect() {
+            let lower = chain.to_ascii_lowercase();
+            let mut refused = lower.contains("connection refused");
+            let mut src = e.source();
+            while let Some(s) = src {
+                refused |= s
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+                src = s.source();
+            }
+            let kind = if refused {
+                ConnectKind::Refused
+            } else if lower.contains("dns") || lower.contains("lookup address") {
+                ConnectKind::Dns
+            } else if lower.contains("certificate")
+                || lower.contains("tls")
+                || lower.contains("handshake")
+            {
+                ConnectKind::Tls
+            } else {
+                ConnectKind::Other
+            };
+            return ApiError::Connect {
+                kind,
+                target,
+                detail: one_line(&chain),
+            };
+        }
+        ApiError::Network {
+            target,
+            detail: crate::text::clip(&one_line(&chain), 200),
+        }
+    }
+}
+
+/// The error and its causes on one line, without the URL reqwest repeats.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.without_url_ref()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(u) => text.replace(&format!(" ({u})"), ""),
+            None => text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_case_id_only_when_given() {
+        let mut q = Query {
+            workflow_id: "w".into(),
+            node_id: "n".into(),
+            callee: "+1".into(),
+            case_id: None,
+        };
+        assert_eq!(
+            String::from_utf8(q.body()).unwrap(),
+            r#"{"workflow_id":"w","node_id":"n","callee":"+1"}"#
+        );
+        q.case_id = Some("  ".into());
+        assert!(!String::from_utf8(q.body()).unwrap().contains("case_id"));
+        q.case_id = Some("c1".into());
+        assert_eq!(
+            String::from_utf8(q.body()).unwrap(),
+            r#"{"workflow_id":"w","node_id":"n","callee":"+1","case_id":"c1"}"#
+        );
+    }
+
+    #[test]
+    fn http_only_to_loopback() {
+        assert!(validate_base_url("http://127.0.0.1:8080/", false).is_ok());
+        assert!(validate_base_url("http://localhost:1", false).is_ok());
+        assert!(validate_base_url("http://[::1]:1", false).is_ok());
+        assert_eq!(
+            validate_base_url("http://api.airudder.com", false),
+            Err(ApiError::InsecureUrl {
+                host: "api.airudder.com".into()
+            })
+        );
+        assert!(validate_base_url("http://api.airudder.com", true).is_ok());
+        assert!(validate_base_url("https://api.airudder.com/", false).is_ok());
+        assert!(matches!(
+            validate_base_url("ftp://x", false),
+            Err(ApiError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            validate_base_url("not a url", false),
+            Err(ApiError::BadUrl { .. })
+        ));
+        assert_eq!(
+            validate_base_url("https://h.example/api/", false).unwrap(),
+            "https://h.example/api"
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! Everything that can go wrong between asking and showing: one enum, each with a one-line
+//! message, a hint and an exit code. Messages never hold the token (nothing here receives it)
+//! and server text is cut short and stripped of control characters before it lands here.
+
+use crate::text::{clip, one_line};
+
+/// How a connection failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectKind {
+    Refused,
+    Dns,
+    Tls,
+    Other,
+}
+
+impl ConnectKind {
+    fn words(self) -> &'static str {
+        match self {
+            ConnectKind::Refused => "connection refused",
+            ConnectKind::Dns => "host name not found (DNS)",
+            ConnectKind::Tls => "TLS handshake failed",
+            ConnectKind::Other => "could not connect",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("no API token: set AIRUDDER_TOKEN or give --token-file")]
+    NoToken,
+    #[error("refusing plain http:// to {host}: the token would travel in clear")]
+    InsecureUrl { host: String },
+    #[error("bad base URL {url:?}: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot connect to {target}: {}", kind.words())]
+    Connect {
+        kind: ConnectKind,
+        target: String,
+        detail: String,
+    },
+    #[error("timed out after {secs} s waiting for {target}")]
+    Timeout { secs: u64, target: String },
+    #[error("HTTP {status} {reason}{}", body_suffix(body_start))]
+    Http {
+        status: u16,
+        reason: String,
+        body_start: String,
+        retry_after: Option<String>,
+    },
+    #[error("the answer is not JSON ({detail}){}", body_suffix(body_start))]
+    NotJson { detail: String, body_start: String },
+    #[error("the answer is JSON of the wrong shape: {what}")]
+    WrongShape { what: String },
+    #[error(
+        "the API answered code {code}, status {status}{}",
+        message_suffix(message)
+    )]
+    Api {
+        code: String,
+        status: String,
+        message: String,
+    },
+    #[error("no push record for these ids")]
+    NoRecord,
+    #[error("the answer is larger than the {} cap", human_bytes(*limit))]
+    TooLarge { limit: u64 },
+    #[error("cannot read {path}: {detail}")]
+    File { path: String, detail: String },
+    #[error("config {path}: {detail}")]
+    Config { path: String, detail: String },
+    #[error("network error talking to {target}: {detail}")]
+    Network { target: String, detail: String },
+}
+
+fn body_suffix(body: &str) -> String {
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!(": {body}")
+    }
+}
+
+fn message_suffix(m: &str) -> String {
+    if m.is_empty() {
+        String::new()
+    } else {
+        format!(" ({m})")
+    }
+}
+
+/// `64 MiB`, `512 KiB`, `300 B`.
+pub fn human_bytes(n: u64) -> String {
+    const K: u64 = 1024;
+    if n >= K * K && n % (K * K) == 0 {
+        format!("{} MiB", n / (K * K))
+    } else if n >= K * K {
+        format!("{:.1} MiB", n as f64 / (K * K) as f64)
+    } else if n >= K {
+        format!("{:.1} KiB", n as f64 / K as f64)
+    } else {
+        format!("{n} B")
+    }
+}
+
+impl ApiError {
+    /// The one-line message.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            ApiError::NoToken => "put the token in a file and pass --token-file PATH, export AIRUDDER_TOKEN, or set token_file/token_env in a config profile".into(),
+            ApiError::InsecureUrl { .. } => "use https://, or pass --allow-http if you really mean it".into(),
+            ApiError::BadUrl { .. } => "give a base URL like https://api.airudder.com".into(),
+            ApiError::Connect { kind: ConnectKind::Refused, .. } => "nothing listens there: check --base-url and that the server is up".into(),
+            ApiError::Connect { kind: ConnectKind::Dns, .. } => "check the host name in the base URL and your DNS".into(),
+            ApiError::Connect { kind: ConnectKind::Tls, .. } => "the server's certificate was not accepted: check the URL, proxies, and the system's CA roots".into(),
+            ApiError::Connect { detail, .. } => format!("check the network and the base URL ({})", clip(&one_line(detail), 120)),
+            ApiError::Timeout { .. } => "the server took too long: try again, or raise --timeout".into(),
+            ApiError::Http { status: 401, .. } | ApiError::Http { status: 403, .. } => "the token was refused: it may be expired (tokens last 24 h) or for another account; get a new one".into(),
+            ApiError::Http { status: 404, .. } => "the endpoint was not found: check the base URL".into(),
+            ApiError::Http { status: 429, retry_after: Some(after), .. } => format!("rate limited: retry after {after}"),
+            ApiError::Http { status: 429, .. } => "rate limited: wait a moment and try again".into(),
+            ApiError::Http { status, .. } if *status >= 500 => "the server failed: try again later; if it persists, contact AI Rudder support".into(),
+            ApiError::Http { .. } => "the server refused the request: check the ids and the base URL".into(),
+            ApiError::NotJson { .. } => "the base URL may point at a web page or a proxy rather than the API".into(),
+            ApiError::WrongShape { .. } => "the server is not answering like the verify endpoint: check the base URL".into(),
+            ApiError::Api { code, .. } if code == "401" || code == "403" => "the token was refused: it may be expired (tokens last 24 h); get a new one".into(),
+            ApiError::Api { .. } => "the API refused the query; code and status are shown as sent".into(),
+            ApiError::NoRecord => "check workflow_id, node_id, callee and case_id; records are kept for three months".into(),
+            ApiError::TooLarge { .. } => "raise the cap with --max-body BYTES if you expect an answer this large".into(),
+            ApiError::File { .. } => "check the path and that the file is readable".into(),
+            ApiError::Config { .. } => "fix the config file, or choose another profile".into(),
+            ApiError::Network { .. } => "try again; check the network".into(),
+        }
+    }
+
+    /// The CLI's exit code; see the README's table. 1 is kept for `verify`'s "different".
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ApiError::NoToken => 3,
+            ApiError::InsecureUrl { .. } | ApiError::BadUrl { .. } => 4,
+            ApiError::Connect { .. } | ApiError::Network { .. } => 5,
+            ApiError::Timeout { .. } => 6,
+            ApiError::Http { .. } => 7,
+            ApiError::NotJson { .. } => 8,
+            ApiError::WrongShape { .. } => 9,
+            ApiError::Api { .. } => 10,
+            ApiError::NoRecord => 11,
+            ApiError::TooLarge { .. } => 12,
+            ApiError::File { .. } => 13,
+            ApiError::Config { .. } => 14,
+        }
+    }
+
+    /// A short name, for history and logs.
+    pub fn short(&self) -> &'static str {
+        match self {
+            ApiError::NoToken => "no token",
+            ApiError::InsecureUrl { .. } => "insecure URL",
+            ApiError::BadUrl { .. } => "bad URL",
+            ApiError::Connect { .. } => "cannot connect",
+            ApiError::Timeout { .. } => "timed out",
+            ApiError::Http { .. } => "HTTP error",
+            ApiError::NotJson { .. } => "not JSON",
+            ApiError::WrongShape { .. } => "wrong shape",
+            ApiError::Api { .. } => "API error",
+            ApiError::NoRecord => "no record",
+            ApiError::TooLarge { .. } => "too large",
+            ApiError::File { .. } => "file error",
+            ApiError::Config { .. } => "config error",
+            ApiError::Network { .. } => "network error",
+        }
+    }
+
+    /// The body excerpt kept in an error: control characters removed, one line, cut short.
+    pub fn body_excerpt(body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+        clip(&one_line(&crate::text::strip_markup(&text)), 200)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_distinct_and_never_1() {
+        let all = [
+            ApiError::NoToken,
+            ApiError::InsecureUrl { host: "x".into() },
+            ApiError::Connect {
+                kind: ConnectKind::Refused,
+                target: "t".into(),
+                detail: String::new(),
+            },
+            ApiError::Timeout {
+                secs: 1,
+                target: "t".into(),
+            },
+            ApiError::Http {
+                status: 500,
+                reason: "x".into(),
+                body_start: String::new(),
+                retry_after: None,
+            },
+            ApiError::NotJson {
+                detail: "x".into(),
+                body_start: String::new(),
+            },
+            ApiError::WrongShape { what: "x".into() },
+            ApiError::Api {
+                code: "1".into(),
+                status: "x".into(),
+                message: String::new(),
+            },
+            ApiError::NoRecord,
+            ApiError::TooLarge { limit: 1 },
+            ApiError::File {
+                path: "p".into(),
+                detail: "d".into(),
+            },
+            ApiError::Config {
+                path: "p".into(),
+                detail: "d".into(),
+            },
+        ];
+        let mut codes: Vec<i32> = all.iter().map(ApiError::exit_code).collect();
+        assert!(!codes.contains(&0) && !codes.contains(&1) && !codes.contains(&2));
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+
+    #[test]
+    fn http_messages_carry_status_and_hints() {
+        let e = ApiError::Http {
+            status: 429,
+            reason: "Too Many Requests".into(),
+            body_start: "slow down".into(),
+            retry_after: Some("7".into()),
+        };
+        assert_eq!(e.message(), "HTTP 429 Too Many Requests: slow down");
+        assert!(e.hint().contains("retry after 7"));
+        let e = ApiError::Http {
+            status: 401,
+            reason: "Unauthorized".into(),
+            body_start: String::new(),
+            retry_after: None,
+        };
+        assert!(e.hint().contains("token"));
+    }
+
+    #[test]
+    fn body_excerpt_strips_controls_and_markup() {
+        let b = b"<html><body><h1>502 Bad\x1b[31m Gateway</h1>\r\n</body></html>";
+        let e = ApiError::body_excerpt(b);
+        assert!(!e.contains('\x1b'));
+        assert!(e.contains("502 Bad"));
+        assert!(e.contains("Gateway"));
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(12), "12 B");
+    }
+}

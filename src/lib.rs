@@ -1,0 +1,9 @@
+//! rudder-inspect: a terminal inspector for AI Rudder's "verify the custom API node data
+//! push" call. The library holds everything; `main.rs` only hands over to [`cli`].
+
+pub mod api;
+// pub mod case;
+// pub mod cli;
+// pub mod config;
+// pub mod demo;
+pub mod text;

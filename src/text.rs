@@ -1,0 +1,258 @@
+//! Text from the server, a file, the clipboard or the config is untrusted: it reaches a widget
+//! or stdout only through [`clean`] (one line) or [`clean_lines`] (keeps line breaks).
+//! Whole escape sequences (CSI, OSC, DCS, ...) become `␛`, other C0 controls their Unicode
+//! control pictures (`␇`), C1 controls and bidi overrides `�`, tabs spaces.
+
+use std::borrow::Cow;
+
+/// Placeholder for a whole escape sequence.
+pub const ESC_MARK: char = '␛';
+/// Placeholder for a line break inside a one-line field.
+pub const NEWLINE_MARK: char = '⏎';
+const TAB_SPACES: &str = "    ";
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn needs_work(c: char) -> bool {
+    (c as u32) < 0x20 || ('\u{7f}'..='\u{9f}').contains(&c) || is_bidi_control(c)
+}
+
+/// One line of safe text: line breaks become ` ⏎ `.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    sanitize(s, false)
+}
+
+/// Safe text that keeps its line breaks (`\r\n` and `\r` become `\n`).
+pub fn clean_lines(s: &str) -> Cow<'_, str> {
+    sanitize(s, true)
+}
+
+fn sanitize(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !s.chars().any(needs_work) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' => out.push_str(TAB_SPACES),
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                if keep_newlines {
+                    out.push('\n');
+                } else {
+                    out.push(' ');
+                    out.push(NEWLINE_MARK);
+                    out.push(' ');
+                }
+            }
+            '\u{1b}' => {
+                skip_escape(&mut chars);
+                out.push(ESC_MARK);
+            }
+            '\u{9b}' => {
+                skip_csi(&mut chars);
+                out.push(ESC_MARK);
+            }
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                skip_string(&mut chars);
+                out.push(ESC_MARK);
+            }
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+            '\u{7f}' => out.push('␡'),
+            c if ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c) => out.push('�'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After ESC: consumes the rest of the sequence.
+fn skip_escape(chars: &mut Chars) {
+    match chars.peek().copied() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        Some(c) if (' '..='/').contains(&c) => {
+            // nF sequence: intermediates, then one final byte.
+            while matches!(chars.peek(), Some(c) if (' '..='/').contains(c)) {
+                chars.next();
+            }
+            if matches!(chars.peek(), Some(c) if ('0'..='~').contains(c)) {
+                chars.next();
+            }
+        }
+        Some(c) if ('0'..='~').contains(&c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then a final byte.
+fn skip_csi(chars: &mut Chars) {
+    while let Some(&c) = chars.peek() {
+        if ('0'..='?').contains(&c) || (' '..='/').contains(&c) {
+            chars.next();
+        } else {
+            if ('@'..='~').contains(&c) {
+                chars.next();
+            }
+            return;
+        }
+    }
+}
+
+/// OSC, DCS, SOS, PM, APC: everything up to BEL or ST (`ESC \` or U+009C).
+fn skip_string(chars: &mut Chars) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Safe text on one line with runs of white space folded to one space.
+pub fn one_line(s: &str) -> String {
+    let cleaned = clean(s);
+    let mut out = String::with_capacity(cleaned.len());
+    for word in cleaned.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Cuts to at most `max` characters, marking the cut with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some(_) => {
+            let keep: String = s.chars().take(max.saturating_sub(1)).collect();
+            format!("{keep}…")
+        }
+    }
+}
+
+/// Drops HTML tags and `<script>`/`<style>` bodies, for error pages in messages.
+pub fn strip_markup(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let lower: String = after
+            .chars()
+            .take(8)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            after.to_ascii_lowercase().find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            after.to_ascii_lowercase().find("</style>").map(|i| i + 8)
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => {
+                out.push(' ');
+                rest = &after[n..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(clean("Halo, 你好 👋🏽 مرحبا"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_become_one_mark() {
+        assert_eq!(clean("a\x1b]0;pwned\x07b"), "a␛b");
+        assert_eq!(clean("a\x1b]2;t\x1b\\b"), "a␛b");
+        assert_eq!(clean("x\x1b[2J\x1b[5;31my"), "x␛␛y");
+        assert_eq!(clean("x\x1bPqdata\x1b\\y"), "x␛y");
+        assert_eq!(clean("x\u{9b}5my"), "x␛y");
+        assert_eq!(clean("x\u{9d}0;t\u{9c}y"), "x␛y");
+        assert_eq!(clean("x\x1b(By"), "x␛y");
+        assert_eq!(clean("x\x1b7y"), "x␛y");
+    }
+
+    #[test]
+    fn controls_get_pictures_and_breaks_marks() {
+        assert_eq!(clean("bell\x07!"), "bell␇!");
+        assert_eq!(clean("a\r\nb"), "a ⏎ b");
+        assert_eq!(clean_lines("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(clean("a\tb"), "a    b");
+        assert_eq!(clean("del\x7f"), "del␡");
+        assert_eq!(clean("c1\u{85}"), "c1�");
+    }
+
+    #[test]
+    fn bidi_overrides_are_neutralised() {
+        assert_eq!(clean("abc\u{202E}fed"), "abc�fed");
+        assert_eq!(clean("\u{2066}x\u{2069}"), "�x�");
+    }
+
+    #[test]
+    fn unterminated_sequences_do_not_swallow_forever_or_panic() {
+        assert_eq!(clean("a\x1b"), "a␛");
+        assert_eq!(clean("a\x1b["), "a␛");
+        assert_eq!(clean("a\x1b]no end"), "a␛");
+    }
+
+    #[test]
+    fn one_line_and_clip() {
+        assert_eq!(one_line("  a \n\n b\t c "), "a ⏎ ⏎ b c");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+        assert_eq!(clip("你好世界啊", 3), "你好…");
+    }
+
+    #[test]
+    fn markup_is_stripped() {
+        let s = strip_markup(
+            "<html><head><style>p{}</style></head><body><h1>Bad &amp; Gateway</h1></body></html>",
+        );
+        assert_eq!(
+            s.split_whitespace().collect::<Vec<_>>(),
+            ["Bad", "&", "Gateway"]
+        );
+    }
+}
