@@ -2,8 +2,8 @@
 //! push" call. The library holds everything; `main.rs` only hands over to [`cli`].
 
 pub mod api;
-// pub mod case;
-// pub mod cli;
-// pub mod config;
-// pub mod demo;
+pub mod case;
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod text;

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Local};
 use reqwest::header::{self, HeaderValue};
+use zeroize::Zeroize;
 
-use super::error::{ApiError, ConnectKind};
+use super::error::{ApiError, ConnectKind, redact};
 use super::model::{DataSlot, Document, ParseError, parse_document};
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
@@ -109,19 +110,34 @@ impl Answer {
 
 /// Reads an answer's body: JSON, an object, an envelope that says OK, and a push in `data`.
 pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
+    interpret_without(exchange, "")
+}
+
+/// [`interpret`], keeping `secret` (the token, if the server echoes it) out of the error.
+fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiError> {
+    if exchange.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::NotJson {
+            detail: "the body is empty".into(),
+            body_start: String::new(),
+        });
+    }
     let document = parse_document(&exchange.body).map_err(|e| match e {
         ParseError::NotJson(detail) => ApiError::NotJson {
             detail: one_line(&detail),
-            body_start: ApiError::body_excerpt(&exchange.body),
+            body_start: ApiError::body_excerpt_without(&exchange.body, secret),
         },
         ParseError::WrongShape(what) => ApiError::WrongShape { what },
     })?;
-    check_document(&document)?;
+    check_document_without(&document, secret)?;
     Ok(Answer { exchange, document })
 }
 
 /// Refuses an envelope that is not OK or carries no push.
 pub fn check_document(document: &Document) -> Result<(), ApiError> {
+    check_document_without(document, "")
+}
+
+fn check_document_without(document: &Document, secret: &str) -> Result<(), ApiError> {
     let Document::Envelope(env) = document else {
         return Ok(());
     };
@@ -134,10 +150,11 @@ pub fn check_document(document: &Document) -> Result<(), ApiError> {
         Some(s) => s.trim().eq_ignore_ascii_case("ok"),
     };
     if !code_ok || !status_ok {
+        let field = |s: &str, max| crate::text::clip(&one_line(&redact(s, secret)), max);
         return Err(ApiError::Api {
-            code: one_line(env.code.as_str().unwrap_or("(none)")),
-            status: one_line(env.status.as_str().unwrap_or("(none)")),
-            message: crate::text::clip(&one_line(env.message.show()), 200),
+            code: field(env.code.as_str().unwrap_or("(none)"), 40),
+            status: field(env.status.as_str().unwrap_or("(none)"), 60),
+            message: field(env.message.show(), 200),
         });
     }
     match &env.data {
@@ -149,23 +166,43 @@ pub fn check_document(document: &Document) -> Result<(), ApiError> {
     }
 }
 
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Checks a base URL: http(s) only, and plain http only to loopback unless allowed.
+/// Returns it normalised, without a trailing `/`; no user, password, query or fragment.
 pub fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError> {
     let trimmed = url.trim().trim_end_matches('/');
+    let shown = || crate::text::clip(&one_line(url), 200);
     let parsed = reqwest::Url::parse(trimmed).map_err(|e| ApiError::BadUrl {
-        url: one_line(url),
+        url: shown(),
         reason: e.to_string(),
     })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let mut safe = parsed.clone();
+        let _ = safe.set_username("");
+        let _ = safe.set_password(None);
+        return Err(ApiError::BadUrl {
+            url: safe.as_str().trim_end_matches('/').to_string(),
+            reason: "a user name or password in the URL is not supported".into(),
+        });
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(ApiError::BadUrl {
+            url: shown(),
+            reason: "the base URL cannot have a query (?) or fragment (#)".into(),
+        });
+    }
     match parsed.scheme() {
         "https" => {}
         "http" => {
-            let loopback = match parsed.host() {
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            };
-            if !loopback && !allow_http {
+            if !is_loopback(&parsed) && !allow_http {
                 return Err(ApiError::InsecureUrl {
                     host: parsed.host_str().unwrap_or("").to_string(),
                 });
@@ -184,7 +221,7 @@ pub fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError
             reason: "no host".into(),
         });
     }
-    Ok(trimmed.to_string())
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
 /// The client. Cheap to clone: the connection pool is shared.
@@ -198,18 +235,21 @@ pub struct Client {
 impl Client {
     pub fn new(opts: ClientOptions) -> Result<Self, ApiError> {
         let base = validate_base_url(&opts.base_url, opts.allow_http)?;
-        let connect = opts.timeout.min(Duration::from_secs(10));
-        let http = reqwest::Client::builder()
+        let timeout = opts.timeout.max(Duration::from_millis(1));
+        let mut builder = reqwest::Client::builder()
             .user_agent("Airudder")
-            .connect_timeout(connect)
-            .timeout(opts.timeout)
+            .connect_timeout(connect_timeout(timeout))
+            .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| ApiError::Network {
-                target: base.clone(),
-                detail: e.to_string(),
-            })?;
+            .pool_idle_timeout(Duration::from_secs(90));
+        // A proxy from the environment must not see a loopback exchange (and its token).
+        if reqwest::Url::parse(&base).is_ok_and(|u| is_loopback(&u)) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| ApiError::Network {
+            target: base.clone(),
+            detail: e.to_string(),
+        })?;
         Ok(Client { http, base, opts })
     }
 
@@ -226,11 +266,24 @@ impl Client {
         let exchange = self
             .post_json(VERIFY_PATH, Some(token), query.body())
             .await?;
-        interpret(exchange)
+        interpret_without(exchange, token.expose()).map_err(|e| e.redacted(token.expose()))
     }
 
     /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
+    /// No error holds the token, even when the server echoes it.
     pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ApiError> {
+        let secret = token.map(Secret::expose).unwrap_or("");
+        self.post_json_inner(path, token, body)
+            .await
+            .map_err(|e| e.redacted(secret))
+    }
+
+    async fn post_json_inner(
         &self,
         path: &str,
         token: Option<&Secret>,
@@ -246,33 +299,44 @@ impl Client {
             if token.is_empty() {
                 return Err(ApiError::NoToken);
             }
-            let mut value =
-                HeaderValue::from_str(&format!("Token {}", token.expose())).map_err(|_| {
-                    ApiError::Config {
-                        path: "token".into(),
-                        detail: "the token holds characters that cannot go in an HTTP header"
-                            .into(),
-                    }
-                })?;
+            let mut text = format!("Token {}", token.expose());
+            let value = HeaderValue::from_str(&text);
+            text.zeroize();
+            let mut value = value.map_err(|_| ApiError::Config {
+                path: "token".into(),
+                detail: "the token holds characters that cannot go in an HTTP header".into(),
+            })?;
             value.set_sensitive(true);
             req = req.header(header::AUTHORIZATION, value);
         }
+        let secret = token.map(Secret::expose).unwrap_or("");
         let started = Instant::now();
         let resp = req.send().await.map_err(|e| self.map_error(&e))?;
         let status = resp.status();
         if !status.is_success() {
-            let retry_after = resp
-                .headers()
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .map(one_line);
+            let header_text = |name: header::HeaderName, max: usize| {
+                resp.headers()
+                    .get(name)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    .map(|v| crate::text::clip(&one_line(&redact(&v, secret)), max))
+                    .filter(|v| !v.is_empty())
+            };
+            let retry_after = header_text(header::RETRY_AFTER, 60);
+            let location = status
+                .is_redirection()
+                .then(|| header_text(header::LOCATION, 120))
+                .flatten();
             let body = self
                 .read_capped(resp, 4096, false)
                 .await
                 .unwrap_or_default();
-            let mut body_start = ApiError::body_excerpt(&body);
-            if let Some(t) = token.filter(|t| !t.is_empty()) {
-                body_start = body_start.replace(t.expose(), "****");
+            let mut body_start = ApiError::body_excerpt_without(&body, secret);
+            if let Some(location) = location {
+                body_start = if body_start.is_empty() {
+                    format!("redirects to {location} (not followed)")
+                } else {
+                    format!("redirects to {location} (not followed); {body_start}")
+                };
             }
             return Err(ApiError::Http {
                 status: status.as_u16(),
@@ -320,8 +384,14 @@ impl Client {
     fn map_error(&self, e: &reqwest::Error) -> ApiError {
         let target = self.base.clone();
         if e.is_timeout() {
+            let timeout = self.opts.timeout.max(Duration::from_millis(1));
+            let limit = if e.is_connect() {
+                connect_timeout(timeout)
+            } else {
+                timeout
+            };
             return ApiError::Timeout {
-                secs: self.opts.timeout.as_secs().max(1),
+                secs: whole_secs_up(limit),
                 target,
             };
         }
@@ -340,9 +410,19 @@ impl Client {
                 ConnectKind::Refused
             } else if lower.contains("dns") || lower.contains("lookup address") {
                 ConnectKind::Dns
-            } else if lower.contains("certificate")
-                || lower.contains("tls")
-                || lower.contains("handshake")
+            } else if [
+                "certificate",
+                "tls",
+                "ssl",
+                "handshake",
+                "fatal alert",
+                "corrupt message",
+                "peer is incompatible",
+                "peer misbehaved",
+                "x509",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
             {
                 ConnectKind::Tls
             } else {
@@ -361,8 +441,29 @@ impl Client {
     }
 }
 
+/// The time allowed to connect: the total timeout, but at most 10 s.
+fn connect_timeout(total: Duration) -> Duration {
+    total.min(Duration::from_secs(10))
+}
+
+/// Whole seconds, rounded up (1.5 s shows as 2 s, never 0 s).
+fn whole_secs_up(d: Duration) -> u64 {
+    d.as_millis()
+        .div_ceil(1000)
+        .max(1)
+        .try_into()
+        .unwrap_or(u64::MAX)
+}
+
 /// The error and its causes on one line, without the URL reqwest repeats.
 fn error_chain(e: &reqwest::Error) -> String {
+    // Wrappers that say nothing the kind of error does not.
+    const GENERIC: [&str; 4] = [
+        "error sending request for url",
+        "error sending request",
+        "client error (Connect)",
+        "client error (SendRequest)",
+    ];
     let mut parts = vec![e.without_url_ref()];
     let mut src = e.source();
     while let Some(s) = src {
@@ -372,7 +473,19 @@ fn error_chain(e: &reqwest::Error) -> String {
         }
         src = s.source();
     }
-    parts.join(": ")
+    let specific: Vec<&String> = parts
+        .iter()
+        .filter(|p| !GENERIC.contains(&p.as_str()))
+        .collect();
+    if specific.is_empty() {
+        parts.join(": ")
+    } else {
+        specific
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
 }
 
 trait WithoutUrl {

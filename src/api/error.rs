@@ -40,7 +40,7 @@ pub enum ApiError {
     },
     #[error("timed out after {secs} s waiting for {target}")]
     Timeout { secs: u64, target: String },
-    #[error("HTTP {status} {reason}{}", body_suffix(body_start))]
+    #[error("HTTP {status}{}{}", reason_suffix(reason), body_suffix(body_start))]
     Http {
         status: u16,
         reason: String,
@@ -80,6 +80,14 @@ fn body_suffix(body: &str) -> String {
     }
 }
 
+fn reason_suffix(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" {reason}")
+    }
+}
+
 fn message_suffix(m: &str) -> String {
     if m.is_empty() {
         String::new()
@@ -105,24 +113,30 @@ pub fn human_bytes(n: u64) -> String {
 impl ApiError {
     /// The one-line message.
     pub fn message(&self) -> String {
-        self.to_string()
+        one_line(&self.to_string())
     }
 
-    /// What to do about it.
+    /// What to do about it, on one line.
     pub fn hint(&self) -> String {
+        one_line(&self.hint_text())
+    }
+
+    fn hint_text(&self) -> String {
         match self {
             ApiError::NoToken => "put the token in a file and pass --token-file PATH, export AIRUDDER_TOKEN, or set token_file/token_env in a config profile".into(),
             ApiError::InsecureUrl { .. } => "use https://, or pass --allow-http if you really mean it".into(),
             ApiError::BadUrl { .. } => "give a base URL like https://api.airudder.com".into(),
             ApiError::Connect { kind: ConnectKind::Refused, .. } => "nothing listens there: check --base-url and that the server is up".into(),
             ApiError::Connect { kind: ConnectKind::Dns, .. } => "check the host name in the base URL and your DNS".into(),
-            ApiError::Connect { kind: ConnectKind::Tls, .. } => "the server's certificate was not accepted: check the URL, proxies, and the system's CA roots".into(),
+            ApiError::Connect { kind: ConnectKind::Tls, detail, .. } if detail.is_empty() => "check that the URL really serves https, proxies, and the system's CA roots".into(),
+            ApiError::Connect { kind: ConnectKind::Tls, detail, .. } => format!("{}: check that the URL really serves https, proxies, and the system's CA roots", clip(&one_line(detail), 120)),
             ApiError::Connect { detail, .. } => format!("check the network and the base URL ({})", clip(&one_line(detail), 120)),
             ApiError::Timeout { .. } => "the server took too long: try again, or raise --timeout".into(),
             ApiError::Http { status: 401, .. } | ApiError::Http { status: 403, .. } => "the token was refused: it may be expired (tokens last 24 h) or for another account; get a new one".into(),
             ApiError::Http { status: 404, .. } => "the endpoint was not found: check the base URL".into(),
             ApiError::Http { status: 429, retry_after: Some(after), .. } => format!("rate limited: retry after {after}"),
             ApiError::Http { status: 429, .. } => "rate limited: wait a moment and try again".into(),
+            ApiError::Http { status: 300..=399, .. } => "the server answered with a redirect, which is not followed so the token goes nowhere else: check the base URL".into(),
             ApiError::Http { status, .. } if *status >= 500 => "the server failed: try again later; if it persists, contact AI Rudder support".into(),
             ApiError::Http { .. } => "the server refused the request: check the ids and the base URL".into(),
             ApiError::NotJson { .. } => "the base URL may point at a web page or a proxy rather than the API".into(),
@@ -177,9 +191,133 @@ impl ApiError {
 
     /// The body excerpt kept in an error: control characters removed, one line, cut short.
     pub fn body_excerpt(body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-        clip(&one_line(&crate::text::strip_markup(&text)), 200)
+        Self::body_excerpt_without(body, "")
     }
+
+    /// [`ApiError::body_excerpt`] with `secret` (a token echoed back) replaced by `****`
+    /// before the text is cut, so no piece of it survives the cut either.
+    pub fn body_excerpt_without(body: &[u8], secret: &str) -> String {
+        let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+        let text =
+            crate::text::strip_markup(&redact(&text, secret)).replace(['\r', '\n', '\t'], " ");
+        // `one_line` turns escape sequences and controls into pictures (␛, ␇); drop those.
+        let text: String = one_line(&text)
+            .chars()
+            .filter(|c| !('\u{2400}'..='\u{2421}').contains(c))
+            .collect();
+        clip(&one_line(&text), 200)
+    }
+
+    /// The same error with every text field cleared of `secret` (see [`redact`]).
+    pub fn redacted(self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let r = |s: String| redact(&s, secret);
+        match self {
+            ApiError::InsecureUrl { host } => ApiError::InsecureUrl { host: r(host) },
+            ApiError::BadUrl { url, reason } => ApiError::BadUrl {
+                url: r(url),
+                reason: r(reason),
+            },
+            ApiError::Connect {
+                kind,
+                target,
+                detail,
+            } => ApiError::Connect {
+                kind,
+                target: r(target),
+                detail: r(detail),
+            },
+            ApiError::Timeout { secs, target } => ApiError::Timeout {
+                secs,
+                target: r(target),
+            },
+            ApiError::Http {
+                status,
+                reason,
+                body_start,
+                retry_after,
+            } => ApiError::Http {
+                status,
+                reason: r(reason),
+                body_start: r(body_start),
+                retry_after: retry_after.map(r),
+            },
+            ApiError::NotJson { detail, body_start } => ApiError::NotJson {
+                detail: r(detail),
+                body_start: r(body_start),
+            },
+            ApiError::WrongShape { what } => ApiError::WrongShape { what: r(what) },
+            ApiError::Api {
+                code,
+                status,
+                message,
+            } => ApiError::Api {
+                code: r(code),
+                status: r(status),
+                message: r(message),
+            },
+            ApiError::File { path, detail } => ApiError::File {
+                path: r(path),
+                detail: r(detail),
+            },
+            ApiError::Config { path, detail } => ApiError::Config {
+                path: r(path),
+                detail: r(detail),
+            },
+            ApiError::Network { target, detail } => ApiError::Network {
+                target: r(target),
+                detail: r(detail),
+            },
+            e @ (ApiError::NoToken | ApiError::NoRecord | ApiError::TooLarge { .. }) => e,
+        }
+    }
+}
+
+/// Replaces `secret` in `text` with `****`: as sent, JSON-escaped (`\/`) and percent-encoded,
+/// and a piece of it (8 characters or more) left at the end of a cut (before a final `…`).
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_string();
+    }
+    let mut out = text.replace(secret, "****");
+    let json = secret.replace('/', "\\/");
+    if json != secret {
+        out = out.replace(&json, "****");
+    }
+    let pct = percent_encode(secret);
+    if pct != secret {
+        out = out.replace(&pct, "****");
+        out = out.replace(&pct.to_ascii_lowercase(), "****");
+    }
+    // A cut may have kept the start of the secret.
+    let (core, tail) = match out.strip_suffix('…') {
+        Some(core) => (core.to_string(), "…"),
+        None => (out.clone(), ""),
+    };
+    const MIN_PIECE: usize = 8;
+    let longest = secret.len().saturating_sub(1);
+    for n in (MIN_PIECE..=longest).rev() {
+        if let Some(piece) = secret.get(..n)
+            && core.ends_with(piece)
+        {
+            return format!("{}****{tail}", &core[..core.len() - n]);
+        }
+    }
+    out
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@ use std::fmt;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::tolerant::{AcceptKeys, Kind, KvMap, List, NUMBER_TOKEN, Scalar, Shape, Unknown};
+use super::tolerant::{
+    AS_SENT_KEY, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar, Shape,
+    Unknown, after_token, dedupe_last_wins,
+};
 use crate::tolerant_struct;
 
 tolerant_struct! {
@@ -129,10 +132,13 @@ tolerant_struct! {
 pub struct Envelope {
     pub code: Scalar,
     pub status: Scalar,
+    /// `message` (or `msg`), which some answers carry.
     pub message: Scalar,
     pub data: DataSlot,
-    /// Top-level keys besides `data`, `code`, `status` and `message`.
+    /// Top-level keys besides `data`, `code`, `status` and `message`, in the order they came.
     pub unknown_keys: Vec<Box<str>>,
+    /// The same keys with their values (duplicates: the last value wins).
+    pub unknown: Unknown,
 }
 
 /// What the envelope's `data` held.
@@ -140,9 +146,12 @@ pub struct Envelope {
 pub enum DataSlot {
     #[default]
     Absent,
+    /// `null`, `""` or `[]`: no record.
     Null,
+    /// An object (also one decoded from a string, or the only object of a one-item list:
+    /// the push's `shape` says which).
     Object(Box<Data>),
-    /// Something that is not an object (`[]`, a number, a string).
+    /// Something that is not an object (a list of several items, a number, a string).
     Wrong(Kind),
 }
 
@@ -177,132 +186,172 @@ pub enum ParseError {
     WrongShape(String),
 }
 
-/// Parses an API answer or a pushed body in one pass over the bytes.
+/// Parses an API answer or a pushed body.
+///
+/// An object with a `data` key is an envelope. Without one, an object with any documented
+/// push key is a bare push (then `code`, `status`, `message` are unknown keys of the push,
+/// kept with their values); one with only `code`/`status` is an envelope without data (an
+/// error answer). Anything else is [`ParseError::WrongShape`]; only broken JSON (or JSON
+/// nested deeper than serde_json's limit of 128) is [`ParseError::NotJson`].
+///
+/// A first, cheap pass reads only the top-level keys (values are skipped) to decide which;
+/// the second reads the document as that.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let top = TopLevel::deserialize(&mut de).map_err(|e| ParseError::NotJson(e.to_string()))?;
-    de.end().map_err(|e| ParseError::NotJson(e.to_string()))?;
-    match top {
-        TopLevel::NotObject(kind) => Err(ParseError::WrongShape(format!(
-            "the body is {}, not an object",
-            kind.name()
-        ))),
-        TopLevel::Object {
-            envelope,
-            is_envelope: true,
-            ..
-        } => Ok(Document::Envelope(envelope)),
-        TopLevel::Object { data, known, .. } if known > 0 => Ok(Document::Push(Box::new(data))),
-        TopLevel::Object { .. } => Err(ParseError::WrongShape(
-            "the object has neither `data`/`code`/`status` nor any field of a push".into(),
-        )),
+    let envelope = match read_whole::<Probe>(bytes)? {
+        Probe::NotObject(kind) => {
+            return Err(ParseError::WrongShape(format!(
+                "the body is {}, not an object",
+                kind.name()
+            )));
+        }
+        Probe::Object {
+            has_data,
+            has_code_or_status,
+            push_keys,
+        } => {
+            if has_data || (push_keys == 0 && has_code_or_status) {
+                true
+            } else if push_keys > 0 {
+                false
+            } else {
+                return Err(ParseError::WrongShape(
+                    "the object has neither `data`/`code`/`status` nor any field of a push"
+                        .into(),
+                ));
+            }
+        }
+    };
+    if envelope {
+        Ok(Document::Envelope(read_whole::<EnvelopeDe>(bytes)?.0))
+    } else {
+        let mut data = read_whole::<Data>(bytes)?;
+        data.shape = Shape::Sent;
+        Ok(Document::Push(Box::new(data)))
     }
 }
 
-enum TopLevel {
+/// Reads one JSON document (and nothing after it) from `bytes`.
+fn read_whole<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ParseError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let t = T::deserialize(&mut de).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    de.end().map_err(|e| ParseError::NotJson(e.to_string()))?;
+    Ok(t)
+}
+
+/// What the top level looks like, values unread.
+enum Probe {
     NotObject(Kind),
     Object {
-        envelope: Envelope,
-        is_envelope: bool,
-        /// The same keys read as a bare push.
-        data: Data,
+        has_data: bool,
+        has_code_or_status: bool,
         /// How many documented push keys the object had.
-        known: usize,
+        push_keys: usize,
     },
 }
 
-impl<'de> Deserialize<'de> for TopLevel {
+impl<'de> Deserialize<'de> for Probe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TopVisitor)
+        d.deserialize_any(ProbeVisitor)
     }
 }
 
-struct TopVisitor;
+struct ProbeVisitor;
 
-impl<'de> Visitor<'de> for TopVisitor {
-    type Value = TopLevel;
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Probe;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON document")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
-        let mut envelope = Envelope::default();
-        let mut is_envelope = false;
-        let mut data = Data::default();
-        let mut known = 0;
-        let mut first = true;
-        while let Some(key) = map.next_key::<String>()? {
-            if first && key == NUMBER_TOKEN {
-                map.next_value::<IgnoredAny>()?;
-                return Ok(TopLevel::NotObject(Kind::Number));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+        let mut has_data = false;
+        let mut has_code_or_status = false;
+        let mut push_keys = 0;
+        let mut next = map.next_key::<KeyStr>()?;
+        if next.as_ref().is_some_and(|k| k.as_str() == NUMBER_TOKEN) {
+            match after_token(&mut map)? {
+                AfterToken::Number(_) => return Ok(Probe::NotObject(Kind::Number)),
+                AfterToken::Entry(_, after) => next = after,
             }
-            first = false;
+        }
+        while let Some(key) = next {
             match key.as_str() {
-                "data" => {
-                    is_envelope = true;
-                    envelope.data = map.next_value::<DataSlotDe>()?.0;
-                }
-                "code" => {
-                    is_envelope = true;
-                    envelope.code = map.next_value()?;
-                }
-                "status" => {
-                    is_envelope = true;
-                    envelope.status = map.next_value()?;
-                }
-                "message" | "msg" => envelope.message = map.next_value()?,
-                other => {
-                    if Data::KEYS.contains(&other) {
-                        known += 1;
-                    } else {
-                        envelope.unknown_keys.push(other.into());
-                    }
-                    data.accept(other, &mut map)?;
-                }
+                "data" => has_data = true,
+                "code" | "status" => has_code_or_status = true,
+                k if Data::KEYS.contains(&k) => push_keys += 1,
+                _ => {}
             }
+            map.next_value::<IgnoredAny>()?;
+            next = map.next_key()?;
         }
-        if !is_envelope {
-            data.set_shape(Shape::Sent);
-            if envelope.message.is_set() {
-                data.unknown
-                    .push(("message".into(), scalar_value(&envelope.message)));
-            }
-        }
-        Ok(TopLevel::Object {
-            envelope,
-            is_envelope,
-            data,
-            known,
+        Ok(Probe::Object {
+            has_data,
+            has_code_or_status,
+            push_keys,
         })
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Probe, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(TopLevel::NotObject(Kind::List))
+        Ok(Probe::NotObject(Kind::List))
     }
-    fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::String))
+    fn visit_str<E>(self, _: &str) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::String))
     }
-    fn visit_unit<E>(self) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::Null))
+    fn visit_unit<E>(self) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Null))
     }
-    fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::Bool))
+    fn visit_bool<E>(self, _: bool) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Bool))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::Number))
+    fn visit_i64<E>(self, _: i64) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Number))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::Number))
+    fn visit_u64<E>(self, _: u64) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Number))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
-        Ok(TopLevel::NotObject(Kind::Number))
+    fn visit_i128<E>(self, _: i128) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Number))
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Number))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Probe, E> {
+        Ok(Probe::NotObject(Kind::Number))
     }
 }
 
-fn scalar_value(s: &Scalar) -> serde_json::Value {
-    match s {
-        Scalar::Absent | Scalar::Null => serde_json::Value::Null,
-        Scalar::Bool(b) => serde_json::Value::Bool(*b),
-        other => serde_json::Value::String(other.show().to_owned()),
+/// The top level read as an envelope (the probe has seen an object).
+struct EnvelopeDe(Envelope);
+
+impl<'de> Deserialize<'de> for EnvelopeDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = EnvelopeDe;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvelopeDe, A::Error> {
+        let mut env = Envelope::default();
+        while let Some(key) = map.next_key::<KeyStr>()? {
+            match key.as_str() {
+                "data" => env.data = map.next_value::<DataSlotDe>()?.0,
+                "code" => env.code = map.next_value()?,
+                "status" => env.status = map.next_value()?,
+                "message" | "msg" => env.message = map.next_value()?,
+                other => {
+                    let AnyValue(v) = map.next_value()?;
+                    env.unknown.push((other.into(), v));
+                }
+            }
+        }
+        dedupe_last_wins(&mut env.unknown);
+        env.unknown_keys = env.unknown.iter().map(|(k, _)| k.clone()).collect();
+        Ok(EnvelopeDe(env))
     }
 }
 
@@ -313,11 +362,20 @@ impl<'de> Deserialize<'de> for DataSlotDe {
         let data = Data::deserialize(d)?;
         Ok(DataSlotDe(match data.shape {
             Shape::Sent | Shape::Encoded => DataSlot::Object(Box::new(data)),
-            Shape::Null | Shape::Absent => DataSlot::Null,
-            Shape::Blank => DataSlot::Wrong(Kind::String),
+            // A one-item list read as its object (a list of anything else keeps the list
+            // under AS_SENT_KEY and nothing more).
+            Shape::Drifted(Kind::List) if !kept_as_sent(&data) => {
+                DataSlot::Object(Box::new(data))
+            }
+            Shape::Null | Shape::Absent | Shape::Blank => DataSlot::Null,
             Shape::Drifted(kind) => DataSlot::Wrong(kind),
         }))
     }
+}
+
+/// True when a drifted struct holds only the value that arrived in its place.
+fn kept_as_sent(data: &Data) -> bool {
+    matches!(data.unknown.as_slice(), [(k, _)] if &**k == AS_SENT_KEY)
 }
 
 /// Unknown keys, for views.

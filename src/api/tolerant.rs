@@ -5,16 +5,25 @@
 //! Every `Deserialize` impl here accepts every JSON value: only malformed JSON can fail.
 //! serde_json is built with `arbitrary_precision`, so numbers reach `visit_map` as a
 //! one-entry map under serde_json's private token; we read that to keep `20000.00` as sent.
+//! Values in free-form places (`unknown`, [`KvMap`]) are read with [`AnyValue`], which keeps
+//! number text the same way and, unlike `serde_json::Value`, never fails on an object that
+//! really has serde_json's private key.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 /// The key serde_json (with `arbitrary_precision`) uses to hand a number to a visitor.
 pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// The `unknown` key under which a tolerant struct keeps a value that arrived in its place
+/// but could not be read as the object (`"callee": "WILL SMITH"`, `"call": 5`, a list of
+/// several items), so views show it instead of dropping it.
+pub const AS_SENT_KEY: &str = "(as sent)";
 
 /// What kind of JSON value arrived where another was expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,13 +57,15 @@ pub enum Shape {
     Absent,
     /// `null`.
     Null,
-    /// `""` or a string of spaces: the API's way of saying "nothing".
+    /// `""`, a string of spaces, or an empty container of the other kind (`[]` where an
+    /// object belongs, `{}` where a list belongs): the API's ways of saying "nothing".
     Blank,
-    /// The expected kind (possibly empty: `[]`, `{}`).
+    /// The expected kind (possibly empty: `[]` for a list, `{}` for an object).
     Sent,
     /// A JSON document inside a string, decoded.
     Encoded,
-    /// Something else arrived; it was kept where possible (a lone object as a one-item list).
+    /// Something else arrived; it was kept where possible (a lone object as a one-item list,
+    /// a one-object list as the object, anything else under [`AS_SENT_KEY`] in `unknown`).
     Drifted(Kind),
 }
 
@@ -180,6 +191,12 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
         Ok(Scalar::Number(v.to_string().into()))
     }
+    fn visit_i128<E>(self, v: i128) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v.to_string().into()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v.to_string().into()))
+    }
     fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
         Ok(Scalar::Number(v.to_string().into()))
     }
@@ -193,28 +210,163 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
-        let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        let v = AnyVisitor.visit_seq(seq)?;
         Ok(Scalar::Other(v.to_string().into()))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-        let Some(first) = map.next_key::<String>()? else {
-            return Ok(Scalar::Other("{}".into()));
-        };
-        if first == NUMBER_TOKEN {
-            let text: String = map.next_value()?;
-            return Ok(Scalar::Number(text.into_boxed_str()));
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+        match read_map(map)? {
+            MapRead::Number(text) => Ok(Scalar::Number(text)),
+            MapRead::Object(obj) => Ok(Scalar::Other(Value::Object(obj).to_string().into())),
         }
-        let mut obj = serde_json::Map::new();
-        obj.insert(first, map.next_value()?);
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            obj.insert(k, v);
-        }
-        Ok(Scalar::Other(Value::Object(obj).to_string().into()))
     }
+}
+
+/// A JSON value read like `serde_json::Value` (numbers keep their text), but total: an object
+/// that really has serde_json's private number key is kept as an object, and 128-bit
+/// integers from a `Value` deserializer are accepted. Used for every free-form value.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyValue(pub Value);
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyVisitor).map(AnyValue)
+    }
+}
+
+struct AnyVisitor;
+
+/// A number's text as a `Value`, kept exactly (or as a string if it is not a JSON number).
+fn number_value(text: &str) -> Value {
+    text.parse::<Number>()
+        .map(Value::Number)
+        .unwrap_or_else(|_| Value::String(text.into()))
+}
+
+impl<'de> Visitor<'de> for AnyVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(number_value(&v.to_string()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(number_value(&v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.into()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 12));
+        while let Some(AnyValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Ok(match read_map(map)? {
+            MapRead::Number(text) => number_value(&text),
+            MapRead::Object(obj) => Value::Object(obj),
+        })
+    }
+}
+
+/// A map as handed to a visitor: serde_json's number in disguise, or a real object.
+enum MapRead {
+    Number(Box<str>),
+    Object(serde_json::Map<String, Value>),
+}
+
+/// Reads a whole map into a JSON object (duplicate keys: the last value wins, at the first
+/// key's place), recognising serde_json's number token.
+fn read_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<MapRead, A::Error> {
+    let mut obj = serde_json::Map::new();
+    let mut next = map.next_key::<KeyStr>()?;
+    if let Some(first) = next.take_if(|k| &*k.0 == NUMBER_TOKEN) {
+        match after_token(&mut map)? {
+            AfterToken::Number(text) => return Ok(MapRead::Number(text)),
+            AfterToken::Entry(v, after) => {
+                obj.insert(first.0.into(), v);
+                next = after;
+            }
+        }
+    }
+    while let Some(key) = next {
+        let AnyValue(v) = map.next_value()?;
+        obj.insert(key.0.into(), v);
+        next = map.next_key()?;
+    }
+    Ok(MapRead::Object(obj))
+}
+
+/// What followed a first key equal to [`NUMBER_TOKEN`].
+pub(crate) enum AfterToken {
+    /// It was serde_json handing over a number: its text, as sent.
+    Number(Box<str>),
+    /// An object really has that key: its value and the key after it.
+    Entry(Value, Option<KeyStr>),
+}
+
+/// Call right after reading a first key equal to [`NUMBER_TOKEN`].
+pub(crate) fn after_token<'de, A: MapAccess<'de>>(map: &mut A) -> Result<AfterToken, A::Error> {
+    let AnyValue(v) = map.next_value()?;
+    let after = map.next_key::<KeyStr>()?;
+    if after.is_none()
+        && let Value::String(text) = &v
+        && text.parse::<Number>().is_ok()
+    {
+        return Ok(AfterToken::Number(text.as_str().into()));
+    }
+    Ok(AfterToken::Entry(v, after))
 }
 
 /// Keys the reference does not list, kept in the order they came.
 pub type Unknown = Vec<(Box<str>, Value)>;
+
+/// Makes keys unique the way a JSON object does: the last value wins, at the first key's place.
+#[doc(hidden)]
+pub fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut at: HashMap<Box<str>, usize> = HashMap::with_capacity(entries.len());
+    let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries.drain(..) {
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    *entries = out;
+}
 
 /// Structs built by [`tolerant_struct!`] implement this so a visitor can feed them keys one by
 /// one (the top-level parser uses it to read a bare push and an envelope in one pass).
@@ -223,10 +375,13 @@ pub trait AcceptKeys: Default {
     fn accept<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
     fn set_shape(&mut self, shape: Shape);
     fn current_shape(&self) -> Shape;
+    /// The struct's `unknown` entries.
+    fn unknown_mut(&mut self) -> &mut Unknown;
 }
 
-/// Deserializes a tolerant struct: an object fills it, `""`/`null` leave it empty, a JSON
-/// object inside a string is decoded, anything else leaves it empty and marks the drift.
+/// Deserializes a tolerant struct: an object fills it, `""`/`null`/`[]` leave it empty, a
+/// JSON object inside a string is decoded, a list holding one object is read as that object;
+/// anything else leaves it empty, marks the drift and keeps the value under [`AS_SENT_KEY`].
 pub fn deserialize_struct<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -243,24 +398,46 @@ fn shaped<T: AcceptKeys>(shape: Shape) -> T {
     t
 }
 
+/// An empty struct marked as drifted, keeping what arrived under [`AS_SENT_KEY`].
+fn drifted<T: AcceptKeys>(kind: Kind, sent: Value) -> T {
+    let mut t = shaped::<T>(Shape::Drifted(kind));
+    t.unknown_mut().push((AS_SENT_KEY.into(), sent));
+    t
+}
+
+/// Fills a struct from a map whose first key (if any) has already been read.
+fn fill_struct<'de, T: AcceptKeys, A: MapAccess<'de>>(
+    first: Option<KeyStr>,
+    mut map: A,
+) -> Result<T, A::Error> {
+    let mut out = T::default();
+    let mut next = first;
+    if let Some(token) = next.take_if(|k| &*k.0 == NUMBER_TOKEN) {
+        match after_token(&mut map)? {
+            AfterToken::Number(text) => return Ok(drifted(Kind::Number, number_value(&text))),
+            AfterToken::Entry(v, after) => {
+                out.unknown_mut().push((token.0, v));
+                next = after;
+            }
+        }
+    }
+    while let Some(key) = next {
+        out.accept(&key.0, &mut map)?;
+        next = map.next_key()?;
+    }
+    dedupe_last_wins(out.unknown_mut());
+    out.set_shape(Shape::Sent);
+    Ok(out)
+}
+
 impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for StructVisitor<T> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        let mut first = true;
-        while let Some(key) = map.next_key::<KeyStr>()? {
-            if first && &*key.0 == NUMBER_TOKEN {
-                map.next_value::<IgnoredAny>()?;
-                return Ok(shaped(Shape::Drifted(Kind::Number)));
-            }
-            first = false;
-            out.accept(&key.0, &mut map)?;
-        }
-        out.set_shape(Shape::Sent);
-        Ok(out)
+        let first = map.next_key::<KeyStr>()?;
+        fill_struct(first, map)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
         if v.trim().is_empty() {
@@ -268,15 +445,32 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for StructVisitor<T> {
         }
         if v.trim_start().starts_with('{')
             && let Ok(mut t) = serde_json::from_str::<T>(v)
+            && t.current_shape() == Shape::Sent
         {
             t.set_shape(Shape::Encoded);
             return Ok(t);
         }
-        Ok(shaped(Shape::Drifted(Kind::String)))
+        Ok(drifted(Kind::String, Value::String(v.into())))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(shaped(Shape::Drifted(Kind::List)))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let Value::Array(items) = AnyVisitor.visit_seq(seq)? else {
+            unreachable!("visit_seq builds an array")
+        };
+        match items.as_slice() {
+            [] => return Ok(shaped(Shape::Blank)),
+            // A one-item list where an object belongs: read the object. Going through the
+            // text keeps numbers exactly (a `Value` deserializer would not).
+            [one @ Value::Object(_)] => {
+                if let Ok(mut t) = serde_json::from_str::<T>(&one.to_string())
+                    && t.current_shape() == Shape::Sent
+                {
+                    t.set_shape(Shape::Drifted(Kind::List));
+                    return Ok(t);
+                }
+            }
+            _ => {}
+        }
+        Ok(drifted(Kind::List, Value::Array(items)))
     }
     fn visit_unit<E>(self) -> Result<T, E> {
         Ok(shaped(Shape::Null))
@@ -287,26 +481,41 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for StructVisitor<T> {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
-        Ok(shaped(Shape::Drifted(Kind::Bool)))
+    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
+        Ok(drifted(Kind::Bool, Value::Bool(v)))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
-        Ok(shaped(Shape::Drifted(Kind::Number)))
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(drifted(Kind::Number, v.into()))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
-        Ok(shaped(Shape::Drifted(Kind::Number)))
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(drifted(Kind::Number, v.into()))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
-        Ok(shaped(Shape::Drifted(Kind::Number)))
+    fn visit_i128<E>(self, v: i128) -> Result<T, E> {
+        Ok(drifted(Kind::Number, number_value(&v.to_string())))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<T, E> {
+        Ok(drifted(Kind::Number, number_value(&v.to_string())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(drifted(
+            Kind::Number,
+            Number::from_f64(v).map_or(Value::Null, Value::Number),
+        ))
     }
 }
 
-/// An object key, borrowed from the input when it can be.
-struct KeyStr(Box<str>);
+/// An object key.
+pub(crate) struct KeyStr(Box<str>);
 
 impl<'de> Deserialize<'de> for KeyStr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d).map(|s| KeyStr(s.into_boxed_str()))
+    }
+}
+
+impl KeyStr {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -315,7 +524,8 @@ impl<'de> Deserialize<'de> for KeyStr {
 pub struct List<T> {
     pub items: Vec<T>,
     pub shape: Shape,
-    /// Items that were not objects (`null`, numbers, ...) and were left out.
+    /// Items that were not objects (`null`, numbers, ...) and were left out; also 1 when a
+    /// lone non-object value (a number, a non-JSON string) arrived where the list belongs.
     pub skipped: usize,
 }
 
@@ -363,6 +573,15 @@ fn list_of<T>(shape: Shape) -> List<T> {
     }
 }
 
+/// A list that got a lone value of the wrong kind: empty, drifted, the value counted.
+fn list_drifted<T>(kind: Kind) -> List<T> {
+    List {
+        shape: Shape::Drifted(kind),
+        skipped: 1,
+        ..List::default()
+    }
+}
+
 impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for ListVisitor<T> {
     type Value = List<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -381,24 +600,37 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for ListVisitor<T> {
         }
         Ok(out)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
+        let Some(first) = map.next_key::<KeyStr>()? else {
+            // `{}` where a list belongs: nothing.
+            return Ok(list_of(Shape::Blank));
+        };
         // A lone object where a list belongs: keep it as the list's only item.
-        let t: T = deserialize_struct(de::value::MapAccessDeserializer::new(map))?;
-        let mut out = list_of(Shape::Drifted(Kind::Object));
-        out.items.push(t);
-        Ok(out)
+        let t: T = fill_struct(Some(first), map)?;
+        match t.current_shape() {
+            Shape::Sent => {
+                let mut out = list_of(Shape::Drifted(Kind::Object));
+                out.items.push(t);
+                Ok(out)
+            }
+            _ => Ok(list_drifted(Kind::Number)),
+        }
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<List<T>, E> {
         if v.trim().is_empty() {
             return Ok(list_of(Shape::Blank));
         }
-        if v.trim_start().starts_with('[')
+        if v.trim_start().starts_with(['[', '{'])
             && let Ok(mut l) = serde_json::from_str::<List<T>>(v)
+            && matches!(
+                l.shape,
+                Shape::Sent | Shape::Blank | Shape::Drifted(Kind::Object)
+            )
         {
             l.shape = Shape::Encoded;
             return Ok(l);
         }
-        Ok(list_of(Shape::Drifted(Kind::String)))
+        Ok(list_drifted(Kind::String))
     }
     fn visit_unit<E>(self) -> Result<List<T>, E> {
         Ok(list_of(Shape::Null))
@@ -410,16 +642,22 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for ListVisitor<T> {
         d.deserialize_any(self)
     }
     fn visit_bool<E>(self, _: bool) -> Result<List<T>, E> {
-        Ok(list_of(Shape::Drifted(Kind::Bool)))
+        Ok(list_drifted(Kind::Bool))
     }
     fn visit_i64<E>(self, _: i64) -> Result<List<T>, E> {
-        Ok(list_of(Shape::Drifted(Kind::Number)))
+        Ok(list_drifted(Kind::Number))
     }
     fn visit_u64<E>(self, _: u64) -> Result<List<T>, E> {
-        Ok(list_of(Shape::Drifted(Kind::Number)))
+        Ok(list_drifted(Kind::Number))
+    }
+    fn visit_i128<E>(self, _: i128) -> Result<List<T>, E> {
+        Ok(list_drifted(Kind::Number))
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<List<T>, E> {
+        Ok(list_drifted(Kind::Number))
     }
     fn visit_f64<E>(self, _: f64) -> Result<List<T>, E> {
-        Ok(list_of(Shape::Drifted(Kind::Number)))
+        Ok(list_drifted(Kind::Number))
     }
 }
 
@@ -442,7 +680,7 @@ fn t_if_object<T: AcceptKeys>(t: T) -> Option<T> {
 pub struct KvMap {
     pub entries: Vec<(Box<str>, Value)>,
     pub shape: Shape,
-    /// A non-JSON string where the object belongs, kept as sent.
+    /// A scalar where the object belongs (a non-JSON string, a number, a bool), kept as sent.
     pub raw: Option<Box<str>>,
 }
 
@@ -476,6 +714,14 @@ fn kv_of(shape: Shape) -> KvMap {
     }
 }
 
+fn kv_raw(kind: Kind, raw: impl Into<Box<str>>) -> KvMap {
+    KvMap {
+        shape: Shape::Drifted(kind),
+        raw: Some(raw.into()),
+        ..KvMap::default()
+    }
+}
+
 impl<'de> Visitor<'de> for KvVisitor {
     type Value = KvMap;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -483,27 +729,35 @@ impl<'de> Visitor<'de> for KvVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KvMap, A::Error> {
         let mut out = kv_of(Shape::Sent);
-        let mut first = true;
-        while let Some(key) = map.next_key::<KeyStr>()? {
-            if first && &*key.0 == NUMBER_TOKEN {
-                let text: String = map.next_value()?;
-                let mut out = kv_of(Shape::Drifted(Kind::Number));
-                out.raw = Some(text.into_boxed_str());
-                return Ok(out);
+        let mut next = map.next_key::<KeyStr>()?;
+        if let Some(token) = next.take_if(|k| &*k.0 == NUMBER_TOKEN) {
+            match after_token(&mut map)? {
+                AfterToken::Number(text) => return Ok(kv_raw(Kind::Number, text)),
+                AfterToken::Entry(v, after) => {
+                    out.entries.push((token.0, v));
+                    next = after;
+                }
             }
-            first = false;
-            let v: Value = map.next_value()?;
-            out.entries.push((key.0, v));
         }
+        while let Some(key) = next {
+            let AnyValue(v) = map.next_value()?;
+            out.entries.push((key.0, v));
+            next = map.next_key()?;
+        }
+        dedupe_last_wins(&mut out.entries);
         Ok(out)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KvMap, A::Error> {
         // A list where an object belongs (`multi_label: ["A0", "B1"]`): keep the items in order.
         let mut out = kv_of(Shape::Drifted(Kind::List));
         let mut i = 0usize;
-        while let Some(v) = seq.next_element::<Value>()? {
+        while let Some(AnyValue(v)) = seq.next_element()? {
             out.entries.push((format!("[{i}]").into(), v));
             i += 1;
+        }
+        if out.entries.is_empty() {
+            // `[]` where an object belongs: nothing.
+            out.shape = Shape::Blank;
         }
         Ok(out)
     }
@@ -513,13 +767,12 @@ impl<'de> Visitor<'de> for KvVisitor {
         }
         if v.trim_start().starts_with(['{', '['])
             && let Ok(mut m) = serde_json::from_str::<KvMap>(v)
+            && m.raw.is_none()
         {
             m.shape = Shape::Encoded;
             return Ok(m);
         }
-        let mut out = kv_of(Shape::Drifted(Kind::String));
-        out.raw = Some(v.into());
-        Ok(out)
+        Ok(kv_raw(Kind::String, v))
     }
     fn visit_unit<E>(self) -> Result<KvMap, E> {
         Ok(kv_of(Shape::Null))
@@ -531,24 +784,22 @@ impl<'de> Visitor<'de> for KvVisitor {
         d.deserialize_any(self)
     }
     fn visit_bool<E>(self, v: bool) -> Result<KvMap, E> {
-        let mut out = kv_of(Shape::Drifted(Kind::Bool));
-        out.raw = Some(v.to_string().into());
-        Ok(out)
+        Ok(kv_raw(Kind::Bool, v.to_string()))
     }
     fn visit_i64<E>(self, v: i64) -> Result<KvMap, E> {
-        let mut out = kv_of(Shape::Drifted(Kind::Number));
-        out.raw = Some(v.to_string().into());
-        Ok(out)
+        Ok(kv_raw(Kind::Number, v.to_string()))
     }
     fn visit_u64<E>(self, v: u64) -> Result<KvMap, E> {
-        let mut out = kv_of(Shape::Drifted(Kind::Number));
-        out.raw = Some(v.to_string().into());
-        Ok(out)
+        Ok(kv_raw(Kind::Number, v.to_string()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<KvMap, E> {
+        Ok(kv_raw(Kind::Number, v.to_string()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<KvMap, E> {
+        Ok(kv_raw(Kind::Number, v.to_string()))
     }
     fn visit_f64<E>(self, v: f64) -> Result<KvMap, E> {
-        let mut out = kv_of(Shape::Drifted(Kind::Number));
-        out.raw = Some(v.to_string().into());
-        Ok(out)
+        Ok(kv_raw(Kind::Number, v.to_string()))
     }
 }
 
@@ -575,7 +826,9 @@ macro_rules! tolerant_struct {
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
-            /// Keys the reference does not list, in the order they came.
+            /// Keys the reference does not list, in the order they came (duplicates: the
+            /// last value wins); a value that arrived in the object's place and could not be
+            /// read as it is kept under [`AS_SENT_KEY`]($crate::api::tolerant::AS_SENT_KEY).
             pub unknown: $crate::api::tolerant::Unknown,
             /// How this object arrived.
             pub shape: $crate::api::tolerant::Shape,
@@ -595,7 +848,7 @@ macro_rules! tolerant_struct {
                 match key {
                     $( $key $(| $alias)* => self.$field = map.next_value()?, )*
                     _ => {
-                        let v: serde_json::Value = map.next_value()?;
+                        let v = map.next_value::<$crate::api::tolerant::AnyValue>()?.0;
                         self.unknown.push((key.into(), v));
                     }
                 }
@@ -606,6 +859,9 @@ macro_rules! tolerant_struct {
             }
             fn current_shape(&self) -> $crate::api::tolerant::Shape {
                 self.shape
+            }
+            fn unknown_mut(&mut self) -> &mut $crate::api::tolerant::Unknown {
+                &mut self.unknown
             }
         }
 

@@ -1,0 +1,148 @@
+//! Timestamps as the API sends them (`YYYY-MM-DD HH:MM:SS`, in the account's zone, no zone
+//! given) and transcript offsets (`HH:MM:SS` from the call's start). Nothing is converted
+//! between zones: a time is shown as sent, and differences are taken between times of one push.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+const DATETIME_FORMATS: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+];
+
+/// A call timestamp. A zone suffix, when present, is kept as local wall time, not converted.
+pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    for f in DATETIME_FORMATS {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.naive_local())
+}
+
+/// A calendar date (`2024-03-07`, `2024/03/07`), or the date of a timestamp.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+            return Some(d);
+        }
+    }
+    parse_datetime(s).map(|t| t.date())
+}
+
+/// An offset into the call: `HH:MM:SS`, `MM:SS`, plain seconds, fractions dropped.
+pub fn parse_offset(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let parts: Vec<&str> = s.split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    for (i, p) in parts.iter().enumerate() {
+        let whole = if i + 1 == parts.len() {
+            p.split(['.', ',']).next().unwrap_or("")
+        } else {
+            p
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 9 {
+            return None;
+        }
+        let n: u64 = whole.parse().ok()?;
+        if i > 0 && n >= 60 {
+            return None;
+        }
+        total = total * 60 + n;
+    }
+    u32::try_from(total).ok()
+}
+
+/// `mm:ss` under an hour, `h:mm:ss` from one hour.
+pub fn clock(secs: u32) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// `26 s`, `4 min 05 s`, `1 h 02 min`.
+pub fn human_duration(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let secs = secs.unsigned_abs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{sign}{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{sign}{m} min {s:02} s")
+    } else {
+        format!("{sign}{s} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_in_the_forms_seen() {
+        let t = parse_datetime("2024-03-12 14:54:26").unwrap();
+        assert_eq!(t.to_string(), "2024-03-12 14:54:26");
+        assert_eq!(parse_datetime("2024-03-12T14:54:26"), Some(t));
+        assert_eq!(parse_datetime(" 2024/03/12 14:54:26 "), Some(t));
+        // A zone is kept as wall time, not converted.
+        assert_eq!(parse_datetime("2024-03-12T14:54:26+08:00"), Some(t));
+        assert_eq!(parse_datetime("yesterday"), None);
+        assert_eq!(parse_datetime(""), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2024-03-07"),
+            NaiveDate::from_ymd_opt(2024, 3, 7)
+        );
+        assert_eq!(
+            parse_date("2024-03-07 10:00:00"),
+            NaiveDate::from_ymd_opt(2024, 3, 7)
+        );
+        assert_eq!(parse_date("07.03.2024"), None);
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("00:00:13"), Some(13));
+        assert_eq!(parse_offset("01:02:03"), Some(3723));
+        assert_eq!(parse_offset("02:03"), Some(123));
+        assert_eq!(parse_offset("17"), Some(17));
+        assert_eq!(parse_offset("00:00:13.750"), Some(13));
+        assert_eq!(parse_offset("00:61:00"), None);
+        assert_eq!(parse_offset("ab:cd"), None);
+        assert_eq!(parse_offset(""), None);
+        assert_eq!(parse_offset("1:2:3:4"), None);
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(clock(0), "00:00");
+        assert_eq!(clock(75), "01:15");
+        assert_eq!(clock(3723), "1:02:03");
+        assert_eq!(human_duration(26), "26 s");
+        assert_eq!(human_duration(245), "4 min 05 s");
+        assert_eq!(human_duration(3720), "1 h 02 min");
+        assert_eq!(human_duration(-5), "-5 s");
+    }
+}

@@ -1,0 +1,56 @@
+//! `rudder-inspect demo`: the built-in loopback server with sample cases.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::api::ApiError;
+use crate::demo::{FAULT_CALLEES, serve};
+
+pub async fn run(serve_only: bool, port: u16) -> Result<ExitCode, ApiError> {
+    let server = serve(port).await.map_err(|e| ApiError::Network {
+        target: format!("127.0.0.1:{port}"),
+        detail: format!("cannot listen: {e}"),
+    })?;
+    if !serve_only {
+        return Err(ApiError::Config {
+            path: "rudder-inspect".into(),
+            detail: "the interactive inspector is not built yet; use `demo --serve`".into(),
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "url: {}", server.url());
+    let _ = writeln!(out, "token: {}", server.token());
+    let _ = writeln!(out, "cases:");
+    for c in &server.cases {
+        let _ = writeln!(
+            out,
+            "  {}  --workflow-id {} --node-id {} --callee {}{}",
+            c.name,
+            c.query.workflow_id,
+            c.query.node_id,
+            c.query.callee,
+            c.query
+                .case_id
+                .as_deref()
+                .map(|id| format!(" --case-id {id}"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(out, "faults (any workflow/node ids):");
+    for (callee, what) in FAULT_CALLEES {
+        let _ = writeln!(out, "  --callee {callee}  {what}");
+    }
+    let _ = writeln!(
+        out,
+        "try: AIRUDDER_TOKEN={} rudder-inspect --base-url {} query ...",
+        server.token(),
+        server.url()
+    );
+    let _ = out.flush();
+    drop(out);
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = server.wait() => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}

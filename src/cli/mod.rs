@@ -1,0 +1,237 @@
+//! The command line: `query`, `open`, `demo`, and the TUI when no subcommand is given.
+
+pub mod conn;
+mod demo;
+mod open;
+mod query;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::api::{ApiError, Query};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rudder-inspect",
+    version,
+    about = "Inspect what AI Rudder pushed for one case: callee, call, redials, Q&A and transcript",
+    after_help = "Without a subcommand, opens the inspector with the form prefilled from the flags."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(flatten)]
+    pub form: FormArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where to ask and with what: shared by every subcommand.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConnArgs {
+    /// Config profile to use (`[profile.NAME]` in config.toml)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// API base URL [env: AIRUDDER_BASE_URL] [default: https://api.airudder.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read the API token from this file (the token is never taken as a flag value)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Total time allowed for one request, in seconds [default: 30]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Largest answer accepted, in bytes (K, M, G suffixes allowed) [default: 64M]
+    #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
+    pub max_body: Option<u64>,
+    /// Allow plain http:// to a host that is not loopback (the token travels in clear)
+    #[arg(long, global = true)]
+    pub allow_http: bool,
+    /// Config file to read instead of the default [env: RUDDER_INSPECT_CONFIG]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// The four ids, optional: they prefill the form.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FormArgs {
+    /// Workflow id (from the push)
+    #[arg(long, value_name = "ID")]
+    pub workflow_id: Option<String>,
+    /// API node id (from the push)
+    #[arg(long, value_name = "ID")]
+    pub node_id: Option<String>,
+    /// Callee number, E.164 with the leading + (from the push)
+    #[arg(long, value_name = "NUMBER", allow_hyphen_values = true)]
+    pub callee: Option<String>,
+    /// Case id (optional)
+    #[arg(long, value_name = "ID")]
+    pub case_id: Option<String>,
+}
+
+/// The four ids, three of them required.
+#[derive(Args, Debug, Clone)]
+pub struct IdArgs {
+    /// Workflow id (from the push)
+    #[arg(long, value_name = "ID")]
+    pub workflow_id: String,
+    /// API node id (from the push)
+    #[arg(long, value_name = "ID")]
+    pub node_id: String,
+    /// Callee number, E.164 with the leading + (from the push)
+    #[arg(long, value_name = "NUMBER", allow_hyphen_values = true)]
+    pub callee: String,
+    /// Case id (optional)
+    #[arg(long, value_name = "ID")]
+    pub case_id: Option<String>,
+}
+
+impl IdArgs {
+    pub fn query(&self) -> Query {
+        Query {
+            workflow_id: self.workflow_id.trim().to_string(),
+            node_id: self.node_id.trim().to_string(),
+            callee: self.callee.trim().to_string(),
+            case_id: self
+                .case_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The answer as sent, pretty-printed
+    Json,
+    /// The Markdown case report
+    Md,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Look up one case and print it (no TUI)
+    Query {
+        #[command(flatten)]
+        ids: IdArgs,
+        /// What to print
+        #[arg(long, short, value_enum, default_value = "json")]
+        output: Output,
+    },
+    /// Open a saved answer or a pushed webhook body (FILE, or - for stdin)
+    Open {
+        /// The file; `-` reads standard input
+        file: PathBuf,
+        /// Print instead of opening the inspector
+        #[arg(long, short, value_enum)]
+        output: Option<Output>,
+    },
+    /// Run against a built-in loopback server with sample cases (no account needed)
+    Demo {
+        /// Only serve, print the URL and token, and wait (for scripts and tests)
+        #[arg(long)]
+        serve: bool,
+        /// Port to listen on (127.0.0.1); 0 picks a free one
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+/// `64M`, `512K`, `1G`, `1000`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let lower = lower.trim_end_matches("ib").trim_end_matches('b');
+    let (num, mult) = match lower.chars().last() {
+        Some('k') => (&lower[..lower.len() - 1], 1u64 << 10),
+        Some('m') => (&lower[..lower.len() - 1], 1 << 20),
+        Some('g') => (&lower[..lower.len() - 1], 1 << 30),
+        _ => (lower, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{t:?} is not a size like 1048576, 512K or 64M"))
+}
+
+/// Prints an error as two short lines on stderr and returns its exit code.
+pub fn report_error(e: &ApiError) -> ExitCode {
+    eprintln!("error: {}", e.message());
+    eprintln!("  hint: {}", e.hint());
+    ExitCode::from(e.exit_code() as u8)
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(70);
+        }
+    };
+    let result = match &cli.command {
+        Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
+        Some(Command::Open { file, output }) => open::run(&cli.conn, file, *output),
+        Some(Command::Demo { serve, port }) => rt.block_on(demo::run(*serve, *port)),
+        None => Err(ApiError::Config {
+            path: "rudder-inspect".into(),
+            detail: "the interactive inspector is not built yet; use `query` or `open --output md`"
+                .into(),
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report_error(&e),
+    }
+}
+
+/// Logs go to a file in the XDG state dir, never to the terminal; level from `RUST_LOG`.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let Some(dir) = crate::config::state_dir() else {
+        return;
+    };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let appender = tracing_appender::rolling::never(&dir, "rudder-inspect.log");
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(appender)
+        .with_ansi(false)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

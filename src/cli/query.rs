@@ -1,0 +1,48 @@
+//! `rudder-inspect query`: one case, printed as the answer's JSON or the Markdown report.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::conn::{print_warnings, resolve};
+use super::{ConnArgs, IdArgs, Output};
+use crate::api::{Answer, ApiError, Client};
+
+pub async fn run(args: &ConnArgs, ids: &IdArgs, output: Output) -> Result<ExitCode, ApiError> {
+    let query = ids.query();
+    for (name, v) in [
+        ("--workflow-id", &query.workflow_id),
+        ("--node-id", &query.node_id),
+        ("--callee", &query.callee),
+    ] {
+        if v.is_empty() {
+            eprintln!("error: {name} is empty");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let loaded = crate::config::load(args.config.as_deref());
+    let conn = resolve(args, &loaded)?;
+    print_warnings(&conn.warnings);
+    let token = conn.token.clone().ok_or(ApiError::NoToken)?;
+    let client = Client::new(conn.opts.clone())?;
+    tracing::info!(base = %client.base_url(), "query");
+    let answer = client.verify(&token, &query).await?;
+    print_answer(&answer, output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints an answer as JSON (as sent, pretty) or as the Markdown report.
+pub fn print_answer(answer: &Answer, output: Output) -> Result<(), ApiError> {
+    let text = match output {
+        Output::Json => crate::api::pretty::pretty(&answer.exchange.body),
+        Output::Md => {
+            let data = answer.data();
+            crate::case::report::markdown(data, &crate::case::CaseFacts::derive(data))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(if text.ends_with('\n') { b"" } else { b"\n" });
+    let _ = out.flush();
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! `config.toml` in the XDG config dir: named profiles and UI preferences. A config that
+//! cannot be read is never fatal: defaults plus a message naming the file and the line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The folder names under the XDG dirs.
+const APP: &str = "rudder-inspect";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// The profile used when `--profile` is not given.
+    pub default_profile: Option<String>,
+    pub profile: BTreeMap<String, Profile>,
+    /// Words highlighted in transcripts for compliance review.
+    pub watch_words: Vec<String>,
+    pub theme: Option<String>,
+    pub export_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    pub base_url: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub token_env: Option<String>,
+    pub timeout: Option<u64>,
+    pub max_body: Option<u64>,
+    pub allow_http: Option<bool>,
+    pub app_key: Option<String>,
+    pub app_secret_file: Option<PathBuf>,
+    pub app_secret_env: Option<String>,
+    pub aes_key_file: Option<PathBuf>,
+}
+
+/// A config as loaded, with what went wrong on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+fn dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", APP)
+}
+
+/// Where the config lives: `RUDDER_INSPECT_CONFIG`, else `$XDG_CONFIG_HOME/rudder-inspect/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("RUDDER_INSPECT_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// `$XDG_STATE_HOME/rudder-inspect` (history, logs, crash reports).
+pub fn state_dir() -> Option<PathBuf> {
+    let d = dirs()?;
+    Some(
+        d.state_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| d.data_local_dir().to_path_buf()),
+    )
+}
+
+/// `$XDG_CACHE_HOME/rudder-inspect` (signed-in tokens).
+pub fn cache_dir() -> Option<PathBuf> {
+    dirs().map(|d| d.cache_dir().to_path_buf())
+}
+
+/// Loads the config at `explicit`, or at [`config_path`]. A missing default file is fine.
+pub fn load(explicit: Option<&Path>) -> Loaded {
+    let path = explicit.map(Path::to_path_buf).or_else(config_path);
+    let Some(path) = path else {
+        return Loaded::default();
+    };
+    let mut loaded = Loaded {
+        path: Some(path.clone()),
+        ..Loaded::default()
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => return loaded,
+        Err(e) => {
+            loaded.warnings.push(format!(
+                "config {} could not be read ({e}); using defaults",
+                path.display()
+            ));
+            return loaded;
+        }
+    };
+    if let Some(w) = shared_file_warning(&path) {
+        loaded.warnings.push(w);
+    }
+    match toml::from_str::<Config>(&text) {
+        Ok(c) => loaded.config = c,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let what = crate::text::one_line(e.message());
+            loaded.warnings.push(match line {
+                Some(l) => format!("config {} line {l}: {what}; using defaults", path.display()),
+                None => format!("config {}: {what}; using defaults", path.display()),
+            });
+        }
+    }
+    loaded
+}
+
+/// A warning when a file that holds secrets can be read by group or others.
+pub fn shared_file_warning(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "{} is readable by group or others (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
+}
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_tilde(p: &Path) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~")
+        && let Some(home) = directories::BaseDirs::new()
+    {
+        return home.home_dir().join(rest);
+    }
+    p.to_path_buf()
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder, then rename), with
+/// mode 0600 on Unix when `private`.
+pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(if private { 0o600 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_and_preferences() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(
+            &p,
+            r#"
+default_profile = "prod"
+watch_words = ["lawyer", "complaint"]
+[profile.prod]
+base_url = "https://api.airudder.com"
+token_file = "~/.airudder-token"
+timeout = 10
+[profile.local]
+base_url = "http://127.0.0.1:8080"
+token_env = "LOCAL_TOKEN"
+"#,
+        )
+        .unwrap();
+        let l = load(Some(&p));
+        assert!(
+            l.warnings.iter().all(|w| !w.contains("line")),
+            "{:?}",
+            l.warnings
+        );
+        assert_eq!(l.config.default_profile.as_deref(), Some("prod"));
+        assert_eq!(l.config.watch_words, ["lawyer", "complaint"]);
+        assert_eq!(l.config.profile["prod"].timeout, Some(10));
+        assert_eq!(
+            l.config.profile["local"].token_env.as_deref(),
+            Some("LOCAL_TOKEN")
+        );
+    }
+
+    #[test]
+    fn a_broken_config_names_the_line_and_falls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(
+            &p,
+            "watch_words = [\"a\"]\n[profile.x]\ntimeout = \"soon\"\n",
+        )
+        .unwrap();
+        let l = load(Some(&p));
+        assert!(
+            l.warnings.iter().any(|w| w.contains("line 3")),
+            "{:?}",
+            l.warnings
+        );
+        assert!(l.config.profile.is_empty());
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_a_warning() {
+        let l = load(Some(Path::new("/nonexistent/rudder/config.toml")));
+        assert_eq!(l.warnings.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn shared_files_are_flagged_and_atomic_writes_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("token");
+        std::fs::write(&p, "x").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(shared_file_warning(&p).unwrap().contains("chmod 600"));
+        write_atomic(&p, b"y", true).unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read(&p).unwrap(), b"y");
+        assert!(shared_file_warning(&p).is_none());
+    }
+}
