@@ -2,8 +2,11 @@
 //! push" call. The library holds everything; `main.rs` only hands over to [`cli`].
 
 pub mod api;
+pub mod app;
 pub mod case;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod text;
+pub mod ui;

@@ -256,3 +256,112 @@ mod tests {
         );
     }
 }
+
+/// Display width of a string in terminal columns.
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Splits `s` into lines at most `width` columns wide: at spaces where it can, before wide
+/// (CJK) characters, and hard inside long unbroken words. Lines borrow from `s`; spaces at a
+/// break are dropped. Never returns an empty list.
+pub fn wrap(s: &str, width: usize) -> Vec<&str> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let width = width.max(1);
+    if crate::text::width(s) <= width {
+        return vec![s];
+    }
+    let mut lines = Vec::new();
+    let mut start = 0usize;
+    let mut line_w = 0usize;
+    // A byte offset where the line may break, and the width of the line up to it.
+    let mut brk: Option<(usize, usize)> = None;
+    for (idx, g) in s.grapheme_indices(true) {
+        let gw = unicode_width::UnicodeWidthStr::width(g);
+        let space = g.chars().all(char::is_whitespace);
+        if space {
+            if idx == start {
+                start = idx + g.len();
+                continue;
+            }
+            brk = Some((idx, line_w));
+        } else if gw >= 2 && idx > start {
+            brk = Some((idx, line_w));
+        }
+        if line_w + gw > width && idx > start {
+            match brk.filter(|(b, _)| *b > start) {
+                Some((b, _)) if !space => {
+                    lines.push(s[start..b].trim_end());
+                    start = b + s[b..].len() - s[b..].trim_start().len();
+                    line_w = crate::text::width(&s[start..idx]);
+                }
+                _ => {
+                    lines.push(s[start..idx].trim_end());
+                    start = if space { idx + g.len() } else { idx };
+                    line_w = 0;
+                    if space {
+                        brk = None;
+                        continue;
+                    }
+                }
+            }
+            brk = None;
+        }
+        line_w += gw;
+    }
+    if start < s.len() {
+        lines.push(&s[start..]);
+    }
+    if lines.is_empty() {
+        lines.push("");
+    }
+    lines
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    fn check(s: &str, w: usize) -> Vec<&str> {
+        let lines = wrap(s, w);
+        for l in &lines {
+            assert!(width(l) <= w, "{l:?} wider than {w}");
+        }
+        lines
+    }
+
+    #[test]
+    fn words_wrap_at_spaces() {
+        assert_eq!(
+            check("the quick brown fox jumps", 10),
+            ["the quick", "brown fox", "jumps"]
+        );
+        assert_eq!(check("short", 10), ["short"]);
+    }
+
+    #[test]
+    fn long_words_break_hard() {
+        let s = "x".repeat(25);
+        assert_eq!(check(&s, 10).len(), 3);
+        let long = "a".repeat(5000);
+        let lines = check(&long, 7);
+        assert_eq!(lines.concat(), long);
+    }
+
+    #[test]
+    fn cjk_and_emoji_respect_width() {
+        let lines = check("你好世界你好世界", 5);
+        assert_eq!(lines, ["你好", "世界", "你好", "世界"]);
+        let lines = check("ok 👍🏽 family 👨‍👩‍👧 done", 8);
+        assert!(lines.concat().contains("👨‍👩‍👧"));
+        check("مرحبا بالعالم שלום עולם", 6);
+        check("e\u{301}e\u{301}e\u{301}e\u{301}", 2);
+    }
+
+    #[test]
+    fn width_one_and_zero_do_not_loop() {
+        assert_eq!(check("abc", 1), ["a", "b", "c"]);
+        assert_eq!(wrap("你", 1), ["你"]);
+        assert_eq!(wrap("", 0), [""]);
+    }
+}

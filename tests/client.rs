@@ -412,10 +412,11 @@ async fn empty_body_is_not_json() {
 #[tokio::test]
 async fn data_of_the_wrong_kind_is_wrong_shape() {
     for (data, kind) in [
-        ("[]", "list"),
-        ("[{}]", "list"),
+        ("[1, 2]", "list"),
+        (r#"[{"node_id": "a"}, {"node_id": "b"}]"#, "list"),
         ("42", "number"),
         (r#""x""#, "string"),
+        ("true", "boolean"),
     ] {
         let body = format!(r#"{{"data": {data}, "status": "OK", "code": 200}}"#);
         let e = answer_with(json(200, &body)).await;
@@ -483,6 +484,10 @@ async fn data_null_or_missing_is_no_record() {
     for body in [
         r#"{"data": null, "status": "OK", "code": 200}"#,
         r#"{"status": "OK", "code": 200}"#,
+        r#"{"data": {}, "status": "OK", "code": 200}"#,
+        // The model reads an empty list or string where the object belongs as "nothing".
+        r#"{"data": [], "status": "OK", "code": 200}"#,
+        r#"{"data": "", "status": "OK", "code": 200}"#,
     ] {
         let e = answer_with(json(200, body)).await;
         assert_eq!(e, ApiError::NoRecord, "{body}");

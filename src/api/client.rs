@@ -158,6 +158,16 @@ fn check_document_without(document: &Document, secret: &str) -> Result<(), ApiEr
         });
     }
     match &env.data {
+        // `"data": {}` says as little as `null`.
+        DataSlot::Object(d)
+            if **d
+                == (Data {
+                    shape: d.shape,
+                    ..Data::default()
+                }) =>
+        {
+            Err(ApiError::NoRecord)
+        }
         DataSlot::Object(_) => Ok(()),
         DataSlot::Null | DataSlot::Absent => Err(ApiError::NoRecord),
         DataSlot::Wrong(kind) => Err(ApiError::WrongShape {

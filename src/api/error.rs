@@ -99,7 +99,7 @@ fn message_suffix(m: &str) -> String {
 /// `64 MiB`, `512 KiB`, `300 B`.
 pub fn human_bytes(n: u64) -> String {
     const K: u64 = 1024;
-    if n >= K * K && n % (K * K) == 0 {
+    if n >= K * K && n.is_multiple_of(K * K) {
         format!("{} MiB", n / (K * K))
     } else if n >= K * K {
         format!("{:.1} MiB", n as f64 / (K * K) as f64)
@@ -286,10 +286,11 @@ pub fn redact(text: &str, secret: &str) -> String {
     if json != secret {
         out = out.replace(&json, "****");
     }
-    let pct = percent_encode(secret);
-    if pct != secret {
-        out = out.replace(&pct, "****");
-        out = out.replace(&pct.to_ascii_lowercase(), "****");
+    for upper in [true, false] {
+        let pct = percent_encode(secret, upper);
+        if pct != secret {
+            out = out.replace(&pct, "****");
+        }
     }
     // A cut may have kept the start of the secret.
     let (core, tail) = match out.strip_suffix('…') {
@@ -308,13 +309,17 @@ pub fn redact(text: &str, secret: &str) -> String {
     out
 }
 
-fn percent_encode(s: &str) -> String {
+fn percent_encode(s: &str, upper: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push_str(&if upper {
+                format!("%{b:02X}")
+            } else {
+                format!("%{b:02x}")
+            });
         }
     }
     out
@@ -399,6 +404,43 @@ mod tests {
         assert!(e.contains("502 Bad"));
         assert!(e.contains("Gateway"));
         assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn redact_hides_the_secret_and_its_forms() {
+        let t = "abcDEF123/xyz+QRS=";
+        assert_eq!(redact(&format!("a {t} b {t}"), t), "a **** b ****");
+        assert_eq!(redact(r"x abcDEF123\/xyz+QRS= y", t), "x **** y");
+        assert_eq!(redact("x abcDEF123%2Fxyz%2BQRS%3D y", t), "x **** y");
+        assert_eq!(redact("x abcDEF123%2fxyz%2bQRS%3d y", t), "x **** y");
+        assert_eq!(redact("cut here abcDEF12", t), "cut here ****");
+        assert_eq!(redact("cut here abcDEF123/x…", t), "cut here ****…");
+        assert_eq!(redact("short abcD", t), "short abcD");
+        assert_eq!(redact("nothing", ""), "nothing");
+        let e = ApiError::Http {
+            status: 401,
+            reason: "Unauthorized".into(),
+            body_start: format!("bad {t}"),
+            retry_after: Some(t.into()),
+        }
+        .redacted(t);
+        assert!(!e.message().contains(t) && !e.hint().contains(t));
+    }
+
+    #[test]
+    fn messages_and_hints_are_one_line() {
+        let e = ApiError::File {
+            path: "a\nb".into(),
+            detail: "line one\nline two".into(),
+        };
+        assert!(!e.message().contains('\n'));
+        let e = ApiError::Http {
+            status: 599,
+            reason: String::new(),
+            body_start: String::new(),
+            retry_after: None,
+        };
+        assert_eq!(e.message(), "HTTP 599");
     }
 
     #[test]

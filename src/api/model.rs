@@ -194,9 +194,12 @@ pub enum ParseError {
 /// error answer). Anything else is [`ParseError::WrongShape`]; only broken JSON (or JSON
 /// nested deeper than serde_json's limit of 128) is [`ParseError::NotJson`].
 ///
+/// A leading UTF-8 byte order mark is ignored (RFC 8259 allows parsers to).
+///
 /// A first, cheap pass reads only the top-level keys (values are skipped) to decide which;
 /// the second reads the document as that.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let envelope = match read_whole::<Probe>(bytes)? {
         Probe::NotObject(kind) => {
             return Err(ParseError::WrongShape(format!(
@@ -215,8 +218,7 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
                 false
             } else {
                 return Err(ParseError::WrongShape(
-                    "the object has neither `data`/`code`/`status` nor any field of a push"
-                        .into(),
+                    "the object has neither `data`/`code`/`status` nor any field of a push".into(),
                 ));
             }
         }
@@ -364,9 +366,7 @@ impl<'de> Deserialize<'de> for DataSlotDe {
             Shape::Sent | Shape::Encoded => DataSlot::Object(Box::new(data)),
             // A one-item list read as its object (a list of anything else keeps the list
             // under AS_SENT_KEY and nothing more).
-            Shape::Drifted(Kind::List) if !kept_as_sent(&data) => {
-                DataSlot::Object(Box::new(data))
-            }
+            Shape::Drifted(Kind::List) if !kept_as_sent(&data) => DataSlot::Object(Box::new(data)),
             Shape::Null | Shape::Absent | Shape::Blank => DataSlot::Null,
             Shape::Drifted(kind) => DataSlot::Wrong(kind),
         }))

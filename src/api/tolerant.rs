@@ -872,3 +872,586 @@ macro_rules! tolerant_struct {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::tolerant_struct! {
+        /// A small tolerant struct for these tests.
+        pub struct Row {
+            pub name: Scalar = "name" | "Name",
+            pub amount: Scalar = "amount",
+            pub tags: KvMap = "tags",
+            pub rows: List<Row> = "rows",
+        }
+    }
+
+    fn scalar(json: &str) -> Scalar {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    fn row(json: &str) -> Row {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    fn list(json: &str) -> List<Row> {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    fn kv(json: &str) -> KvMap {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    fn num(text: &str) -> Value {
+        Value::Number(text.parse().unwrap())
+    }
+    fn names(l: &List<Row>) -> Vec<&str> {
+        l.iter().map(|r| r.name.show()).collect()
+    }
+
+    // ---------- Scalar ----------
+
+    #[test]
+    fn scalar_takes_every_json_kind() {
+        assert_eq!(scalar(r#""x""#), Scalar::text("x"));
+        assert_eq!(scalar(r#""""#), Scalar::text(""));
+        assert_eq!(scalar("7"), Scalar::Number("7".into()));
+        assert_eq!(scalar("-7"), Scalar::Number("-7".into()));
+        assert_eq!(scalar("true"), Scalar::Bool(true));
+        assert_eq!(scalar("false"), Scalar::Bool(false));
+        assert_eq!(scalar("null"), Scalar::Null);
+        assert_eq!(
+            scalar("[1, \"a\", null]"),
+            Scalar::Other("[1,\"a\",null]".into())
+        );
+        assert_eq!(scalar("[]"), Scalar::Other("[]".into()));
+        assert_eq!(
+            scalar(r#"{"b": 1.50, "a": [true]}"#),
+            Scalar::Other(r#"{"b":1.50,"a":[true]}"#.into())
+        );
+        assert_eq!(scalar("{}"), Scalar::Other("{}".into()));
+        // Absent is what a struct holds when the key is missing.
+        assert_eq!(row("{}").name, Scalar::Absent);
+
+        assert_eq!(scalar(r#""x""#).kind(), Some(Kind::String));
+        assert_eq!(scalar("7").kind(), Some(Kind::Number));
+        assert_eq!(scalar("true").kind(), Some(Kind::Bool));
+        assert_eq!(scalar("null").kind(), Some(Kind::Null));
+        assert_eq!(scalar("[1]").kind(), Some(Kind::List));
+        assert_eq!(scalar(r#"{"a":1}"#).kind(), Some(Kind::Object));
+        assert_eq!(Scalar::Absent.kind(), None);
+    }
+
+    #[test]
+    fn scalar_keeps_number_text_exactly() {
+        for text in [
+            "20000.00",
+            "20310.00",
+            "123456.0",
+            "0",
+            "-0",
+            "-0.0",
+            "0.1",
+            "1e-7",
+            "12345678901234567890123",
+            "-12345678901234567890123",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "3.141592653589793238462643383279502884197",
+            "100000000000000000000000000000000000000000000000000.000",
+        ] {
+            assert_eq!(scalar(text), Scalar::Number(text.into()), "{text}");
+            // Inside an object and a list too.
+            let r = row(&format!(
+                r#"{{"amount": {text}, "rows": [{{"amount": {text}}}]}}"#
+            ));
+            assert_eq!(r.amount.show(), text);
+            assert_eq!(r.rows.items[0].amount.show(), text);
+        }
+        // Text that only looks like a number stays text.
+        assert_eq!(scalar(r#""20000.00""#), Scalar::text("20000.00"));
+    }
+
+    #[test]
+    fn scalar_exponents_are_kept_but_normalised_by_serde_json() {
+        // serde_json's scanner (arbitrary_precision) writes the exponent as `e` with an
+        // explicit sign before any visitor sees it: the value and digits are kept, the
+        // spelling of the exponent is not. Out-of-range values are kept, never infinite.
+        for (sent, kept) in [
+            ("1e400", "1e+400"),
+            ("-1e400", "-1e+400"),
+            ("1E+2", "1e+2"),
+            ("2.5E-10", "2.5e-10"),
+            ("1e-7", "1e-7"),
+            ("1.0e+5", "1.0e+5"),
+        ] {
+            assert_eq!(scalar(sent), Scalar::Number(kept.into()), "{sent}");
+        }
+    }
+
+    #[test]
+    fn scalar_numbers_as_numbers() {
+        assert_eq!(scalar(r#""7""#).as_i64(), Some(7));
+        assert_eq!(scalar("7").as_i64(), Some(7));
+        assert_eq!(scalar("7.0").as_i64(), Some(7));
+        assert_eq!(scalar("-7.00").as_i64(), Some(-7));
+        assert_eq!(scalar(r#"" 42 ""#).as_i64(), Some(42));
+        assert_eq!(scalar(r#""1,234""#).as_i64(), Some(1234));
+        assert_eq!(scalar(r#""1,234.50""#).as_i64(), None);
+        assert_eq!(scalar(r#""1,234.50""#).as_f64(), Some(1234.5));
+        assert_eq!(scalar(r#""1_000""#).as_f64(), Some(1000.0));
+        assert_eq!(scalar("20000.00").as_f64(), Some(20000.0));
+        assert_eq!(scalar("7.5").as_i64(), None);
+        assert_eq!(scalar("-0").as_i64(), Some(0));
+        assert_eq!(
+            scalar("1e400").as_f64(),
+            None,
+            "infinite is not a number we use"
+        );
+        assert_eq!(scalar("1e400").as_i64(), None);
+        assert_eq!(scalar(r#""NaN""#).as_f64(), None);
+        assert_eq!(scalar(r#""inf""#).as_f64(), None);
+        assert_eq!(scalar("12345678901234567890123").as_i64(), None);
+        assert_eq!(
+            scalar("12345678901234567890123").as_f64(),
+            Some(1.2345678901234568e22)
+        );
+        assert_eq!(scalar("9223372036854775807").as_i64(), Some(i64::MAX));
+        assert_eq!(scalar(r#""abc""#).as_f64(), None);
+        assert_eq!(scalar(r#""""#).as_i64(), None);
+        assert_eq!(scalar("true").as_i64(), None);
+        assert_eq!(scalar("null").as_f64(), None);
+        assert_eq!(Scalar::Absent.as_i64(), None);
+        assert_eq!(scalar("[7]").as_i64(), None);
+    }
+
+    #[test]
+    fn scalar_text_views() {
+        assert_eq!(Scalar::Absent.as_str(), None);
+        assert_eq!(Scalar::Null.as_str(), None);
+        assert_eq!(Scalar::Null.show(), "");
+        assert_eq!(Scalar::Bool(true).show(), "true");
+        assert_eq!(Scalar::Bool(false).as_str(), Some("false"));
+        assert_eq!(Scalar::text("  x ").value(), Some("x"));
+        assert_eq!(Scalar::text("  x ").show(), "  x ");
+        assert!(!Scalar::text("   ").is_set());
+        assert!(!Scalar::Null.is_set());
+        assert!(Scalar::Number("0".into()).is_set());
+        assert_eq!(Scalar::Number("20000.00".into()).to_string(), "20000.00");
+        assert_eq!(Scalar::from("a"), Scalar::Text("a".into()));
+        assert_eq!(Scalar::default(), Scalar::Absent);
+    }
+
+    #[test]
+    fn scalar_keeps_unicode_and_escapes() {
+        for s in [
+            "王小明",
+            "مرحبا",
+            "שלום",
+            "👨‍👩‍👧‍👦🇮🇩",
+            "\u{202e}abc",
+            "a\u{0}b",
+            "tab\tnew\nline",
+        ] {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(scalar(&json).show().as_bytes(), s.as_bytes());
+        }
+        assert_eq!(scalar(r#""\u4e2d\u6587 \ud83d\ude00""#).show(), "中文 😀");
+    }
+
+    #[test]
+    fn scalar_from_a_value_deserializer_never_fails() {
+        // A `Value` hands big integers over as u128/i128; they must not be refused.
+        for text in [
+            "12345678901234567890123",
+            "-12345678901234567890123",
+            "20000.00",
+            "7",
+            "1.5",
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(Scalar::deserialize(&v).unwrap().show(), text, "{text}");
+            let r: Row =
+                serde_json::from_value(serde_json::json!({ "amount": v.clone() })).unwrap();
+            assert_eq!(r.amount.show(), text);
+            let k: KvMap = Deserialize::deserialize(&v).unwrap();
+            assert_eq!(k.raw.as_deref(), Some(text));
+            let l: List<Row> = Deserialize::deserialize(&v).unwrap();
+            assert_eq!((l.shape, l.skipped), (Shape::Drifted(Kind::Number), 1));
+            let r: Row = Deserialize::deserialize(&v).unwrap();
+            assert_eq!(r.shape, Shape::Drifted(Kind::Number));
+        }
+    }
+
+    #[test]
+    fn an_object_really_keyed_by_the_private_number_token_is_not_fatal() {
+        // serde_json's own `Value` refuses this; our types read it as an object.
+        let odd = r#"{"$serde_json::private::Number": {"x": 1}, "y": 2}"#;
+        assert_eq!(
+            scalar(odd),
+            Scalar::Other(r#"{"$serde_json::private::Number":{"x":1},"y":2}"#.into())
+        );
+        let k = kv(odd);
+        assert_eq!(k.shape, Shape::Sent);
+        assert_eq!(k.get(NUMBER_TOKEN), Some(&serde_json::json!({"x": 1})));
+        assert_eq!(k.get("y"), Some(&num("2")));
+        let r = row(&format!(r#"{{"odd": {odd}, "name": "n"}}"#));
+        assert_eq!(r.name.show(), "n");
+        assert_eq!(r.unknown[0].1[NUMBER_TOKEN], serde_json::json!({"x": 1}));
+        let r = row(r#"{"$serde_json::private::Number": [1], "name": "n"}"#);
+        assert_eq!(r.name.show(), "n");
+        assert_eq!(r.shape, Shape::Sent);
+        assert_eq!(&*r.unknown[0].0, NUMBER_TOKEN);
+        assert_eq!(list(odd).shape, Shape::Drifted(Kind::Object));
+        // A lone token key with a number-like string is indistinguishable from a number.
+        assert_eq!(
+            scalar(r#"{"$serde_json::private::Number": "5"}"#),
+            Scalar::Number("5".into())
+        );
+        assert_eq!(
+            scalar(r#"{"$serde_json::private::Number": "five"}"#),
+            Scalar::Other(r#"{"$serde_json::private::Number":"five"}"#.into())
+        );
+    }
+
+    // ---------- tolerant structs ----------
+
+    #[test]
+    fn struct_from_an_object_keeps_unknown_keys_with_values_in_order() {
+        let r = row(
+            r#"{"z": 1.50, "name": "a", "nested": {"k": [1, {"x": null}]}, "amount": 20000.00, "e": ""}"#,
+        );
+        assert_eq!(r.shape, Shape::Sent);
+        assert_eq!(r.name, Scalar::text("a"));
+        assert_eq!(r.amount, Scalar::Number("20000.00".into()));
+        let keys: Vec<&str> = r.unknown.iter().map(|(k, _)| &**k).collect();
+        assert_eq!(keys, ["z", "nested", "e"]);
+        assert_eq!(r.unknown[0].1.to_string(), "1.50");
+        assert_eq!(r.unknown[1].1, serde_json::json!({"k": [1, {"x": null}]}));
+        assert_eq!(r.unknown[2].1, Value::String(String::new()));
+        assert_eq!(Row::KEYS, ["name", "amount", "tags", "rows"]);
+    }
+
+    #[test]
+    fn struct_duplicate_keys_last_wins() {
+        let r =
+            row(r#"{"name": "first", "x": 1, "y": 0, "name": "last", "x": 2, "Name": "alias"}"#);
+        assert_eq!(r.name, Scalar::text("alias"));
+        assert_eq!(
+            r.unknown,
+            vec![("x".into(), num("2")), ("y".into(), num("0"))]
+        );
+    }
+
+    #[test]
+    fn struct_takes_empty_things_as_empty() {
+        let cases = [
+            ("null", Shape::Null),
+            (r#""""#, Shape::Blank),
+            (r#""   ""#, Shape::Blank),
+            ("[]", Shape::Blank),
+            ("{}", Shape::Sent),
+        ];
+        for (json, shape) in cases {
+            let r = row(json);
+            assert_eq!(r.shape, shape, "{json}");
+            assert_eq!(
+                Row {
+                    shape: Shape::Absent,
+                    ..r
+                },
+                Row::default(),
+                "{json} leaves the struct empty"
+            );
+        }
+        assert_eq!(Row::default().shape, Shape::Absent);
+        assert!(!Shape::Absent.is_present());
+        assert!(!Shape::Null.is_present());
+        assert!(!Shape::Blank.is_present());
+        assert!(Shape::Sent.is_present());
+        assert!(Shape::Encoded.is_present());
+        assert!(Shape::Drifted(Kind::List).is_present());
+    }
+
+    #[test]
+    fn struct_decodes_json_in_a_string() {
+        let r = row(
+            r#""{\"name\": \"x\", \"amount\": 1.10, \"rows\": \"[{\\\"name\\\": \\\"in\\\"}]\"}""#,
+        );
+        assert_eq!(r.shape, Shape::Encoded);
+        assert_eq!(r.name.show(), "x");
+        assert_eq!(r.amount, Scalar::Number("1.10".into()));
+        assert_eq!(r.rows.shape, Shape::Encoded);
+        assert_eq!(names(&r.rows), ["in"]);
+        let r = row(r#""  {}""#);
+        assert_eq!(r.shape, Shape::Encoded);
+    }
+
+    #[test]
+    fn struct_keeps_what_it_could_not_read() {
+        let cases: [(&str, Kind, Value); 6] = [
+            (
+                r#""WILL SMITH""#,
+                Kind::String,
+                Value::String("WILL SMITH".into()),
+            ),
+            (
+                r#""{broken""#,
+                Kind::String,
+                Value::String("{broken".into()),
+            ),
+            ("20000.00", Kind::Number, num("20000.00")),
+            ("-3", Kind::Number, num("-3")),
+            ("true", Kind::Bool, Value::Bool(true)),
+            ("[1, \"a\"]", Kind::List, serde_json::json!([1, "a"])),
+        ];
+        for (json, kind, kept) in cases {
+            let r = row(json);
+            assert_eq!(r.shape, Shape::Drifted(kind), "{json}");
+            assert_eq!(r.unknown, vec![(AS_SENT_KEY.into(), kept)], "{json}");
+            assert_eq!(r.name, Scalar::Absent);
+        }
+        // The kept number's text is exact.
+        assert_eq!(row("20000.00").unknown[0].1.to_string(), "20000.00");
+        // Several objects: kept as the list.
+        let r = row(r#"[{"name": "a"}, {"name": "b"}]"#);
+        assert_eq!(r.shape, Shape::Drifted(Kind::List));
+        assert_eq!(
+            r.unknown[0].1,
+            serde_json::json!([{"name": "a"}, {"name": "b"}])
+        );
+    }
+
+    #[test]
+    fn struct_reads_a_one_object_list_as_the_object() {
+        let r = row(r#"[{"name": "a", "amount": 20000.00, "extra": -0}]"#);
+        assert_eq!(r.shape, Shape::Drifted(Kind::List));
+        assert_eq!(r.name.show(), "a");
+        assert_eq!(r.amount.show(), "20000.00");
+        assert_eq!(r.unknown, vec![("extra".into(), num("-0"))]);
+        assert_eq!(r.unknown[0].1.to_string(), "-0");
+    }
+
+    // ---------- List ----------
+
+    #[test]
+    fn list_takes_every_json_kind() {
+        let l = list(r#"[{"name": "a"}, {"name": "b"}]"#);
+        assert_eq!(
+            (l.shape, l.skipped, names(&l)),
+            (Shape::Sent, 0, vec!["a", "b"])
+        );
+        let l = list("[]");
+        assert_eq!((l.shape, l.len(), l.is_empty()), (Shape::Sent, 0, true));
+        assert_eq!(list("null").shape, Shape::Null);
+        assert_eq!(list(r#""""#).shape, Shape::Blank);
+        assert_eq!(list(r#"" ""#).shape, Shape::Blank);
+        assert_eq!(list("{}").shape, Shape::Blank);
+        assert!(list("{}").is_empty());
+        assert_eq!(row("{}").rows, List::default());
+        assert_eq!(row("{}").rows.shape, Shape::Absent);
+        for (json, kind) in [
+            ("5", Kind::Number),
+            ("20000.00", Kind::Number),
+            ("true", Kind::Bool),
+            (r#""oops""#, Kind::String),
+            (r#""[broken""#, Kind::String),
+        ] {
+            let l = list(json);
+            assert_eq!(
+                (l.shape, l.len(), l.skipped),
+                (Shape::Drifted(kind), 0, 1),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn list_takes_a_lone_object_as_one_item() {
+        let l = list(r#"{"name": "solo", "amount": 1}"#);
+        assert_eq!(l.shape, Shape::Drifted(Kind::Object));
+        assert_eq!(names(&l), ["solo"]);
+        assert_eq!(l.items[0].shape, Shape::Sent);
+        assert_eq!(l.items[0].amount, Scalar::Number("1".into()));
+    }
+
+    #[test]
+    fn list_decodes_json_in_a_string() {
+        let l = list(r#""[{\"name\": \"a\", \"amount\": 20000.00}, 7]""#);
+        assert_eq!(l.shape, Shape::Encoded);
+        assert_eq!(names(&l), ["a"]);
+        assert_eq!(l.items[0].amount.show(), "20000.00");
+        assert_eq!(l.skipped, 1);
+        let l = list(r#""{\"name\": \"a\"}""#);
+        assert_eq!((l.shape, names(&l)), (Shape::Encoded, vec!["a"]));
+        let l = list(r#""[]""#);
+        assert_eq!((l.shape, l.len()), (Shape::Encoded, 0));
+    }
+
+    #[test]
+    fn list_skips_and_counts_items_that_are_not_objects() {
+        let l = list(
+            r#"[1, null, "x", {"name": "a"}, [], true, "", [{"name": "nested"}], "{\"name\": \"b\"}", 2.50, {}]"#,
+        );
+        assert_eq!(names(&l), ["a", "b", ""]);
+        assert_eq!(l.items[1].shape, Shape::Encoded);
+        assert_eq!(l.items[2].shape, Shape::Sent);
+        assert_eq!(l.skipped, 8);
+        assert_eq!(l.shape, Shape::Sent);
+    }
+
+    #[test]
+    fn list_helpers() {
+        let l = List::from_items(vec![Row::default(), Row::default()]);
+        assert_eq!(
+            (l.shape, l.len(), l.skipped, l.iter().count()),
+            (Shape::Sent, 2, 0, 2)
+        );
+        assert!(!l.is_empty());
+        let d: List<Row> = List::default();
+        assert_eq!((d.shape, d.len()), (Shape::Absent, 0));
+    }
+
+    // ---------- KvMap ----------
+
+    #[test]
+    fn kvmap_takes_every_json_kind() {
+        let m = kv(r#"{"b": "2", "a": 20000.00, "c": {"d": [null]}, "e": -0}"#);
+        assert_eq!(m.shape, Shape::Sent);
+        let keys: Vec<&str> = m.entries.iter().map(|(k, _)| &**k).collect();
+        assert_eq!(keys, ["b", "a", "c", "e"]);
+        assert_eq!(m.get("b"), Some(&Value::String("2".into())));
+        assert_eq!(m.get("a").map(value_text).as_deref(), Some("20000.00"));
+        assert_eq!(m.get("e").map(value_text).as_deref(), Some("-0"));
+        assert_eq!(m.get("c"), Some(&serde_json::json!({"d": [null]})));
+        assert_eq!(m.get("zz"), None);
+        assert_eq!((m.len(), m.is_empty(), m.raw), (4, false, None));
+
+        let m = kv("{}");
+        assert_eq!((m.shape, m.is_empty()), (Shape::Sent, true));
+        let m = kv("[]");
+        assert_eq!((m.shape, m.is_empty()), (Shape::Blank, true));
+        assert_eq!(kv("null"), kv_of(Shape::Null));
+        assert_eq!(kv(r#""""#), kv_of(Shape::Blank));
+        assert_eq!(kv(r#""  ""#), kv_of(Shape::Blank));
+        assert_eq!(row("{}").tags, KvMap::default());
+
+        let m = kv(r#"["A0", {"x": 1}, 3.0]"#);
+        assert_eq!(m.shape, Shape::Drifted(Kind::List));
+        assert_eq!(
+            m.entries,
+            vec![
+                ("[0]".into(), Value::String("A0".into())),
+                ("[1]".into(), serde_json::json!({"x": 1})),
+                ("[2]".into(), num("3.0")),
+            ]
+        );
+
+        for (json, kind, raw) in [
+            (r#""a=1;b=2""#, Kind::String, "a=1;b=2"),
+            (r#""{broken""#, Kind::String, "{broken"),
+            ("5.50", Kind::Number, "5.50"),
+            (
+                "12345678901234567890123",
+                Kind::Number,
+                "12345678901234567890123",
+            ),
+            ("-0", Kind::Number, "-0"),
+            ("false", Kind::Bool, "false"),
+        ] {
+            let m = kv(json);
+            assert_eq!(
+                (m.shape, m.raw.as_deref()),
+                (Shape::Drifted(kind), Some(raw)),
+                "{json}"
+            );
+            assert!(m.entries.is_empty());
+            assert!(!m.is_empty(), "a raw value is something");
+        }
+    }
+
+    #[test]
+    fn kvmap_decodes_json_in_a_string() {
+        let m = kv(r#""{\"item_name\": \"da\", \"n\": 2.0}""#);
+        assert_eq!(m.shape, Shape::Encoded);
+        assert_eq!(m.get("item_name"), Some(&Value::String("da".into())));
+        assert_eq!(m.get("n").map(value_text).as_deref(), Some("2.0"));
+        let m = kv(r#""[\"A0\"]""#);
+        assert_eq!(m.shape, Shape::Encoded);
+        assert_eq!(m.entries, vec![("[0]".into(), Value::String("A0".into()))]);
+    }
+
+    #[test]
+    fn kvmap_duplicate_keys_last_wins_at_first_place() {
+        let m = kv(r#"{"a": 1, "b": 2, "a": 3}"#);
+        assert_eq!(
+            m.entries,
+            vec![("a".into(), num("3")), ("b".into(), num("2"))]
+        );
+        assert_eq!(m.get("a"), Some(&num("3")));
+    }
+
+    // ---------- helpers ----------
+
+    #[test]
+    fn value_text_is_one_line() {
+        assert_eq!(value_text(&Value::String("a b".into())), "a b");
+        assert_eq!(value_text(&Value::Null), "");
+        assert_eq!(value_text(&num("20000.00")), "20000.00");
+        assert_eq!(value_text(&Value::Bool(true)), "true");
+        assert_eq!(
+            value_text(&serde_json::json!({"a": [1, "x"]})),
+            r#"{"a":[1,"x"]}"#
+        );
+    }
+
+    #[test]
+    fn dedupe_keeps_first_place_last_value() {
+        let mut v: Unknown = vec![
+            ("a".into(), num("1")),
+            ("b".into(), num("2")),
+            ("a".into(), num("3")),
+            ("c".into(), num("4")),
+            ("b".into(), num("5")),
+        ];
+        dedupe_last_wins(&mut v);
+        assert_eq!(
+            v,
+            vec![
+                ("a".into(), num("3")),
+                ("b".into(), num("5")),
+                ("c".into(), num("4"))
+            ]
+        );
+        let mut e: Unknown = Vec::new();
+        dedupe_last_wins(&mut e);
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn kind_names() {
+        assert_eq!(Kind::String.name(), "a string");
+        assert_eq!(Kind::Number.name(), "a number");
+        assert_eq!(Kind::Bool.name(), "a boolean");
+        assert_eq!(Kind::Null.name(), "null");
+        assert_eq!(Kind::List.name(), "a list");
+        assert_eq!(Kind::Object.name(), "an object");
+    }
+
+    #[test]
+    fn only_malformed_json_fails() {
+        for bad in [
+            "",
+            "{",
+            r#"{"name": }"#,
+            "[1,",
+            r#""unterminated"#,
+            "nul",
+            "01",
+        ] {
+            assert!(serde_json::from_str::<Scalar>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Row>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<List<Row>>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<KvMap>(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -12,10 +12,8 @@ pub async fn run(serve_only: bool, port: u16) -> Result<ExitCode, ApiError> {
         detail: format!("cannot listen: {e}"),
     })?;
     if !serve_only {
-        return Err(ApiError::Config {
-            path: "rudder-inspect".into(),
-            detail: "the interactive inspector is not built yet; use `demo --serve`".into(),
-        });
+        return super::tui::start(&super::ConnArgs::default(), super::tui::Start::Demo(server))
+            .await;
     }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "url: {}", server.url());

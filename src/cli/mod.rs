@@ -4,6 +4,7 @@ pub mod conn;
 mod demo;
 mod open;
 mod query;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -183,13 +184,21 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
-        Some(Command::Open { file, output }) => open::run(&cli.conn, file, *output),
+        Some(Command::Open { file, output }) => rt.block_on(open::run(&cli.conn, file, *output)),
         Some(Command::Demo { serve, port }) => rt.block_on(demo::run(*serve, *port)),
-        None => Err(ApiError::Config {
-            path: "rudder-inspect".into(),
-            detail: "the interactive inspector is not built yet; use `query` or `open --output md`"
-                .into(),
-        }),
+        None => {
+            let f = &cli.form;
+            let query = Query {
+                workflow_id: f.workflow_id.clone().unwrap_or_default(),
+                node_id: f.node_id.clone().unwrap_or_default(),
+                callee: f.callee.clone().unwrap_or_default(),
+                case_id: f.case_id.clone().filter(|s| !s.trim().is_empty()),
+            };
+            let submit = [&query.workflow_id, &query.node_id, &query.callee]
+                .iter()
+                .all(|v| !v.trim().is_empty());
+            rt.block_on(tui::start(&cli.conn, tui::Start::Form { query, submit }))
+        }
     };
     match result {
         Ok(code) => code,

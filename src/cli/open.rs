@@ -58,7 +58,11 @@ pub fn answer_from_file(path: &Path, cap: u64) -> Result<Answer, ApiError> {
     })
 }
 
-pub fn run(args: &ConnArgs, file: &Path, output: Option<Output>) -> Result<ExitCode, ApiError> {
+pub async fn run(
+    args: &ConnArgs,
+    file: &Path,
+    output: Option<Output>,
+) -> Result<ExitCode, ApiError> {
     let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
     let answer = answer_from_file(file, cap)?;
     match output {
@@ -66,9 +70,16 @@ pub fn run(args: &ConnArgs, file: &Path, output: Option<Output>) -> Result<ExitC
             print_answer(&answer, o)?;
             Ok(ExitCode::SUCCESS)
         }
-        None => Err(ApiError::Config {
-            path: "rudder-inspect".into(),
-            detail: "the interactive inspector is not built yet; use --output md or json".into(),
-        }),
+        None => {
+            let path = answer.exchange.url.clone();
+            super::tui::start(
+                args,
+                super::tui::Start::File {
+                    answer: Box::new(answer),
+                    path,
+                },
+            )
+            .await
+        }
     }
 }

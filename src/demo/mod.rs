@@ -40,7 +40,10 @@ pub const CASE_FILES: &[(&str, &[u8])] = &[
         "04-many-redials",
         include_bytes!("../../assets/demo/04-many-redials.json"),
     ),
-    // ("05-long-transcript", include_bytes!("../../assets/demo/05-long-transcript.json")),
+    (
+        "05-long-transcript",
+        include_bytes!("../../assets/demo/05-long-transcript.json"),
+    ),
     (
         "06-chinese",
         include_bytes!("../../assets/demo/06-chinese.json"),

@@ -1,0 +1,37 @@
+//! What flows into `App::update` and what comes out of it.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::api::{Answer, ApiError, Query};
+
+/// Something that happened: a terminal event, a network reply, a timer tick.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    Resize(u16, u16),
+    /// The spinner's clock, only while a request runs.
+    Tick,
+    /// A request finished.
+    Reply {
+        id: u64,
+        result: Box<Result<Answer, ApiError>>,
+        elapsed: Duration,
+    },
+    /// A background effect reports back (a copy, an export).
+    Notice(String),
+}
+
+/// Something `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send { id: u64, query: Query },
+    Cancel { id: u64 },
+    Copy { text: String, what: String },
+    SetMouseCapture(bool),
+    Quit,
+}

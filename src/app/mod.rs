@@ -1,0 +1,634 @@
+//! The inspector's state and its one entry point, [`App::update`]: an action in, state
+//! changed, effects out (send a request, copy, quit). No I/O happens here.
+
+pub mod action;
+pub mod form;
+pub mod run;
+pub mod search;
+pub mod transcript;
+pub mod views;
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Local};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+pub use action::{Action, Effect};
+pub use form::Form;
+pub use views::{Nav, Tab, Views};
+
+use crate::api::{Answer, ApiError, Query};
+use crate::case::CaseFacts;
+use crate::demo::DemoCase;
+
+/// Below this width the form pane hides itself when an answer arrives.
+pub const NARROW: u16 = 110;
+
+/// Where answers come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The API at this base URL.
+    Network { base_url: String },
+    /// A file given to `open`.
+    File { path: String },
+}
+
+/// What the session knows about its surroundings, fixed at start.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Base URL for queries; `None` when no client could be built.
+    pub base_url: Option<String>,
+    /// Where the token came from ("env AIRUDDER_TOKEN", "demo"), never the token.
+    pub token_source: Option<String>,
+    /// The reason queries cannot be sent, shown when Enter is pressed.
+    pub cannot_query: Option<ApiError>,
+    pub demo_cases: Vec<DemoCase>,
+    /// Messages to show at start (config warnings).
+    pub warnings: Vec<String>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            base_url: None,
+            token_source: None,
+            cannot_query: None,
+            demo_cases: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// An answer on screen, with everything derived from it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub answer: Answer,
+    pub facts: CaseFacts,
+    pub source: Source,
+    pub views: Views,
+}
+
+impl Loaded {
+    pub fn new(answer: Answer, source: Source) -> Self {
+        let facts = CaseFacts::derive(answer.data());
+        Loaded {
+            answer,
+            facts,
+            source,
+            views: Views::default(),
+        }
+    }
+    pub fn data(&self) -> &crate::api::Data {
+        self.answer.data()
+    }
+}
+
+/// The request under way.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: u64,
+    pub started: Instant,
+    pub query: Query,
+}
+
+/// The last request's failure, shown in the result area.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub error: ApiError,
+    pub at: DateTime<Local>,
+    pub query: Query,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Form,
+    Result,
+}
+
+/// A one-line message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub warn: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub form: Form,
+    pub focus: Focus,
+    pub tab: Tab,
+    pub pending: Option<Pending>,
+    pub loaded: Option<Box<Loaded>>,
+    pub failure: Option<Failure>,
+    pub notice: Option<Notice>,
+    pub show_form: bool,
+    pub show_help: bool,
+    pub mouse_capture: bool,
+    /// Terminal size.
+    pub size: (u16, u16),
+    pub spinner: usize,
+    pub context: Context,
+    pub quit: bool,
+    /// Index of the demo case in the form, when in the demo.
+    pub demo_index: Option<usize>,
+    /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
+    hide_form_when_narrow: bool,
+    next_id: u64,
+}
+
+impl App {
+    pub fn new(query: Query, context: Context) -> Self {
+        let notice = (!context.warnings.is_empty()).then(|| Notice {
+            text: crate::text::one_line(&context.warnings.join("; ")),
+            warn: true,
+        });
+        App {
+            form: Form::new(&query),
+            focus: Focus::Form,
+            tab: Tab::Profile,
+            pending: None,
+            loaded: None,
+            failure: None,
+            notice,
+            show_form: true,
+            show_help: false,
+            mouse_capture: true,
+            size: (80, 24),
+            spinner: 0,
+            demo_index: (!context.demo_cases.is_empty()).then_some(0),
+            context,
+            quit: false,
+            hide_form_when_narrow: false,
+            next_id: 1,
+        }
+    }
+
+    /// Opens with an answer already on screen (`open FILE`).
+    pub fn with_answer(mut self, answer: Answer, source: Source) -> Self {
+        if let Some(d) = answer.document.data() {
+            let callee = d
+                .callee
+                .callee_number
+                .value()
+                .or(d.call.callee_number.value())
+                .unwrap_or("");
+            self.form.set(&Query {
+                workflow_id: d.workflow_id.show().trim().to_string(),
+                node_id: d.node_id.show().trim().to_string(),
+                callee: callee.to_string(),
+                case_id: d.callee.case_id.value().map(str::to_string),
+            });
+        }
+        self.loaded = Some(Box::new(Loaded::new(answer, source)));
+        self.focus = Focus::Result;
+        self.hide_form_when_narrow = true;
+        self
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The one place state changes.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Action::Key(_) => Vec::new(),
+            Action::Mouse(m) => self.on_mouse(m),
+            Action::Paste(text) => {
+                if self.focus == Focus::Form && !self.show_help {
+                    self.form.paste(&text);
+                } else if let Some(search) = self.editing_search() {
+                    search.query.push_str(&crate::text::one_line(&text));
+                    self.refresh_search();
+                }
+                Vec::new()
+            }
+            Action::Resize(w, h) => {
+                if std::mem::take(&mut self.hide_form_when_narrow) && w < NARROW {
+                    self.show_form = false;
+                }
+                self.size = (w, h);
+                self.clamp_views();
+                Vec::new()
+            }
+            Action::Tick => {
+                if self.pending.is_some() {
+                    self.spinner = self.spinner.wrapping_add(1);
+                }
+                Vec::new()
+            }
+            Action::Reply {
+                id,
+                result,
+                elapsed,
+            } => self.on_reply(id, *result, elapsed),
+            Action::Notice(text) => {
+                self.notice = Some(Notice { text, warn: false });
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_reply(
+        &mut self,
+        id: u64,
+        result: Result<Answer, ApiError>,
+        _elapsed: Duration,
+    ) -> Vec<Effect> {
+        let Some(p) = self.pending.take_if(|p| p.id == id) else {
+            // A cancelled or superseded request: stale, never shown.
+            return Vec::new();
+        };
+        match result {
+            Ok(answer) => {
+                let base_url = self.context.base_url.clone().unwrap_or_default();
+                let ms = answer.exchange.latency.as_millis();
+                self.loaded = Some(Box::new(Loaded::new(answer, Source::Network { base_url })));
+                self.failure = None;
+                self.tab = Tab::Profile;
+                self.focus = Focus::Result;
+                // On a narrow terminal the result needs every column; `f` brings the form back.
+                let narrow = self.size.0 < NARROW;
+                if narrow {
+                    self.show_form = false;
+                }
+                self.notice = Some(Notice {
+                    text: if narrow {
+                        format!("answer in {ms} ms · form hidden for room: f shows it")
+                    } else {
+                        format!("answer in {ms} ms")
+                    },
+                    warn: false,
+                });
+            }
+            Err(error) => {
+                self.notice = Some(Notice {
+                    text: format!("request failed: {}", error.short()),
+                    warn: true,
+                });
+                self.failure = Some(Failure {
+                    error,
+                    at: Local::now(),
+                    query: p.query,
+                });
+            }
+        }
+        Vec::new()
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        self.form.touch_all();
+        if let Some(i) = self.form.first_error() {
+            self.form.focused = i;
+            self.focus = Focus::Form;
+            self.show_form = true;
+            self.notice = Some(Notice {
+                text: format!("fill in {} first", form::LABELS[i]),
+                warn: true,
+            });
+            return Vec::new();
+        }
+        let query = self.form.query();
+        if let Some(e) = &self.context.cannot_query {
+            self.failure = Some(Failure {
+                error: e.clone(),
+                at: Local::now(),
+                query,
+            });
+            self.notice = Some(Notice {
+                text: format!("cannot query: {}", e.short()),
+                warn: true,
+            });
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if let Some(old) = self.pending.take() {
+            effects.push(Effect::Cancel { id: old.id });
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending = Some(Pending {
+            id,
+            started: Instant::now(),
+            query: query.clone(),
+        });
+        self.notice = None;
+        effects.push(Effect::Send { id, query });
+        effects
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        match self.pending.take() {
+            Some(p) => {
+                self.notice = Some(Notice {
+                    text: "cancelled".into(),
+                    warn: true,
+                });
+                vec![Effect::Cancel { id: p.id }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
+        if self.show_help {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) | KeyCode::Enter
+            ) {
+                self.show_help = false;
+            }
+            return Vec::new();
+        }
+        if key.code == KeyCode::F(1) {
+            self.show_help = true;
+            return Vec::new();
+        }
+        if key.code == KeyCode::F(2) {
+            return self.toggle_mouse();
+        }
+        if ctrl && key.code == KeyCode::Char('b') {
+            self.show_form = !self.show_form;
+            if !self.show_form {
+                self.focus = Focus::Result;
+            }
+            return Vec::new();
+        }
+        match self.focus {
+            Focus::Form => self.on_form_key(key),
+            Focus::Result => self.on_result_key(key),
+        }
+    }
+
+    fn toggle_mouse(&mut self) -> Vec<Effect> {
+        self.mouse_capture = !self.mouse_capture;
+        self.notice = Some(Notice {
+            text: if self.mouse_capture {
+                "mouse capture on: click and wheel work; F2 gives selection back to the terminal"
+                    .into()
+            } else {
+                "mouse capture off: select text with the mouse; F2 turns clicks back on".into()
+            },
+            warn: false,
+        });
+        vec![Effect::SetMouseCapture(self.mouse_capture)]
+    }
+
+    fn on_form_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => return self.submit(),
+            KeyCode::Esc => {
+                if self.pending.is_some() {
+                    return self.cancel();
+                }
+                if self.loaded.is_some() {
+                    self.focus = Focus::Result;
+                }
+            }
+            KeyCode::Tab => {
+                if self.form.focused == 3 {
+                    self.focus = Focus::Result;
+                } else {
+                    self.form.focused += 1;
+                }
+            }
+            KeyCode::BackTab => {
+                if self.form.focused == 0 {
+                    self.focus = Focus::Result;
+                } else {
+                    self.form.focused -= 1;
+                }
+            }
+            KeyCode::Down => self.form.focused = (self.form.focused + 1).min(3),
+            KeyCode::Up => self.form.focused = self.form.focused.saturating_sub(1),
+            KeyCode::Char('n') if ctrl => self.step_demo(1),
+            KeyCode::Char('p') if ctrl => self.step_demo(-1),
+            _ => self.form.input(key),
+        }
+        Vec::new()
+    }
+
+    fn step_demo(&mut self, by: isize) {
+        let n = self.context.demo_cases.len();
+        if n == 0 {
+            return;
+        }
+        let i = self
+            .demo_index
+            .map_or(0, |i| (i as isize + by).rem_euclid(n as isize) as usize);
+        self.demo_index = Some(i);
+        let q = self.context.demo_cases[i].query.clone();
+        self.form.set(&q);
+    }
+
+    fn on_result_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.editing_search().is_some() {
+            return self.on_search_key(key);
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('q') => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            KeyCode::Char('?') => self.show_help = true,
+            KeyCode::Esc => {
+                if self.pending.is_some() {
+                    return self.cancel();
+                }
+                if let Some(s) = self.search_mut()
+                    && s.is_active()
+                {
+                    s.clear();
+                }
+            }
+            KeyCode::Char('f') | KeyCode::Tab => {
+                self.focus = Focus::Form;
+                self.show_form = true;
+                if key.code == KeyCode::Tab {
+                    self.form.focused = 0;
+                }
+            }
+            KeyCode::BackTab => {
+                self.focus = Focus::Form;
+                self.show_form = true;
+                self.form.focused = 3;
+            }
+            KeyCode::Enter if self.loaded.is_none() => return self.submit(),
+            KeyCode::Char('M') => return self.toggle_mouse(),
+            KeyCode::Char(c @ '1'..='6') => self.tab = Tab::from_index(c as usize - '1' as usize),
+            KeyCode::Left | KeyCode::Char('h') => self.tab = self.tab.prev(),
+            KeyCode::Right | KeyCode::Char('l') => self.tab = self.tab.next(),
+            KeyCode::Up | KeyCode::Char('k') => self.nav(Nav::Up),
+            KeyCode::Down | KeyCode::Char('j') => self.nav(Nav::Down),
+            KeyCode::PageUp => self.nav(Nav::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.nav(Nav::PageDown),
+            KeyCode::Char('u') if ctrl => self.nav(Nav::PageUp),
+            KeyCode::Char('d') if ctrl => self.nav(Nav::PageDown),
+            KeyCode::Home | KeyCode::Char('g') => self.nav(Nav::Top),
+            KeyCode::End | KeyCode::Char('G') => self.nav(Nav::Bottom),
+            KeyCode::Char('/') if self.tab.searchable() && self.loaded.is_some() => {
+                if let Some(s) = self.search_mut() {
+                    s.editing = true;
+                    s.query.clear();
+                    s.hits.clear();
+                    s.current = None;
+                }
+            }
+            KeyCode::Char('n') => self.step_search(true),
+            KeyCode::Char('N') => self.step_search(false),
+            KeyCode::Char('y') => return self.copy(false),
+            KeyCode::Char('Y') => return self.copy(true),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_search_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(s) = self.editing_search() else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => {
+                // Leaves the search and keeps the position; the highlights stay until Esc again.
+                s.editing = false;
+                if s.query.is_empty() {
+                    s.clear();
+                }
+                return Vec::new();
+            }
+            KeyCode::Enter => {
+                s.editing = false;
+                return Vec::new();
+            }
+            KeyCode::Backspace => {
+                s.query.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => s.query.clear(),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
+            _ => return Vec::new(),
+        }
+        self.refresh_search();
+        Vec::new()
+    }
+
+    /// The search being typed on the current tab.
+    fn editing_search(&mut self) -> Option<&mut search::Search> {
+        self.search_mut().filter(|s| s.editing)
+    }
+
+    fn search_mut(&mut self) -> Option<&mut search::Search> {
+        let tab = self.tab;
+        let loaded = self.loaded.as_mut()?;
+        match tab {
+            Tab::Transcript => Some(&mut loaded.views.transcript.search),
+            Tab::Raw => Some(&mut loaded.views.raw.search),
+            _ => None,
+        }
+    }
+
+    /// Recomputes the current tab's matches after the query changed.
+    fn refresh_search(&mut self) {
+        let (w, h) = self.body_size();
+        let tab = self.tab;
+        if let Some(loaded) = self.loaded.as_mut() {
+            crate::ui::search_tab(tab, loaded, w, h);
+        }
+    }
+
+    fn step_search(&mut self, forward: bool) {
+        let (w, h) = self.body_size();
+        let tab = self.tab;
+        if let Some(loaded) = self.loaded.as_mut() {
+            crate::ui::step_search(tab, loaded, forward, w, h);
+        }
+    }
+
+    /// Width and height of the active tab's area.
+    pub fn body_size(&self) -> (u16, u16) {
+        let areas = crate::ui::layout(self);
+        (areas.body.width, areas.body.height)
+    }
+
+    fn nav(&mut self, nav: Nav) {
+        let (w, h) = self.body_size();
+        let tab = self.tab;
+        if let Some(loaded) = self.loaded.as_mut() {
+            crate::ui::nav_tab(tab, loaded, nav, w, h);
+        }
+    }
+
+    fn clamp_views(&mut self) {
+        let (w, h) = self.body_size();
+        if let Some(loaded) = self.loaded.as_mut() {
+            for tab in Tab::ALL {
+                crate::ui::nav_tab(tab, loaded, Nav::Wheel(0), w, h);
+            }
+        }
+    }
+
+    fn copy(&mut self, whole: bool) -> Vec<Effect> {
+        let (w, h) = self.body_size();
+        let Some(loaded) = self.loaded.as_ref() else {
+            self.notice = Some(Notice {
+                text: "nothing to copy yet".into(),
+                warn: true,
+            });
+            return Vec::new();
+        };
+        match crate::ui::copy_text(self.tab, loaded, whole, w, h) {
+            Some((text, what)) => vec![Effect::Copy { text, what }],
+            None => {
+                self.notice = Some(Notice {
+                    text: "nothing selected to copy".into(),
+                    warn: true,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if self.show_help {
+            return Vec::new();
+        }
+        let areas = crate::ui::layout(self);
+        let inside = |r: ratatui::layout::Rect| {
+            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+        };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                for (i, r) in areas.fields.iter().enumerate() {
+                    if self.show_form && inside(*r) {
+                        self.focus = Focus::Form;
+                        self.form.focused = i;
+                        return Vec::new();
+                    }
+                }
+                for (i, r) in crate::ui::tab_hit_areas(&areas).iter().enumerate() {
+                    if inside(*r) {
+                        self.tab = Tab::from_index(i);
+                        self.focus = Focus::Result;
+                        return Vec::new();
+                    }
+                }
+                if inside(areas.body) {
+                    self.focus = Focus::Result;
+                }
+            }
+            MouseEventKind::ScrollDown if inside(areas.body) => self.nav(Nav::Wheel(3)),
+            MouseEventKind::ScrollUp if inside(areas.body) => self.nav(Nav::Wheel(-3)),
+            _ => {}
+        }
+        Vec::new()
+    }
+}

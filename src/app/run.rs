@@ -1,0 +1,241 @@
+//! The event loop: terminal events and network replies become actions; `update` changes the
+//! state; the screen is drawn only when something changed and no more input is waiting.
+//! Requests run on tokio tasks and answer through a channel, so the UI never blocks.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream,
+};
+use crossterm::execute;
+use futures::{FutureExt, StreamExt};
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::{Action, App, Effect};
+use crate::api::{Client, Secret};
+use crate::clipboard::{Clipboard, message};
+
+/// What the loop needs besides the app: how to send queries and where copies go.
+pub struct Services {
+    pub client: Option<Client>,
+    pub token: Option<Secret>,
+    pub clipboard: Box<dyn Clipboard>,
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// SIGTERM or SIGHUP: the terminal was restored all the same.
+    Signal,
+}
+
+/// Takes over the terminal, runs until the user quits, and gives the terminal back on every
+/// path (a panic included: `ratatui::init` installs a restoring hook, ours chains to it).
+pub async fn run(app: App, services: Services, initial: Vec<Action>) -> io::Result<Exit> {
+    let mut terminal = ratatui::try_init()?;
+    install_panic_hook();
+    let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    let result = event_loop(&mut terminal, app, services, initial).await;
+    restore();
+    result
+}
+
+/// Leaves raw mode, the alternate screen, mouse capture and bracketed paste; shows the cursor.
+pub fn restore() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+    let _ = execute!(io::stdout(), crossterm::cursor::Show);
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        previous(info);
+    }));
+}
+
+fn to_action(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(k) => Some(Action::Key(k)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    mut services: Services,
+    initial: Vec<Action>,
+) -> io::Result<Exit> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut events = EventStream::new();
+    let mut tasks: HashMap<u64, JoinHandle<()>> = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut signals = Signals::new();
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    for a in initial {
+        handle(&mut app, a, &mut services, &tx, &mut tasks, terminal);
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| crate::ui::draw(f, &app))?;
+            dirty = false;
+        }
+        if app.quit {
+            break;
+        }
+        let action = tokio::select! {
+            biased;
+            ev = events.next() => match ev {
+                Some(Ok(e)) => to_action(e),
+                Some(Err(_)) => None,
+                // The terminal went away.
+                None => break,
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = tick.tick(), if app.is_loading() => Some(Action::Tick),
+            _ = signals.next() => return Ok(Exit::Signal),
+        };
+        let Some(action) = action else { continue };
+        handle(&mut app, action, &mut services, &tx, &mut tasks, terminal);
+        // Whatever else is already waiting is handled before the next frame.
+        loop {
+            if let Some(Some(Ok(e))) = events.next().now_or_never() {
+                if let Some(a) = to_action(e) {
+                    handle(&mut app, a, &mut services, &tx, &mut tasks, terminal);
+                }
+                continue;
+            }
+            match rx.try_recv() {
+                Ok(a) => handle(&mut app, a, &mut services, &tx, &mut tasks, terminal),
+                Err(_) => break,
+            }
+        }
+        dirty = true;
+    }
+    for (_, t) in tasks.drain() {
+        t.abort();
+    }
+    Ok(Exit::Quit)
+}
+
+fn handle(
+    app: &mut App,
+    action: Action,
+    services: &mut Services,
+    tx: &mpsc::UnboundedSender<Action>,
+    tasks: &mut HashMap<u64, JoinHandle<()>>,
+    terminal: &mut DefaultTerminal,
+) {
+    if let Action::Reply { id, .. } = &action {
+        tasks.remove(id);
+    }
+    for effect in app.update(action) {
+        match effect {
+            Effect::Send { id, query } => {
+                let tx = tx.clone();
+                let client = services.client.clone();
+                let token = services.token.clone();
+                let task = tokio::spawn(async move {
+                    let started = Instant::now();
+                    let result = match (client, token) {
+                        (Some(c), Some(t)) => c.verify(&t, &query).await,
+                        _ => Err(crate::api::ApiError::NoToken),
+                    };
+                    let _ = tx.send(Action::Reply {
+                        id,
+                        result: Box::new(result),
+                        elapsed: started.elapsed(),
+                    });
+                });
+                tasks.insert(id, task);
+            }
+            Effect::Cancel { id } => {
+                if let Some(t) = tasks.remove(&id) {
+                    t.abort();
+                }
+            }
+            Effect::Copy { text, what } => {
+                let outcome = services.clipboard.copy(&text);
+                let msg = message(&outcome, &text, &what);
+                // The copy may have written to the terminal; redraw everything after it.
+                let _ = terminal.clear();
+                app.update(Action::Notice(msg));
+            }
+            Effect::SetMouseCapture(on) => {
+                let mut out = io::stdout();
+                let _ = if on {
+                    execute!(out, EnableMouseCapture)
+                } else {
+                    execute!(out, DisableMouseCapture)
+                };
+                let _ = out.flush();
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP end the loop so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                hup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            let term = async {
+                match self.term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let hup = async {
+                match self.hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = term => {}
+                _ = hup => {}
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

@@ -1,0 +1,122 @@
+//! Starting the inspector: the connection for queries (a missing token does not stop it:
+//! the form works and Enter explains), then the event loop.
+
+use std::process::ExitCode;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::ConnArgs;
+use super::conn::resolve;
+use crate::api::{Answer, ApiError, Client, ClientOptions, Query, Secret};
+use crate::app::run::{Exit, Services, run};
+use crate::app::{Action, App, Context, Source};
+use crate::clipboard::SystemClipboard;
+use crate::config::Loaded as LoadedConfig;
+use crate::demo::DemoServer;
+
+/// How the inspector opens.
+pub enum Start {
+    /// The form, prefilled; sent at once when `submit`.
+    Form { query: Query, submit: bool },
+    /// An answer read from a file.
+    File { answer: Box<Answer>, path: String },
+    /// The demo server's first case in the form.
+    Demo(DemoServer),
+}
+
+fn clipboard() -> Box<SystemClipboard> {
+    let dir = crate::config::state_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("clipboard");
+    Box::new(SystemClipboard::new(Box::new(std::io::stdout()), dir))
+}
+
+/// The client and token for queries, and what the status bar says about them.
+fn connection(args: &ConnArgs, loaded: &LoadedConfig) -> (Context, Option<Client>, Option<Secret>) {
+    let mut context = Context::default();
+    match resolve(args, loaded) {
+        Ok(conn) => {
+            context.warnings = conn.warnings.clone();
+            context.token_source = conn.token_source.clone();
+            match Client::new(conn.opts.clone()) {
+                Ok(c) => {
+                    context.base_url = Some(c.base_url().to_string());
+                    if conn.token.is_none() {
+                        context.cannot_query = Some(ApiError::NoToken);
+                    }
+                    (context, Some(c), conn.token)
+                }
+                Err(e) => {
+                    context.cannot_query = Some(e);
+                    (context, None, None)
+                }
+            }
+        }
+        Err(e) => {
+            context.warnings = loaded.warnings.clone();
+            context.cannot_query = Some(e);
+            (context, None, None)
+        }
+    }
+}
+
+pub async fn start(args: &ConnArgs, start: Start) -> Result<ExitCode, ApiError> {
+    let loaded = crate::config::load(args.config.as_deref());
+    let mut initial = Vec::new();
+    // The demo server lives as long as the inspector.
+    let mut _server = None;
+    let (app, client, token) = match start {
+        Start::Form { query, submit } => {
+            let (context, client, token) = connection(args, &loaded);
+            if submit {
+                initial.push(Action::Key(KeyEvent::new(
+                    KeyCode::Enter,
+                    KeyModifiers::NONE,
+                )));
+            }
+            (App::new(query, context), client, token)
+        }
+        Start::File { answer, path } => {
+            let (context, client, token) = connection(args, &loaded);
+            let app =
+                App::new(Query::default(), context).with_answer(*answer, Source::File { path });
+            (app, client, token)
+        }
+        Start::Demo(server) => {
+            let client = Client::new(ClientOptions {
+                base_url: server.url(),
+                ..ClientOptions::default()
+            })?;
+            let context = Context {
+                base_url: Some(server.url()),
+                token_source: Some("the demo".into()),
+                cannot_query: None,
+                demo_cases: server.cases.clone(),
+                warnings: loaded.warnings.clone(),
+            };
+            let first = server
+                .cases
+                .first()
+                .map(|c| c.query.clone())
+                .unwrap_or_default();
+            let token = Secret::token(server.token());
+            _server = Some(server);
+            (App::new(first, context), Some(client), Some(token))
+        }
+    };
+    let services = Services {
+        client,
+        token,
+        clipboard: clipboard(),
+    };
+    let exit = run(app, services, initial)
+        .await
+        .map_err(|e| ApiError::Config {
+            path: "terminal".into(),
+            detail: format!("cannot run the inspector here: {e}"),
+        })?;
+    Ok(match exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Signal => ExitCode::from(143),
+    })
+}

@@ -1,0 +1,226 @@
+//! Drawing: `draw(frame, &App)` renders the whole screen from state and changes nothing.
+//! The layout function is shared with `App::update` (mouse hits, page sizes), and each tab
+//! module answers the questions `update` asks of it (how far can this scroll, what is
+//! selected, where do the matches lie).
+
+pub mod call;
+pub mod form;
+pub mod help;
+pub mod profile;
+pub mod qa;
+pub mod raw;
+pub mod redials;
+pub mod status;
+pub mod tabbar;
+pub mod theme;
+pub mod transcript;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::app::{App, Loaded, Nav, Tab};
+pub use theme::Theme;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+pub const FORM_WIDTH: u16 = 34;
+
+/// Where everything goes on this screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub too_small: bool,
+    pub form: Option<Rect>,
+    /// The four input rows.
+    pub fields: [Rect; 4],
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+}
+
+pub fn layout(app: &App) -> Areas {
+    let (w, h) = app.size;
+    let area = Rect::new(0, 0, w, h);
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return Areas {
+            too_small: true,
+            ..Areas::default()
+        };
+    }
+    let status_h = if h >= 20 { 2 } else { 1 };
+    let [main, status] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(status_h)]).areas(area);
+    let (form, right) = if app.show_form {
+        let [f, r] =
+            Layout::horizontal([Constraint::Length(FORM_WIDTH), Constraint::Fill(1)]).areas(main);
+        (Some(f), r)
+    } else {
+        (None, main)
+    };
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(right);
+    // A one-column gutter between the form's border and the result.
+    let (tabs, body) = if app.show_form {
+        (
+            Rect {
+                x: tabs.x + 1,
+                width: tabs.width.saturating_sub(1),
+                ..tabs
+            },
+            Rect {
+                x: body.x + 1,
+                width: body.width.saturating_sub(1),
+                ..body
+            },
+        )
+    } else {
+        (tabs, body)
+    };
+    let fields = form.map(form::field_rows).unwrap_or_default();
+    Areas {
+        too_small: false,
+        form,
+        fields,
+        tabs,
+        body,
+        status,
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme::current();
+    let areas = layout(app);
+    if areas.too_small {
+        let msg = format!(
+            "terminal too small: {}×{} (needs {MIN_WIDTH}×{MIN_HEIGHT}) — make it larger, or Ctrl-C to quit",
+            app.size.0, app.size.1
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), frame.area());
+        return;
+    }
+    if let Some(f) = areas.form {
+        form::draw(frame, f, app, &theme);
+    }
+    tabbar::draw(frame, areas.tabs, app, &theme);
+    draw_body(frame, areas.body, app, &theme);
+    status::draw(frame, areas.status, app, &theme);
+    if app.show_help {
+        let r = help::area(frame.area());
+        frame.render_widget(Clear, r);
+        help::draw(frame, r, &theme);
+    }
+}
+
+fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut area = area;
+    if let Some(p) = &app.pending {
+        let spin = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][app.spinner % 10];
+        let line = Line::from(format!(
+            "{spin} asking {} … {:.1} s   Esc cancels",
+            app.context.base_url.as_deref().unwrap_or("the API"),
+            p.started.elapsed().as_secs_f64()
+        ))
+        .style(theme.accent);
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        frame.render_widget(line, top);
+        area = rest;
+    }
+    if let Some(f) = &app.failure {
+        widgets::draw_failure(frame, area, f, theme);
+        return;
+    }
+    let Some(loaded) = app.loaded.as_deref() else {
+        widgets::draw_welcome(frame, area, app, theme);
+        return;
+    };
+    match app.tab {
+        Tab::Profile => profile::draw(frame, area, loaded, theme),
+        Tab::Call => call::draw(frame, area, loaded, theme),
+        Tab::Redials => redials::draw(frame, area, loaded, theme),
+        Tab::Qa => qa::draw(frame, area, loaded, theme),
+        Tab::Transcript => transcript::draw(frame, area, loaded, theme),
+        Tab::Raw => raw::draw(frame, area, loaded, theme),
+    }
+}
+
+/// Moves a tab's scroll or selection; `w`×`h` is the tab's area.
+pub fn nav_tab(tab: Tab, loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
+    match tab {
+        Tab::Profile => {
+            let total = profile::lines(loaded, w, &Theme::current()).len();
+            loaded.views.profile.nav(nav, total, h as usize);
+        }
+        Tab::Call => {
+            let total = call::lines(loaded, w, &Theme::current()).len();
+            loaded.views.call.nav(nav, total, h as usize);
+        }
+        Tab::Redials => redials::nav(loaded, nav, w, h),
+        Tab::Qa => qa::nav(loaded, nav, w, h),
+        Tab::Transcript => transcript::nav(loaded, nav, w, h),
+        Tab::Raw => raw::nav(loaded, nav, w, h),
+    }
+}
+
+/// Recomputes the matches of the search being typed.
+pub fn search_tab(tab: Tab, loaded: &mut Loaded, w: u16, h: u16) {
+    match tab {
+        Tab::Transcript => transcript::search(loaded, w, h),
+        Tab::Raw => raw::search(loaded, w, h),
+        _ => {}
+    }
+}
+
+/// `n`/`N`.
+pub fn step_search(tab: Tab, loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
+    match tab {
+        Tab::Transcript => transcript::step_search(loaded, forward, w, h),
+        Tab::Raw => raw::step_search(loaded, forward, w, h),
+        _ => {}
+    }
+}
+
+/// What `y` (the selection) or `Y` (the whole tab) copies, and words for the message.
+pub fn copy_text(
+    tab: Tab,
+    loaded: &Loaded,
+    whole: bool,
+    w: u16,
+    h: u16,
+) -> Option<(String, String)> {
+    let _ = h;
+    match tab {
+        Tab::Profile => whole
+            .then(|| {
+                (
+                    widgets::plain(&profile::lines(loaded, w, &Theme::plain())),
+                    "the Profile tab".into(),
+                )
+            })
+            .or_else(|| {
+                let id = loaded.data().callee.callee_number.value()?;
+                Some((id.to_string(), "the callee number".into()))
+            }),
+        Tab::Call => {
+            if whole {
+                Some((
+                    widgets::plain(&call::lines(loaded, w, &Theme::plain())),
+                    "the Call tab".into(),
+                ))
+            } else {
+                let id = loaded.data().call.call_id.value()?;
+                Some((id.to_string(), "the call_id".into()))
+            }
+        }
+        Tab::Redials => redials::copy(loaded, whole),
+        Tab::Qa => qa::copy(loaded, whole),
+        Tab::Transcript => transcript::copy(loaded, whole),
+        Tab::Raw => raw::copy(loaded, whole),
+    }
+}
+
+/// The clickable rectangle of each tab title.
+pub fn tab_hit_areas(areas: &Areas) -> Vec<Rect> {
+    tabbar::hit_areas(areas.tabs)
+}
