@@ -368,8 +368,8 @@ pub fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
     *entries = out;
 }
 
-/// Structs built by [`tolerant_struct!`] implement this so a visitor can feed them keys one by
-/// one (the top-level parser uses it to read a bare push and an envelope in one pass).
+/// Structs built by [`tolerant_struct!`] implement this so the visitors here can feed them
+/// keys one by one and record how they arrived.
 pub trait AcceptKeys: Default {
     /// Reads the value of `key` from `map` into `self`.
     fn accept<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;

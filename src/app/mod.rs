@@ -47,6 +47,10 @@ pub struct Context {
     pub demo_cases: Vec<DemoCase>,
     /// Messages to show at start (config warnings).
     pub warnings: Vec<String>,
+    /// Words highlighted in transcripts (config `watch_words` and `--watch`).
+    pub watch_words: Vec<String>,
+    /// Where `e` writes exports; `None` is the working directory.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Context {
@@ -57,6 +61,8 @@ impl Default for Context {
             cannot_query: None,
             demo_cases: Vec::new(),
             warnings: Vec::new(),
+            watch_words: Vec::new(),
+            export_dir: None,
         }
     }
 }
@@ -181,10 +187,16 @@ impl App {
                 case_id: d.callee.case_id.value().map(str::to_string),
             });
         }
-        self.loaded = Some(Box::new(Loaded::new(answer, source)));
+        self.install(Loaded::new(answer, source));
         self.focus = Focus::Result;
         self.hide_form_when_narrow = true;
         self
+    }
+
+    /// Puts an answer on screen, with the session's settings its views need.
+    fn install(&mut self, mut loaded: Loaded) {
+        loaded.views.transcript.watch_words = self.context.watch_words.clone();
+        self.loaded = Some(Box::new(loaded));
     }
 
     pub fn is_loading(&self) -> bool {
@@ -246,7 +258,7 @@ impl App {
             Ok(answer) => {
                 let base_url = self.context.base_url.clone().unwrap_or_default();
                 let ms = answer.exchange.latency.as_millis();
-                self.loaded = Some(Box::new(Loaded::new(answer, Source::Network { base_url })));
+                self.install(Loaded::new(answer, Source::Network { base_url }));
                 self.failure = None;
                 self.tab = Tab::Profile;
                 self.focus = Focus::Result;
@@ -433,6 +445,15 @@ impl App {
     fn on_result_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if self.editing_search().is_some() {
             return self.on_search_key(key);
+        }
+        // A tab may claim keys of its own (filters, time jumps, export).
+        let (w, h) = self.body_size();
+        let tab = self.tab;
+        let export_dir = self.context.export_dir.clone();
+        if let Some(loaded) = self.loaded.as_mut()
+            && let Some(effects) = crate::ui::tab_key(tab, loaded, key, w, h, export_dir.as_deref())
+        {
+            return effects;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {

@@ -9,4 +9,6 @@ pub struct TranscriptView {
     /// The first entry drawn.
     pub top: usize,
     pub search: Search,
+    /// Words highlighted for compliance review.
+    pub watch_words: Vec<String>,
 }

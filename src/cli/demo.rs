@@ -6,14 +6,18 @@ use std::process::ExitCode;
 use crate::api::ApiError;
 use crate::demo::{FAULT_CALLEES, serve};
 
-pub async fn run(serve_only: bool, port: u16) -> Result<ExitCode, ApiError> {
+pub async fn run(ui: &super::UiArgs, serve_only: bool, port: u16) -> Result<ExitCode, ApiError> {
     let server = serve(port).await.map_err(|e| ApiError::Network {
         target: format!("127.0.0.1:{port}"),
         detail: format!("cannot listen: {e}"),
     })?;
     if !serve_only {
-        return super::tui::start(&super::ConnArgs::default(), super::tui::Start::Demo(server))
-            .await;
+        return super::tui::start(
+            &super::ConnArgs::default(),
+            ui,
+            super::tui::Start::Demo(server),
+        )
+        .await;
     }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "url: {}", server.url());

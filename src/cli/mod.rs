@@ -13,6 +13,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::{ApiError, Query};
 
+/// Inspector settings.
+#[derive(Args, Debug, Clone, Default)]
+pub struct UiArgs {
+    /// Highlight WORD in transcripts (repeatable; adds to the config's watch_words)
+    #[arg(long = "watch", value_name = "WORD", global = true)]
+    pub watch: Vec<String>,
+    /// Where `e` writes exports [default: the working directory]
+    #[arg(long, value_name = "DIR", global = true)]
+    pub export_dir: Option<PathBuf>,
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "rudder-inspect",
@@ -25,6 +36,8 @@ pub struct Cli {
     pub conn: ConnArgs,
     #[command(flatten)]
     pub form: FormArgs,
+    #[command(flatten)]
+    pub ui: UiArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -184,8 +197,10 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
-        Some(Command::Open { file, output }) => rt.block_on(open::run(&cli.conn, file, *output)),
-        Some(Command::Demo { serve, port }) => rt.block_on(demo::run(*serve, *port)),
+        Some(Command::Open { file, output }) => {
+            rt.block_on(open::run(&cli.conn, &cli.ui, file, *output))
+        }
+        Some(Command::Demo { serve, port }) => rt.block_on(demo::run(&cli.ui, *serve, *port)),
         None => {
             let f = &cli.form;
             let query = Query {
@@ -197,7 +212,11 @@ pub fn main() -> ExitCode {
             let submit = [&query.workflow_id, &query.node_id, &query.callee]
                 .iter()
                 .all(|v| !v.trim().is_empty());
-            rt.block_on(tui::start(&cli.conn, tui::Start::Form { query, submit }))
+            rt.block_on(tui::start(
+                &cli.conn,
+                &cli.ui,
+                tui::Start::Form { query, submit },
+            ))
         }
     };
     match result {

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use chrono::Local;
 
 use super::query::print_answer;
-use super::{ConnArgs, Output};
+use super::{ConnArgs, Output, UiArgs};
 use crate::api::client::{DEFAULT_MAX_BODY, Exchange, interpret};
 use crate::api::{Answer, ApiError};
 
@@ -60,6 +60,7 @@ pub fn answer_from_file(path: &Path, cap: u64) -> Result<Answer, ApiError> {
 
 pub async fn run(
     args: &ConnArgs,
+    ui: &UiArgs,
     file: &Path,
     output: Option<Output>,
 ) -> Result<ExitCode, ApiError> {
@@ -74,6 +75,7 @@ pub async fn run(
             let path = answer.exchange.url.clone();
             super::tui::start(
                 args,
+                ui,
                 super::tui::Start::File {
                     answer: Box::new(answer),
                     path,

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::ConnArgs;
 use super::conn::resolve;
+use super::{ConnArgs, UiArgs};
 use crate::api::{Answer, ApiError, Client, ClientOptions, Query, Secret};
 use crate::app::run::{Exit, Services, run};
 use crate::app::{Action, App, Context, Source};
@@ -60,8 +60,12 @@ fn connection(args: &ConnArgs, loaded: &LoadedConfig) -> (Context, Option<Client
     }
 }
 
-pub async fn start(args: &ConnArgs, start: Start) -> Result<ExitCode, ApiError> {
+pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCode, ApiError> {
     let loaded = crate::config::load(args.config.as_deref());
+    let mut watch_words = loaded.config.watch_words.clone();
+    watch_words.extend(ui.watch.iter().cloned());
+    watch_words.retain(|w| !w.trim().is_empty());
+    let export_dir = ui.export_dir.clone().or(loaded.config.export_dir.clone());
     let mut initial = Vec::new();
     // The demo server lives as long as the inspector.
     let mut _server = None;
@@ -93,6 +97,7 @@ pub async fn start(args: &ConnArgs, start: Start) -> Result<ExitCode, ApiError> 
                 cannot_query: None,
                 demo_cases: server.cases.clone(),
                 warnings: loaded.warnings.clone(),
+                ..Context::default()
             };
             let first = server
                 .cases
@@ -104,6 +109,9 @@ pub async fn start(args: &ConnArgs, start: Start) -> Result<ExitCode, ApiError> 
             (App::new(first, context), Some(client), Some(token))
         }
     };
+    let mut app = app;
+    app.context.watch_words = watch_words;
+    app.context.export_dir = export_dir;
     let services = Services {
         client,
         token,

@@ -220,6 +220,22 @@ pub fn copy_text(
     }
 }
 
+/// Keys a tab handles itself before the common ones; `None` lets them through.
+pub fn tab_key(
+    tab: Tab,
+    loaded: &mut Loaded,
+    key: crossterm::event::KeyEvent,
+    w: u16,
+    h: u16,
+    export_dir: Option<&std::path::Path>,
+) -> Option<Vec<crate::app::Effect>> {
+    match tab {
+        Tab::Transcript => transcript::on_key(loaded, key, w, h, export_dir),
+        Tab::Raw => raw::on_key(loaded, key, w, h),
+        _ => None,
+    }
+}
+
 /// The clickable rectangle of each tab title.
 pub fn tab_hit_areas(areas: &Areas) -> Vec<Rect> {
     tabbar::hit_areas(areas.tabs)

@@ -26,3 +26,13 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     let _ = (loaded, whole);
     None
 }
+
+pub fn on_key(
+    loaded: &mut Loaded,
+    key: crossterm::event::KeyEvent,
+    w: u16,
+    h: u16,
+) -> Option<Vec<crate::app::Effect>> {
+    let _ = (loaded, key, w, h);
+    None
+}

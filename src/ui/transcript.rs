@@ -26,3 +26,14 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     let _ = (loaded, whole);
     None
 }
+
+pub fn on_key(
+    loaded: &mut Loaded,
+    key: crossterm::event::KeyEvent,
+    w: u16,
+    h: u16,
+    export_dir: Option<&std::path::Path>,
+) -> Option<Vec<crate::app::Effect>> {
+    let _ = (loaded, key, w, h, export_dir);
+    None
+}
