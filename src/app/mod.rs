@@ -36,7 +36,7 @@ pub enum Source {
 }
 
 /// What the session knows about its surroundings, fixed at start.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Context {
     /// Base URL for queries; `None` when no client could be built.
     pub base_url: Option<String>,
@@ -51,20 +51,6 @@ pub struct Context {
     pub watch_words: Vec<String>,
     /// Where `e` writes exports; `None` is the working directory.
     pub export_dir: Option<std::path::PathBuf>,
-}
-
-impl Default for Context {
-    fn default() -> Self {
-        Context {
-            base_url: None,
-            token_source: None,
-            cannot_query: None,
-            demo_cases: Vec::new(),
-            warnings: Vec::new(),
-            watch_words: Vec::new(),
-            export_dir: None,
-        }
-    }
 }
 
 /// An answer on screen, with everything derived from it.

@@ -78,7 +78,7 @@ impl Search {
         self.hits = hits;
     }
 
-    pub fn next(&mut self) -> Option<Hit> {
+    pub fn next_hit(&mut self) -> Option<Hit> {
         if self.hits.is_empty() {
             return None;
         }
@@ -87,7 +87,7 @@ impl Search {
         Some(self.hits[n])
     }
 
-    pub fn prev(&mut self) -> Option<Hit> {
+    pub fn prev_hit(&mut self) -> Option<Hit> {
         if self.hits.is_empty() {
             return None;
         }
@@ -144,11 +144,11 @@ mod tests {
             .collect();
         s.set_hits(hits, 5);
         assert_eq!(s.counter(), "2/3");
-        assert_eq!(s.next().unwrap().row, 20);
-        assert_eq!(s.next().unwrap().row, 0);
-        assert_eq!(s.prev().unwrap().row, 20);
+        assert_eq!(s.next_hit().unwrap().row, 20);
+        assert_eq!(s.next_hit().unwrap().row, 0);
+        assert_eq!(s.prev_hit().unwrap().row, 20);
         s.set_hits(Vec::new(), 0);
         assert_eq!(s.counter(), "0/0");
-        assert_eq!(s.next(), None);
+        assert_eq!(s.next_hit(), None);
     }
 }
