@@ -9,6 +9,7 @@ use chrono::{DateTime, Local};
 use reqwest::header::{self, HeaderValue};
 use zeroize::Zeroize;
 
+use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
 use super::model::{DataSlot, Document, ParseError, parse_document};
 use super::secret::Secret;
@@ -57,6 +58,8 @@ pub struct ClientOptions {
     pub timeout: Duration,
     pub max_body: u64,
     pub allow_http: bool,
+    /// The account's AES key, when it has the encrypted transport switched on.
+    pub aes: Option<AesKey>,
 }
 
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
@@ -69,6 +72,7 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             max_body: DEFAULT_MAX_BODY,
             allow_http: false,
+            aes: None,
         }
     }
 }
@@ -88,6 +92,8 @@ pub struct Exchange {
 pub struct Answer {
     pub exchange: Exchange,
     pub document: Document,
+    /// The exchange used the AES transport (the body here is the decrypted text).
+    pub encrypted: bool,
 }
 
 impl Answer {
@@ -129,7 +135,11 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
         ParseError::WrongShape(what) => ApiError::WrongShape { what },
     })?;
     check_document_without(&document, secret)?;
-    Ok(Answer { exchange, document })
+    Ok(Answer {
+        exchange,
+        document,
+        encrypted: false,
+    })
 }
 
 /// Refuses an envelope that is not OK or carries no push.
@@ -234,6 +244,44 @@ pub fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
+fn is_encrypted(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(aes::HEADER_ENCRYPTED)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Decrypts an encrypted answer and checks its `Signed` header when there is one.
+pub fn decrypt_answer(
+    key: &AesKey,
+    body: &[u8],
+    signed: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let plain = key.decrypt(body).map_err(|e| ApiError::Decrypt {
+        detail: match e {
+            DecryptError::NotBase64 => "the body is not Base64".into(),
+            DecryptError::BadLength => "the body is not a whole number of AES blocks".into(),
+            DecryptError::Garbage => "the key turns it into bytes that are not text".into(),
+        },
+    })?;
+    let trimmed = plain.trim_ascii_start();
+    if !(trimmed.starts_with(b"{") || trimmed.starts_with(b"[")) {
+        return Err(ApiError::Decrypt {
+            detail: "the decrypted text is not JSON".into(),
+        });
+    }
+    if let Some(got) = signed.filter(|s| !s.is_empty()) {
+        let expected = aes::sign(&plain);
+        if got != expected {
+            return Err(ApiError::Signature {
+                expected,
+                got: crate::text::clip(&one_line(got), 70),
+            });
+        }
+    }
+    Ok(plain)
+}
+
 /// The client. Cheap to clone: the connection pool is shared.
 #[derive(Clone)]
 pub struct Client {
@@ -276,7 +324,13 @@ impl Client {
         let exchange = self
             .post_json(VERIFY_PATH, Some(token), query.body())
             .await?;
-        interpret_without(exchange, token.expose()).map_err(|e| e.redacted(token.expose()))
+        let encrypted = self.opts.aes.is_some();
+        interpret_without(exchange, token.expose())
+            .map(|mut a| {
+                a.encrypted = encrypted;
+                a
+            })
+            .map_err(|e| e.redacted(token.expose()))
     }
 
     /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
@@ -303,8 +357,14 @@ impl Client {
         let mut req = self
             .http
             .post(&url)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body);
+            .header(header::CONTENT_TYPE, "application/json");
+        req = match &self.opts.aes {
+            Some(key) => req
+                .header(aes::HEADER_ENCRYPTED, "1")
+                .header(aes::HEADER_SIGNED, aes::sign(&body))
+                .body(key.encrypt(&body)),
+            None => req.body(body),
+        };
         if let Some(token) = token {
             if token.is_empty() {
                 return Err(ApiError::NoToken);
@@ -336,11 +396,22 @@ impl Client {
                 .is_redirection()
                 .then(|| header_text(header::LOCATION, 120))
                 .flatten();
-            let body = self
+            let encrypted = is_encrypted(resp.headers());
+            let mut body = self
                 .read_capped(resp, 4096, false)
                 .await
                 .unwrap_or_default();
-            let mut body_start = ApiError::body_excerpt_without(&body, secret);
+            if encrypted
+                && let Some(key) = &self.opts.aes
+                && let Ok(plain) = key.decrypt(&body)
+            {
+                body = Bytes::from(plain);
+            }
+            let mut body_start = if encrypted && self.opts.aes.is_none() {
+                "the answer is AES-encrypted: this account uses the AES transport (set AIRUDDER_AES_KEY or --aes-key-file)".to_string()
+            } else {
+                ApiError::body_excerpt_without(&body, secret)
+            };
             if let Some(location) = location {
                 body_start = if body_start.is_empty() {
                     format!("redirects to {location} (not followed)")
@@ -355,7 +426,20 @@ impl Client {
                 retry_after,
             });
         }
-        let body = self.read_capped(resp, self.opts.max_body, true).await?;
+        let marked = is_encrypted(resp.headers());
+        let signed = resp
+            .headers()
+            .get(aes::HEADER_SIGNED)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase());
+        let mut body = self.read_capped(resp, self.opts.max_body, true).await?;
+        match &self.opts.aes {
+            Some(key) if marked || aes::looks_encrypted(&body) => {
+                body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
+            }
+            None if marked => return Err(ApiError::Encrypted),
+            _ => {}
+        }
         Ok(Exchange {
             url,
             status: status.as_u16(),

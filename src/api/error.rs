@@ -26,8 +26,20 @@ impl ConnectKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("no API token: set AIRUDDER_TOKEN or give --token-file")]
+    #[error(
+        "no API token or credentials: set AIRUDDER_TOKEN, or AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET"
+    )]
     NoToken,
+    #[error("sign-in refused: the APPKey/APPSecret were not accepted ({detail})")]
+    Credentials { detail: String },
+    #[error("could not decrypt the answer: is the AES key right? ({detail})")]
+    Decrypt { detail: String },
+    #[error("this body looks AES-encrypted: give --aes-key-file (or set AIRUDDER_AES_KEY)")]
+    Encrypted,
+    #[error(
+        "the answer's signature does not match its content (Signed header {got}, content hashes to {expected})"
+    )]
+    Signature { expected: String, got: String },
     #[error("refusing plain http:// to {host}: the token would travel in clear")]
     InsecureUrl { host: String },
     #[error("bad base URL {url:?}: {reason}")]
@@ -123,7 +135,11 @@ impl ApiError {
 
     fn hint_text(&self) -> String {
         match self {
-            ApiError::NoToken => "put the token in a file and pass --token-file PATH, export AIRUDDER_TOKEN, or set token_file/token_env in a config profile".into(),
+            ApiError::NoToken => "export AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET (the tool signs in and keeps the token), or give a token with --token-file PATH or AIRUDDER_TOKEN, or set them in a config profile".into(),
+            ApiError::Credentials { .. } => "check the APPKey and APPSecret AI Rudder gave this account (and the base URL: keys are per environment)".into(),
+            ApiError::Decrypt { .. } => "the account's AES key (AIRUDDER_AES_KEY, --aes-key-file) must be the one AI Rudder set for it; without encryption on the account, give no key".into(),
+            ApiError::Encrypted => "the account's AES key decrypts it; a file holding the key works best (chmod 600)".into(),
+            ApiError::Signature { .. } => "the answer was changed on the way or signed with another key: try again, and check the AES key".into(),
             ApiError::InsecureUrl { .. } => "use https://, or pass --allow-http if you really mean it".into(),
             ApiError::BadUrl { .. } => "give a base URL like https://api.airudder.com".into(),
             ApiError::Connect { kind: ConnectKind::Refused, .. } => "nothing listens there: check --base-url and that the server is up".into(),
@@ -166,6 +182,10 @@ impl ApiError {
             ApiError::TooLarge { .. } => 12,
             ApiError::File { .. } => 13,
             ApiError::Config { .. } => 14,
+            ApiError::Credentials { .. } => 15,
+            ApiError::Decrypt { .. } => 16,
+            ApiError::Signature { .. } => 17,
+            ApiError::Encrypted => 18,
         }
     }
 
@@ -173,6 +193,10 @@ impl ApiError {
     pub fn short(&self) -> &'static str {
         match self {
             ApiError::NoToken => "no token",
+            ApiError::Credentials { .. } => "sign-in refused",
+            ApiError::Decrypt { .. } => "cannot decrypt",
+            ApiError::Signature { .. } => "bad signature",
+            ApiError::Encrypted => "encrypted",
             ApiError::InsecureUrl { .. } => "insecure URL",
             ApiError::BadUrl { .. } => "bad URL",
             ApiError::Connect { .. } => "cannot connect",
@@ -270,7 +294,13 @@ impl ApiError {
                 target: r(target),
                 detail: r(detail),
             },
-            e @ (ApiError::NoToken | ApiError::NoRecord | ApiError::TooLarge { .. }) => e,
+            ApiError::Credentials { detail } => ApiError::Credentials { detail: r(detail) },
+            ApiError::Decrypt { detail } => ApiError::Decrypt { detail: r(detail) },
+            e @ (ApiError::NoToken
+            | ApiError::NoRecord
+            | ApiError::TooLarge { .. }
+            | ApiError::Signature { .. }
+            | ApiError::Encrypted) => e,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Talking to the endpoint: the tolerant model of its answer, the HTTP client, its errors.
 
+pub mod aes;
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod model;
@@ -7,6 +9,7 @@ pub mod pretty;
 pub mod secret;
 pub mod tolerant;
 
+pub use auth::{Auth, Credentials, Session, TokenCache};
 pub use client::{Answer, Client, ClientOptions, Exchange, Query};
 pub use error::ApiError;
 pub use model::{Data, Document, parse_document};

@@ -51,6 +51,8 @@ pub struct Context {
     pub watch_words: Vec<String>,
     /// Where `e` writes exports; `None` is the working directory.
     pub export_dir: Option<std::path::PathBuf>,
+    /// Queries use the AES transport.
+    pub encrypted: bool,
 }
 
 /// An answer on screen, with everything derived from it.
@@ -182,6 +184,7 @@ impl App {
     /// Puts an answer on screen, with the session's settings its views need.
     fn install(&mut self, mut loaded: Loaded) {
         loaded.views.transcript.watch_words = self.context.watch_words.clone();
+        transcript::prepare(&mut loaded);
         self.loaded = Some(Box::new(loaded));
     }
 
@@ -493,6 +496,9 @@ impl App {
             }
             KeyCode::Char('n') => self.step_search(true),
             KeyCode::Char('N') => self.step_search(false),
+            KeyCode::Char('e') if self.loaded.is_some() => {
+                return vec![crate::export::effect(export_dir.as_deref())];
+            }
             KeyCode::Char('y') => return self.copy(false),
             KeyCode::Char('Y') => return self.copy(true),
             _ => {}

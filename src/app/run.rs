@@ -17,13 +17,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::{Action, App, Effect};
-use crate::api::{Client, Secret};
+use crate::api::Session;
 use crate::clipboard::{Clipboard, message};
 
 /// What the loop needs besides the app: how to send queries and where copies go.
 pub struct Services {
-    pub client: Option<Client>,
-    pub token: Option<Secret>,
+    /// `None` when queries cannot be sent (the app explains why on Enter).
+    pub session: Option<Session>,
     pub clipboard: Box<dyn Clipboard>,
 }
 
@@ -147,13 +147,12 @@ fn handle(
         match effect {
             Effect::Send { id, query } => {
                 let tx = tx.clone();
-                let client = services.client.clone();
-                let token = services.token.clone();
+                let session = services.session.clone();
                 let task = tokio::spawn(async move {
                     let started = Instant::now();
-                    let result = match (client, token) {
-                        (Some(c), Some(t)) => c.verify(&t, &query).await,
-                        _ => Err(crate::api::ApiError::NoToken),
+                    let result = match session {
+                        Some(s) => s.verify(&query).await,
+                        None => Err(crate::api::ApiError::NoToken),
                     };
                     let _ = tx.send(Action::Reply {
                         id,
@@ -183,6 +182,13 @@ fn handle(
                     execute!(out, DisableMouseCapture)
                 };
                 let _ = out.flush();
+            }
+            Effect::Export { dir } => {
+                let msg = match app.loaded.as_deref() {
+                    Some(l) => crate::export::run(l, dir.as_deref()),
+                    None => "nothing to export yet".into(),
+                };
+                app.update(Action::Notice(msg));
             }
             Effect::Quit => {}
         }

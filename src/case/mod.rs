@@ -3,6 +3,7 @@
 //! Markdown case report.
 
 pub mod call;
+pub mod diff;
 pub mod profile;
 pub mod qa;
 pub mod redials;

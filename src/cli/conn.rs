@@ -1,28 +1,66 @@
-//! Where a query goes and with which token: flags, then the environment, then the config
-//! profile, then defaults. The token is never a flag value.
+//! Where a query goes and how it is signed: flags, then the environment, then the config
+//! profile, then defaults. Secrets (token, APPSecret, AES key) are never flag values.
 
 use std::path::Path;
 use std::time::Duration;
 
 use super::ConnArgs;
+use crate::api::aes::AesKey;
 use crate::api::client::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT_SECS};
-use crate::api::{ApiError, ClientOptions, DEFAULT_BASE_URL, Secret};
+use crate::api::{
+    ApiError, Auth, Client, ClientOptions, Credentials, DEFAULT_BASE_URL, Secret, Session,
+    TokenCache,
+};
 use crate::config::{Loaded, Profile, expand_tilde, shared_file_warning};
 
 pub const ENV_TOKEN: &str = "AIRUDDER_TOKEN";
 pub const ENV_BASE_URL: &str = "AIRUDDER_BASE_URL";
+pub const ENV_APP_KEY: &str = "AIRUDDER_APP_KEY";
+pub const ENV_APP_SECRET: &str = "AIRUDDER_APP_SECRET";
+pub const ENV_AES_KEY: &str = "AIRUDDER_AES_KEY";
 
 /// A resolved connection.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Conn {
     pub opts: ClientOptions,
     /// Where the base URL came from: `--base-url`, `AIRUDDER_BASE_URL`, `profile NAME`, `default`.
     pub base_source: String,
-    pub token: Option<Secret>,
+    /// How requests get a token; `None` when nothing was configured.
+    pub auth: Option<Auth>,
     /// Where the token came from, for the status bar (never the token).
     pub token_source: Option<String>,
     pub profile: Option<String>,
     pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conn")
+            .field("base_url", &self.opts.base_url)
+            .field("token_source", &self.token_source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Conn {
+    /// The client and its way to a token, or why there is none.
+    pub fn session(&self) -> Result<Session, ApiError> {
+        let client = Client::new(self.opts.clone())?;
+        let auth = self.auth.clone().ok_or(ApiError::NoToken)?;
+        Ok(Session::new(client, auth))
+    }
+
+    /// Words for the status bar.
+    pub fn describe(&self) -> Option<String> {
+        match &self.auth {
+            Some(Auth::Token(_)) => Some(format!(
+                "token from {}",
+                self.token_source.as_deref().unwrap_or("the user")
+            )),
+            Some(Auth::SignIn { creds, .. }) => Some(format!("signed in as {}", creds.key_hint())),
+            None => None,
+        }
+    }
 }
 
 fn env_nonempty(name: &str) -> Option<String> {
@@ -53,41 +91,75 @@ pub fn read_secret_file(
     Ok(secret)
 }
 
-/// Resolves flags, environment and config into a connection.
-pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
-    let mut warnings = loaded.warnings.clone();
+/// The AES key: `--aes-key-file`, else `AIRUDDER_AES_KEY`, else the profile's `aes_key_file`.
+pub fn aes_key(
+    args: &ConnArgs,
+    profile: &Profile,
+    warnings: &mut Vec<String>,
+) -> Result<Option<AesKey>, ApiError> {
+    let secret = if let Some(p) = &args.aes_key_file {
+        Some(read_secret_file(p, "AesKey", warnings)?)
+    } else if let Some(k) = env_nonempty(ENV_AES_KEY) {
+        Some(Secret::labelled("AesKey", k))
+    } else if let Some(p) = &profile.aes_key_file {
+        Some(read_secret_file(p, "AesKey", warnings)?)
+    } else {
+        None
+    };
+    secret
+        .map(|s| {
+            AesKey::new(s).map_err(|detail| ApiError::Config {
+                path: "AES key".into(),
+                detail,
+            })
+        })
+        .transpose()
+}
+
+/// The profile named by `--profile`, else the config's `default_profile`.
+pub fn profile(
+    args: &ConnArgs,
+    loaded: &Loaded,
+    warnings: &mut Vec<String>,
+) -> Result<(Option<String>, Profile), ApiError> {
     let config_path = loaded
         .path
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "config.toml".into());
-    let (profile_name, profile): (Option<String>, Profile) = match args
+    match args
         .profile
         .as_ref()
         .or(loaded.config.default_profile.as_ref())
     {
-        None => (None, Profile::default()),
+        None => Ok((None, Profile::default())),
         Some(name) => match loaded.config.profile.get(name) {
-            Some(p) => (Some(name.clone()), p.clone()),
+            Some(p) => Ok((Some(name.clone()), p.clone())),
             None if args.profile.is_some() => {
                 let have: Vec<&str> = loaded.config.profile.keys().map(String::as_str).collect();
-                return Err(ApiError::Config {
+                Err(ApiError::Config {
                     path: config_path,
                     detail: if have.is_empty() {
                         format!("no profile {name:?} (the config defines none)")
                     } else {
                         format!("no profile {name:?} (have: {})", have.join(", "))
                     },
-                });
+                })
             }
             None => {
                 warnings.push(format!(
                     "default_profile {name:?} is not defined in {config_path}; ignoring it"
                 ));
-                (None, Profile::default())
+                Ok((None, Profile::default()))
             }
         },
-    };
+    }
+}
+
+/// Resolves flags, environment and config into a connection.
+pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
+    let mut warnings = loaded.warnings.clone();
+    let (profile_name, profile) = profile(args, loaded, &mut warnings)?;
     let profile_label = profile_name
         .as_ref()
         .map(|n| format!("profile {n}"))
@@ -102,6 +174,8 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
     } else {
         (DEFAULT_BASE_URL.to_string(), "default".to_string())
     };
+    let allow_http = args.allow_http || profile.allow_http.unwrap_or(false);
+    crate::api::client::validate_base_url(&base_url, allow_http)?;
     let opts = ClientOptions {
         base_url,
         timeout: Duration::from_secs(
@@ -114,41 +188,108 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
             .max_body
             .or(profile.max_body)
             .unwrap_or(DEFAULT_MAX_BODY),
-        allow_http: args.allow_http || profile.allow_http.unwrap_or(false),
+        allow_http,
+        aes: aes_key(args, &profile, &mut warnings)?,
     };
-    crate::api::client::validate_base_url(&opts.base_url, opts.allow_http)?;
 
-    let (token, token_source) = if let Some(path) = &args.token_file {
-        (
-            Some(read_secret_file(path, "Token", &mut warnings)?),
-            Some("--token-file".to_string()),
-        )
+    // An explicit token wins; otherwise sign in with the account's keys.
+    let explicit: Option<(Secret, String)> = if let Some(path) = &args.token_file {
+        Some((
+            read_secret_file(path, "Token", &mut warnings)?,
+            "--token-file".into(),
+        ))
     } else if let Some(t) = env_nonempty(ENV_TOKEN) {
-        (Some(Secret::token(t)), Some(format!("env {ENV_TOKEN}")))
+        Some((Secret::token(t), format!("env {ENV_TOKEN}")))
     } else if let Some(path) = &profile.token_file {
-        (
-            Some(read_secret_file(path, "Token", &mut warnings)?),
-            Some(format!("{profile_label} token_file")),
-        )
+        Some((
+            read_secret_file(path, "Token", &mut warnings)?,
+            format!("{profile_label} token_file"),
+        ))
     } else if let Some(var) = &profile.token_env {
         match env_nonempty(var) {
-            Some(t) => (Some(Secret::token(t)), Some(format!("env {var}"))),
+            Some(t) => Some((Secret::token(t), format!("env {var}"))),
             None => {
                 warnings.push(format!("{profile_label}: token_env {var} is not set"));
-                (None, None)
+                None
             }
         }
     } else {
-        (None, None)
+        None
+    };
+    let (auth, token_source) = match explicit {
+        Some((token, source)) => (Some(Auth::Token(token)), Some(source)),
+        None => match credentials(args, &profile, &profile_label, &mut warnings)? {
+            Some(creds) => {
+                let hint = creds.key_hint();
+                (
+                    Some(Auth::SignIn {
+                        creds,
+                        cache: TokenCache::default_dir(),
+                    }),
+                    Some(format!("APPKey {hint}")),
+                )
+            }
+            None => (None, None),
+        },
     };
     Ok(Conn {
         opts,
         base_source,
-        token,
+        auth,
         token_source,
         profile: profile_name,
         warnings,
     })
+}
+
+/// APPKey and APPSecret from flags, environment or profile; both or neither.
+fn credentials(
+    args: &ConnArgs,
+    profile: &Profile,
+    label: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Credentials>, ApiError> {
+    let key = args
+        .app_key
+        .clone()
+        .or_else(|| env_nonempty(ENV_APP_KEY))
+        .or_else(|| profile.app_key.clone())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty());
+    let secret = if let Some(p) = &args.app_secret_file {
+        Some(read_secret_file(p, "AppSecret", warnings)?)
+    } else if let Some(s) = env_nonempty(ENV_APP_SECRET) {
+        Some(Secret::labelled("AppSecret", s))
+    } else if let Some(p) = &profile.app_secret_file {
+        Some(read_secret_file(p, "AppSecret", warnings)?)
+    } else if let Some(var) = &profile.app_secret_env {
+        let s = env_nonempty(var).map(|s| Secret::labelled("AppSecret", s));
+        if s.is_none() {
+            warnings.push(format!("{label}: app_secret_env {var} is not set"));
+        }
+        s
+    } else {
+        None
+    };
+    match (key, secret) {
+        (Some(app_key), Some(app_secret)) => Ok(Some(Credentials {
+            app_key,
+            app_secret,
+        })),
+        (Some(_), None) => {
+            warnings.push(
+                "an APPKey is set but no APPSecret (AIRUDDER_APP_SECRET or --app-secret-file)"
+                    .into(),
+            );
+            Ok(None)
+        }
+        (None, Some(_)) => {
+            warnings
+                .push("an APPSecret is set but no APPKey (AIRUDDER_APP_KEY or --app-key)".into());
+            Ok(None)
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// Prints config and permission warnings on stderr.

@@ -4,10 +4,25 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::api::ApiError;
-use crate::demo::{FAULT_CALLEES, serve};
+use crate::api::Secret;
+use crate::api::aes::AesKey;
+use crate::demo::{DEMO_APP_KEY, DEMO_APP_SECRET, FAULT_CALLEES, serve_with};
 
-pub async fn run(ui: &super::UiArgs, serve_only: bool, port: u16) -> Result<ExitCode, ApiError> {
-    let server = serve(port).await.map_err(|e| ApiError::Network {
+pub async fn run(
+    ui: &super::UiArgs,
+    serve_only: bool,
+    port: u16,
+    aes_key: Option<&str>,
+) -> Result<ExitCode, ApiError> {
+    let aes = aes_key
+        .map(|k| {
+            AesKey::new(Secret::labelled("AesKey", k)).map_err(|detail| ApiError::Config {
+                path: "--aes-key".into(),
+                detail,
+            })
+        })
+        .transpose()?;
+    let server = serve_with(port, aes).await.map_err(|e| ApiError::Network {
         target: format!("127.0.0.1:{port}"),
         detail: format!("cannot listen: {e}"),
     })?;
@@ -22,6 +37,11 @@ pub async fn run(ui: &super::UiArgs, serve_only: bool, port: u16) -> Result<Exit
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "url: {}", server.url());
     let _ = writeln!(out, "token: {}", server.token());
+    let _ = writeln!(out, "app_key: {DEMO_APP_KEY}");
+    let _ = writeln!(out, "app_secret: {DEMO_APP_SECRET}");
+    if let Some(k) = aes_key {
+        let _ = writeln!(out, "aes_key: {k}  (the AES transport only)");
+    }
     let _ = writeln!(out, "cases:");
     for c in &server.cases {
         let _ = writeln!(

@@ -2,9 +2,11 @@
 
 pub mod conn;
 mod demo;
+mod login;
 mod open;
 mod query;
 mod tui;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +56,15 @@ pub struct ConnArgs {
     /// Read the API token from this file (the token is never taken as a flag value)
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
+    /// APPKey to sign in with [env: AIRUDDER_APP_KEY] (with the APPSecret)
+    #[arg(long, global = true, value_name = "KEY")]
+    pub app_key: Option<String>,
+    /// Read the APPSecret from this file [env: AIRUDDER_APP_SECRET] (never a flag value)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub app_secret_file: Option<PathBuf>,
+    /// Read the account's AES key from this file (16, 24 or 32 bytes) [env: AIRUDDER_AES_KEY]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub aes_key_file: Option<PathBuf>,
     /// Total time allowed for one request, in seconds [default: 30]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
@@ -126,6 +137,14 @@ pub enum Output {
     Md,
 }
 
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyOutput {
+    /// One line per difference and a summary
+    Text,
+    /// The differences as JSON
+    Json,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Look up one case and print it (no TUI)
@@ -136,14 +155,32 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "json")]
         output: Output,
     },
-    /// Open a saved answer or a pushed webhook body (FILE, or - for stdin)
+    /// Open a saved answer or a pushed webhook body (FILE, or - for stdin), plain or AES-encrypted
     Open {
         /// The file; `-` reads standard input
         file: PathBuf,
         /// Print instead of opening the inspector
         #[arg(long, short, value_enum)]
         output: Option<Output>,
+        /// The push's `Signed` header: check the decrypted body against it
+        #[arg(long, value_name = "HEX")]
+        signed: Option<String>,
     },
+    /// Check a received push against the API's record of it, field by field (exit 1 if different)
+    Verify {
+        /// The push as received (bare data object or envelope, plain or encrypted); `-` for stdin
+        file: PathBuf,
+        /// How to print the differences
+        #[arg(long, short, value_enum, default_value = "text")]
+        output: VerifyOutput,
+        /// The push's `Signed` header: check the decrypted body against it
+        #[arg(long, value_name = "HEX")]
+        signed: Option<String>,
+    },
+    /// Sign in with the APPKey/APPSecret and cache the token (24 h)
+    Login,
+    /// Forget the cached token for this base URL and APPKey
+    Logout,
     /// Run against a built-in loopback server with sample cases (no account needed)
     Demo {
         /// Only serve, print the URL and token, and wait (for scripts and tests)
@@ -152,6 +189,9 @@ pub enum Command {
         /// Port to listen on (127.0.0.1); 0 picks a free one
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Speak only the AES transport with this demo key (16, 24 or 32 characters)
+        #[arg(long, value_name = "KEY")]
+        aes_key: Option<String>,
     },
 }
 
@@ -197,10 +237,29 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
-        Some(Command::Open { file, output }) => {
-            rt.block_on(open::run(&cli.conn, &cli.ui, file, *output))
-        }
-        Some(Command::Demo { serve, port }) => rt.block_on(demo::run(&cli.ui, *serve, *port)),
+        Some(Command::Open {
+            file,
+            output,
+            signed,
+        }) => rt.block_on(open::run(
+            &cli.conn,
+            &cli.ui,
+            file,
+            *output,
+            signed.as_deref(),
+        )),
+        Some(Command::Verify {
+            file,
+            output,
+            signed,
+        }) => rt.block_on(verify::run(&cli.conn, file, *output, signed.as_deref())),
+        Some(Command::Login) => rt.block_on(login::login(&cli.conn)),
+        Some(Command::Logout) => login::logout(&cli.conn),
+        Some(Command::Demo {
+            serve,
+            port,
+            aes_key,
+        }) => rt.block_on(demo::run(&cli.ui, *serve, *port, aes_key.as_deref())),
         None => {
             let f = &cli.form;
             let query = Query {

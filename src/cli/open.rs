@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use bytes::Bytes;
 use chrono::Local;
 
+use super::conn;
 use super::query::print_answer;
 use super::{ConnArgs, Output, UiArgs};
-use crate::api::client::{DEFAULT_MAX_BODY, Exchange, interpret};
+use crate::api::aes;
+use crate::api::client::{DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret};
 use crate::api::{Answer, ApiError};
 
 /// Reads FILE (or stdin for `-`) up to `cap` bytes.
@@ -46,16 +48,54 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String), ApiError> {
     Ok((Bytes::from(buf), label))
 }
 
-/// A file read as if it were an answer: the same checks, the file's name as its source.
-pub fn answer_from_file(path: &Path, cap: u64) -> Result<Answer, ApiError> {
-    let (body, label) = read_input(path, cap)?;
-    interpret(Exchange {
+/// Bytes read as if they were an answer: the same checks, `label` as the source.
+pub(super) fn answer_from_bytes(
+    body: Bytes,
+    label: String,
+    encrypted: bool,
+) -> Result<Answer, ApiError> {
+    let mut answer = interpret(Exchange {
         url: label,
         status: 0,
         latency: std::time::Duration::ZERO,
         body,
         received_at: Local::now(),
-    })
+    })?;
+    answer.encrypted = encrypted;
+    Ok(answer)
+}
+
+/// Reads a push as received: plain JSON, or Base64 AES text decrypted with the account's key
+/// (and checked against `signed`, the push's `Signed` header, when given).
+pub fn read_push(
+    args: &ConnArgs,
+    path: &Path,
+    signed: Option<&str>,
+) -> Result<(Bytes, String, bool), ApiError> {
+    let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
+    let (body, label) = read_input(path, cap)?;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let json_like = matches!(first, Some(b'{' | b'['));
+    if json_like || !aes::looks_encrypted(&body) {
+        if let Some(sig) = signed.map(|s| s.trim().to_ascii_lowercase()) {
+            let expected = aes::sign(&body);
+            if sig != expected {
+                return Err(ApiError::Signature {
+                    expected,
+                    got: crate::text::clip(&crate::text::one_line(&sig), 70),
+                });
+            }
+        }
+        return Ok((body, label, false));
+    }
+    let loaded = crate::config::load(args.config.as_deref());
+    let mut warnings = Vec::new();
+    let (_, profile) = conn::profile(args, &loaded, &mut warnings)?;
+    let key = conn::aes_key(args, &profile, &mut warnings)?.ok_or(ApiError::Encrypted)?;
+    conn::print_warnings(&warnings);
+    let signed = signed.map(|s| s.trim().to_ascii_lowercase());
+    let plain = decrypt_answer(&key, &body, signed.as_deref())?;
+    Ok((Bytes::from(plain), label, true))
 }
 
 pub async fn run(
@@ -63,9 +103,10 @@ pub async fn run(
     ui: &UiArgs,
     file: &Path,
     output: Option<Output>,
+    signed: Option<&str>,
 ) -> Result<ExitCode, ApiError> {
-    let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
-    let answer = answer_from_file(file, cap)?;
+    let (body, label, encrypted) = read_push(args, file, signed)?;
+    let answer = answer_from_bytes(body, label, encrypted)?;
     match output {
         Some(o) => {
             print_answer(&answer, o)?;

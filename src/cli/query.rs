@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::conn::{print_warnings, resolve};
 use super::{ConnArgs, IdArgs, Output};
-use crate::api::{Answer, ApiError, Client};
+use crate::api::{Answer, ApiError};
 
 pub async fn run(args: &ConnArgs, ids: &IdArgs, output: Output) -> Result<ExitCode, ApiError> {
     let query = ids.query();
@@ -22,10 +22,9 @@ pub async fn run(args: &ConnArgs, ids: &IdArgs, output: Output) -> Result<ExitCo
     let loaded = crate::config::load(args.config.as_deref());
     let conn = resolve(args, &loaded)?;
     print_warnings(&conn.warnings);
-    let token = conn.token.clone().ok_or(ApiError::NoToken)?;
-    let client = Client::new(conn.opts.clone())?;
-    tracing::info!(base = %client.base_url(), "query");
-    let answer = client.verify(&token, &query).await?;
+    let session = conn.session()?;
+    tracing::info!(base = %session.client.base_url(), "query");
+    let answer = session.verify(&query).await?;
     print_answer(&answer, output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::conn::resolve;
 use super::{ConnArgs, UiArgs};
-use crate::api::{Answer, ApiError, Client, ClientOptions, Query, Secret};
+use crate::api::{Answer, ApiError, Auth, Client, ClientOptions, Query, Secret, Session};
 use crate::app::run::{Exit, Services, run};
 use crate::app::{Action, App, Context, Source};
 use crate::clipboard::SystemClipboard;
@@ -31,31 +31,30 @@ fn clipboard() -> Box<SystemClipboard> {
     Box::new(SystemClipboard::new(Box::new(std::io::stdout()), dir))
 }
 
-/// The client and token for queries, and what the status bar says about them.
-fn connection(args: &ConnArgs, loaded: &LoadedConfig) -> (Context, Option<Client>, Option<Secret>) {
+/// The session for queries, and what the status bar says about it.
+fn connection(args: &ConnArgs, loaded: &LoadedConfig) -> (Context, Option<Session>) {
     let mut context = Context::default();
     match resolve(args, loaded) {
         Ok(conn) => {
             context.warnings = conn.warnings.clone();
-            context.token_source = conn.token_source.clone();
-            match Client::new(conn.opts.clone()) {
-                Ok(c) => {
-                    context.base_url = Some(c.base_url().to_string());
-                    if conn.token.is_none() {
-                        context.cannot_query = Some(ApiError::NoToken);
-                    }
-                    (context, Some(c), conn.token)
+            context.token_source = conn.describe();
+            context.base_url = Some(conn.opts.base_url.trim_end_matches('/').to_string());
+            match conn.session() {
+                Ok(s) => {
+                    context.base_url = Some(s.client.base_url().to_string());
+                    context.encrypted = conn.opts.aes.is_some();
+                    (context, Some(s))
                 }
                 Err(e) => {
                     context.cannot_query = Some(e);
-                    (context, None, None)
+                    (context, None)
                 }
             }
         }
         Err(e) => {
             context.warnings = loaded.warnings.clone();
             context.cannot_query = Some(e);
-            (context, None, None)
+            (context, None)
         }
     }
 }
@@ -69,22 +68,22 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     let mut initial = Vec::new();
     // The demo server lives as long as the inspector.
     let mut _server = None;
-    let (app, client, token) = match start {
+    let (app, session) = match start {
         Start::Form { query, submit } => {
-            let (context, client, token) = connection(args, &loaded);
+            let (context, session) = connection(args, &loaded);
             if submit {
                 initial.push(Action::Key(KeyEvent::new(
                     KeyCode::Enter,
                     KeyModifiers::NONE,
                 )));
             }
-            (App::new(query, context), client, token)
+            (App::new(query, context), session)
         }
         Start::File { answer, path } => {
-            let (context, client, token) = connection(args, &loaded);
+            let (context, session) = connection(args, &loaded);
             let app =
                 App::new(Query::default(), context).with_answer(*answer, Source::File { path });
-            (app, client, token)
+            (app, session)
         }
         Start::Demo(server) => {
             let client = Client::new(ClientOptions {
@@ -93,7 +92,7 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
             })?;
             let context = Context {
                 base_url: Some(server.url()),
-                token_source: Some("the demo".into()),
+                token_source: Some("token from the demo".into()),
                 cannot_query: None,
                 demo_cases: server.cases.clone(),
                 warnings: loaded.warnings.clone(),
@@ -104,17 +103,16 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
                 .first()
                 .map(|c| c.query.clone())
                 .unwrap_or_default();
-            let token = Secret::token(server.token());
+            let session = Session::new(client, Auth::Token(Secret::token(server.token())));
             _server = Some(server);
-            (App::new(first, context), Some(client), Some(token))
+            (App::new(first, context), Some(session))
         }
     };
     let mut app = app;
     app.context.watch_words = watch_words;
     app.context.export_dir = export_dir;
     let services = Services {
-        client,
-        token,
+        session,
         clipboard: clipboard(),
     };
     let exit = run(app, services, initial)

@@ -5,10 +5,13 @@ pub mod server;
 
 use crate::api::{Query, parse_document};
 
-pub use server::{DemoServer, serve};
+pub use server::{DemoServer, serve, serve_with};
 
 /// The token the demo server accepts. Not a secret: it only opens the bundled samples.
 pub const DEMO_TOKEN: &str = "demo-token-rudder-inspect";
+/// The demo account's keys for sign-in (`POST /service/cloud/auth`).
+pub const DEMO_APP_KEY: &str = "demo-appkey-0001";
+pub const DEMO_APP_SECRET: &str = "demo-appsecret-rudder";
 
 /// Callees that make the demo server fail on purpose, to show the error screens.
 pub const FAULT_CALLEES: &[(&str, &str)] = &[
