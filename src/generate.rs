@@ -63,7 +63,10 @@ pub fn push(turns: usize, redials: usize, questions: usize, seed: u64) -> String
     out.push_str("      \"comments\": \"generated\",\n      \"borrowed_date\": \"2024-01-15\",\n      \"due_date\": \"2024-02-15\",\n      \"borrowed_amount\": \"12000.00\",\n      \"total_owing_amount\": \"13250.50\",\n      \"currency_unit\": \"MXN\"\n    },\n");
     out.push_str("    \"custom_attribute\": {\"batch\": \"large\", \"source\": \"gen_push\"},\n");
     out.push_str("    \"call\": {\n      \"task_id\": \"7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a\",\n      \"call_id\": \"c0ffee00c0ffee00c0ffee00c0ffee00\",\n      \"callee_number\": \"+525511112222\",\n      \"robot_id\": \"M1_L2_MX_ES_Collections_High\",\n");
-    let _ = writeln!(out, "      \"call_start_time\": \"2024-03-01 {start_hour:02}:00:00\",");
+    let _ = writeln!(
+        out,
+        "      \"call_start_time\": \"2024-03-01 {start_hour:02}:00:00\","
+    );
     let _ = writeln!(
         out,
         "      \"call_end_time\": \"2024-03-{:02} {:02}:{m:02}:{s:02}\",",
@@ -76,7 +79,11 @@ pub fn push(turns: usize, redials: usize, questions: usize, seed: u64) -> String
     for i in 0..redials {
         // Redials happen the day before, spread over hours.
         let secs = (i as u64 * 86_400 / (redials as u64 + 1)) % 86_400;
-        let number = if i % 2 == 0 { "+525511112222" } else { "+525533334444" };
+        let number = if i % 2 == 0 {
+            "+525511112222"
+        } else {
+            "+525533334444"
+        };
         let _ = write!(
             out,
             "{}\n        {{\"call_id\": \"r{i:031x}\", \"call_start_time\": \"2024-02-29 {:02}:{:02}:{:02}\", \"ring_type\": \"normal\", \"ring_time\": {}, \"hangup_type\": \"{}\", \"result_label\": \"F\", \"callee_number\": \"{number}\", \"caller_number\": \"+525500000001\"}}",
@@ -85,11 +92,17 @@ pub fn push(turns: usize, redials: usize, questions: usize, seed: u64) -> String
             secs / 60 % 60,
             secs % 60,
             rng.below(30),
-            if rng.below(2) == 0 { "ByCallee" } else { "NoAnswer" },
+            if rng.below(2) == 0 {
+                "ByCallee"
+            } else {
+                "NoAnswer"
+            },
         );
     }
     out.push_str(if redials > 0 { "\n      ],\n" } else { "],\n" });
-    out.push_str("      \"talk_round\": 12,\n      \"ring_time\": 4,\n      \"question_answer\": [");
+    out.push_str(
+        "      \"talk_round\": 12,\n      \"ring_time\": 4,\n      \"question_answer\": [",
+    );
     for i in 0..questions {
         let result = ["Match", "Mismatch", "Match", "Partial"][i % 4];
         let _ = write!(
@@ -100,7 +113,11 @@ pub fn push(turns: usize, redials: usize, questions: usize, seed: u64) -> String
             i + 1
         );
     }
-    out.push_str(if questions > 0 { "\n      ],\n" } else { "],\n" });
+    out.push_str(if questions > 0 {
+        "\n      ],\n"
+    } else {
+        "],\n"
+    });
     out.push_str("      \"multi_label\": {\"A0\": \"A0\", \"Correct_Person\": \"identity_correct_person\"},\n      \"intention_description\": \"Promise to Pay\",\n      \"asr_ptp\": \"2024-03-08 6000\",\n      \"asr_result\": [");
     for i in 0..turns {
         let t = i as u64 * 4;
@@ -110,7 +127,11 @@ pub fn push(turns: usize, redials: usize, questions: usize, seed: u64) -> String
             k if k % 2 == 0 => (two(&mut rng, ROBOT), String::new()),
             _ => (String::new(), two(&mut rng, CALLEE)),
         };
-        let marker = if i + 1 == turns { " [LAST-TURN-MARKER]" } else { "" };
+        let marker = if i + 1 == turns {
+            " [LAST-TURN-MARKER]"
+        } else {
+            ""
+        };
         let (robot, callee) = if marker.is_empty() {
             (robot, callee)
         } else {
@@ -140,8 +161,18 @@ mod tests {
         assert_eq!(d.call.asr_result.len(), 1000);
         assert_eq!(d.call.redial_call.len(), 50);
         assert_eq!(d.call.question_answer.len(), 8);
-        assert!(d.call.asr_result.items[999].robottext.show().contains("LAST-TURN-MARKER"));
+        assert!(
+            d.call.asr_result.items[999]
+                .robottext
+                .show()
+                .contains("LAST-TURN-MARKER")
+        );
         let empty = push(0, 0, 0, 1);
-        assert!(crate::api::parse_document(empty.as_bytes()).unwrap().data().is_some());
+        assert!(
+            crate::api::parse_document(empty.as_bytes())
+                .unwrap()
+                .data()
+                .is_some()
+        );
     }
 }

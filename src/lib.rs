@@ -8,7 +8,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod demo;
-pub mod generate;
 pub mod export;
+pub mod generate;
 pub mod text;
 pub mod ui;

@@ -44,7 +44,7 @@ impl StandIn {
             .respond_with(move |req: &Request| {
                 let plain = match unwrap_request(req, k.as_ref()) {
                     Ok(p) => p,
-                    Err(r) => return r,
+                    Err(r) => return *r,
                 };
                 let v: serde_json::Value = serde_json::from_slice(&plain).unwrap_or_default();
                 let mut s = st.lock().unwrap();
@@ -94,7 +94,7 @@ impl StandIn {
                 drop(s);
                 match unwrap_request(req, k.as_ref()) {
                     Ok(_) => wrap(k.as_ref(), 200, record.to_vec()),
-                    Err(r) => r,
+                    Err(r) => *r,
                 }
             })
             .mount(&server)
@@ -121,7 +121,7 @@ impl StandIn {
 }
 
 /// In AES mode the body must be encrypted, marked, and signed with the plain body's hash.
-fn unwrap_request(req: &Request, key: Option<&AesKey>) -> Result<Vec<u8>, ResponseTemplate> {
+fn unwrap_request(req: &Request, key: Option<&AesKey>) -> Result<Vec<u8>, Box<ResponseTemplate>> {
     let Some(key) = key else {
         return Ok(req.body.clone());
     };
@@ -133,13 +133,17 @@ fn unwrap_request(req: &Request, key: Option<&AesKey>) -> Result<Vec<u8>, Respon
             .to_string()
     };
     if header("is-encrypted") != "1" {
-        return Err(ResponseTemplate::new(400).set_body_string("not encrypted"));
+        return Err(Box::new(
+            ResponseTemplate::new(400).set_body_string("not encrypted"),
+        ));
     }
     let plain = key
         .decrypt(&req.body)
         .map_err(|_| ResponseTemplate::new(400).set_body_string("cannot decrypt"))?;
     if header("signed") != aes::sign(&plain) {
-        return Err(ResponseTemplate::new(400).set_body_string("bad signature"));
+        return Err(Box::new(
+            ResponseTemplate::new(400).set_body_string("bad signature"),
+        ));
     }
     Ok(plain)
 }

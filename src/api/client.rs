@@ -52,6 +52,42 @@ impl Query {
     }
 }
 
+impl Query {
+    /// The ids a push carries, as the verify call wants them: `workflow_id`, `node_id`,
+    /// `callee.callee_number` (else `call.callee_number`) and `callee.case_id` when set.
+    pub fn from_push(data: &Data) -> Result<Query, ApiError> {
+        let callee = data
+            .callee
+            .callee_number
+            .value()
+            .or(data.call.callee_number.value())
+            .unwrap_or("")
+            .to_string();
+        let q = Query {
+            workflow_id: data.workflow_id.value().unwrap_or("").to_string(),
+            node_id: data.node_id.value().unwrap_or("").to_string(),
+            callee,
+            case_id: data.callee.case_id.value().map(str::to_string),
+        };
+        let missing: Vec<&str> = [
+            ("workflow_id", &q.workflow_id),
+            ("node_id", &q.node_id),
+            ("callee.callee_number", &q.callee),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(n, _)| *n)
+        .collect();
+        if missing.is_empty() {
+            Ok(q)
+        } else {
+            Err(ApiError::WrongShape {
+                what: format!("the push has no {}", missing.join(", ")),
+            })
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     pub base_url: String,

@@ -24,14 +24,38 @@ pub enum Action {
     },
     /// A background effect reports back (a copy, an export).
     Notice(String),
+    /// The same, when it went wrong.
+    Warning(String),
+    /// The API's record of the pushed case on screen (`v`).
+    Record {
+        id: u64,
+        result: Box<Result<Answer, ApiError>>,
+    },
 }
 
 /// Something `update` asks the event loop to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Send { id: u64, query: Query },
-    Cancel { id: u64 },
-    Copy { text: String, what: String },
+    Send {
+        id: u64,
+        query: Query,
+    },
+    Cancel {
+        id: u64,
+    },
+    /// Ask the API for its record of a push, for the Diff view.
+    Verify {
+        id: u64,
+        query: Query,
+    },
+    Copy {
+        text: String,
+        what: String,
+    },
     SetMouseCapture(bool),
+    /// Write the case report and transcript into `dir` (`None`: the working directory).
+    Export {
+        dir: Option<std::path::PathBuf>,
+    },
     Quit,
 }

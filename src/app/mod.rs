@@ -58,6 +58,8 @@ pub struct Context {
 /// An answer on screen, with everything derived from it.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The ids asked for, when the answer came from a query.
+    pub query: Option<Query>,
     pub answer: Answer,
     pub facts: CaseFacts,
     pub source: Source,
@@ -68,6 +70,7 @@ impl Loaded {
     pub fn new(answer: Answer, source: Source) -> Self {
         let facts = CaseFacts::derive(answer.data());
         Loaded {
+            query: None,
             answer,
             facts,
             source,
@@ -101,6 +104,41 @@ pub enum Focus {
     Result,
 }
 
+/// What the Diff view compares and how far it got.
+#[derive(Debug)]
+pub enum CompareState {
+    /// Waiting for the API's record (request `id`).
+    Pending(u64),
+    Ready(Vec<crate::case::diff::Change>),
+    Failed(String),
+}
+
+/// The Diff view: two documents of one case, field by field.
+#[derive(Debug)]
+pub struct Comparison {
+    /// What the left side is ("the push in push.json").
+    pub left: String,
+    /// What the right side is ("the API's record").
+    pub right: String,
+    pub state: CompareState,
+    pub scroll: views::Scroll,
+}
+
+impl Comparison {
+    pub fn ready(left: String, right: String, a: &[u8], b: &[u8]) -> Self {
+        let state = match crate::case::diff::diff_bodies(a, b) {
+            Ok(c) => CompareState::Ready(c),
+            Err(e) => CompareState::Failed(e),
+        };
+        Comparison {
+            left,
+            right,
+            state,
+            scroll: views::Scroll::default(),
+        }
+    }
+}
+
 /// A one-line message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -115,10 +153,16 @@ pub struct App {
     pub tab: Tab,
     pub pending: Option<Pending>,
     pub loaded: Option<Box<Loaded>>,
+    /// The answer before this one, when it was for the same case (`d` compares them).
+    pub previous: Option<Box<Loaded>>,
+    /// The Diff view's content, when there is one.
+    pub compare: Option<Comparison>,
     pub failure: Option<Failure>,
     pub notice: Option<Notice>,
     pub show_form: bool,
     pub show_help: bool,
+    /// Lines the help overlay is scrolled down (when it does not fit).
+    pub help_scroll: u16,
     pub mouse_capture: bool,
     /// Terminal size.
     pub size: (u16, u16),
@@ -144,10 +188,13 @@ impl App {
             tab: Tab::Profile,
             pending: None,
             loaded: None,
+            previous: None,
+            compare: None,
             failure: None,
             notice,
             show_form: true,
             show_help: false,
+            help_scroll: 0,
             mouse_capture: true,
             size: (80, 24),
             spinner: 0,
@@ -230,6 +277,14 @@ impl App {
                 self.notice = Some(Notice { text, warn: false });
                 Vec::new()
             }
+            Action::Warning(text) => {
+                self.notice = Some(Notice { text, warn: true });
+                Vec::new()
+            }
+            Action::Record { id, result } => {
+                self.on_record(id, *result);
+                Vec::new()
+            }
         }
     }
 
@@ -247,7 +302,18 @@ impl App {
             Ok(answer) => {
                 let base_url = self.context.base_url.clone().unwrap_or_default();
                 let ms = answer.exchange.latency.as_millis();
-                self.install(Loaded::new(answer, Source::Network { base_url }));
+                let mut fresh = Loaded::new(answer, Source::Network { base_url });
+                fresh.query = Some(p.query.clone());
+                // Keep the previous answer for `d` when it was for the same case.
+                let same_case = self
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|l| l.query.as_ref() == Some(&p.query));
+                self.previous = if same_case { self.loaded.take() } else { None };
+                if !same_case {
+                    self.compare = None;
+                }
+                self.install(fresh);
                 self.failure = None;
                 self.tab = Tab::Profile;
                 self.focus = Focus::Result;
@@ -278,6 +344,111 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Opens the Diff view on a second document (`open A.json B.json`).
+    pub fn with_comparison(mut self, other: &Answer, left: String, right: String) -> Self {
+        if let Some(l) = &self.loaded {
+            self.compare = Some(Comparison::ready(
+                left,
+                right,
+                &l.answer.exchange.body,
+                &other.exchange.body,
+            ));
+            self.tab = Tab::Diff;
+        }
+        self
+    }
+
+    fn on_record(&mut self, id: u64, result: Result<Answer, ApiError>) {
+        let Some(c) = self.compare.as_mut() else {
+            return;
+        };
+        if !matches!(c.state, CompareState::Pending(p) if p == id) {
+            return;
+        }
+        c.state = match (result, self.loaded.as_ref()) {
+            (Ok(record), Some(l)) => {
+                match crate::case::diff::diff_bodies(&l.answer.exchange.body, &record.exchange.body)
+                {
+                    Ok(changes) => CompareState::Ready(changes),
+                    Err(e) => CompareState::Failed(e),
+                }
+            }
+            (Ok(_), None) => CompareState::Failed("nothing on screen to compare".into()),
+            (Err(e), _) => CompareState::Failed(format!("{} — {}", e.message(), e.hint())),
+        };
+    }
+
+    /// `v`: the push on screen (from a file) against the API's record of it.
+    fn verify_loaded(&mut self) -> Vec<Effect> {
+        let Some(l) = self.loaded.as_ref() else {
+            return Vec::new();
+        };
+        let Source::File { path } = &l.source else {
+            self.notice = Some(Notice {
+                text: "v compares a push opened from a file with the API's record; this answer is the record".into(),
+                warn: true,
+            });
+            return Vec::new();
+        };
+        let left = format!("the push in {}", crate::text::one_line(path));
+        let right = "the API's record".to_string();
+        let query = match Query::from_push(l.data()) {
+            Ok(q) => q,
+            Err(e) => {
+                self.compare = Some(Comparison {
+                    left,
+                    right,
+                    state: CompareState::Failed(e.message()),
+                    scroll: views::Scroll::default(),
+                });
+                self.tab = Tab::Diff;
+                return Vec::new();
+            }
+        };
+        if let Some(e) = &self.context.cannot_query {
+            self.compare = Some(Comparison {
+                left,
+                right,
+                state: CompareState::Failed(format!("{} — {}", e.message(), e.hint())),
+                scroll: views::Scroll::default(),
+            });
+            self.tab = Tab::Diff;
+            return Vec::new();
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.compare = Some(Comparison {
+            left,
+            right,
+            state: CompareState::Pending(id),
+            scroll: views::Scroll::default(),
+        });
+        self.tab = Tab::Diff;
+        vec![Effect::Verify { id, query }]
+    }
+
+    /// `d`: this answer against the previous one for the same case.
+    fn diff_previous(&mut self) {
+        match (self.previous.as_ref(), self.loaded.as_ref()) {
+            (Some(prev), Some(now)) => {
+                let at = |l: &Loaded| l.answer.exchange.received_at.format("%H:%M:%S").to_string();
+                self.compare = Some(Comparison::ready(
+                    format!("the answer of {}", at(prev)),
+                    format!("the answer of {}", at(now)),
+                    &prev.answer.exchange.body,
+                    &now.answer.exchange.body,
+                ));
+                self.tab = Tab::Diff;
+            }
+            _ => {
+                self.notice = Some(Notice {
+                    text: "d compares with the previous answer for the same case: ask again (Enter in the form) first".into(),
+                    warn: true,
+                });
+            }
+        }
     }
 
     fn submit(&mut self) -> Vec<Effect> {
@@ -341,12 +512,22 @@ impl App {
             return vec![Effect::Quit];
         }
         if self.show_help {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) | KeyCode::Enter
-            ) {
-                self.show_help = false;
+            let max = crate::ui::help::max_scroll(self.size);
+            let page = self.size.1.saturating_sub(4).max(1);
+            self.help_scroll = match key.code {
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) | KeyCode::Enter => {
+                    self.show_help = false;
+                    0
+                }
+                KeyCode::Down | KeyCode::Char('j') => self.help_scroll + 1,
+                KeyCode::Up | KeyCode::Char('k') => self.help_scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => self.help_scroll + page,
+                KeyCode::PageUp => self.help_scroll.saturating_sub(page),
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => max,
+                _ => self.help_scroll,
             }
+            .min(max);
             return Vec::new();
         }
         if key.code == KeyCode::F(1) {
@@ -476,8 +657,11 @@ impl App {
             KeyCode::Enter if self.loaded.is_none() => return self.submit(),
             KeyCode::Char('M') => return self.toggle_mouse(),
             KeyCode::Char(c @ '1'..='6') => self.tab = Tab::from_index(c as usize - '1' as usize),
-            KeyCode::Left | KeyCode::Char('h') => self.tab = self.tab.prev(),
-            KeyCode::Right | KeyCode::Char('l') => self.tab = self.tab.next(),
+            KeyCode::Char('7') if self.compare.is_some() => self.tab = Tab::Diff,
+            KeyCode::Left | KeyCode::Char('h') => self.cycle_tab(false),
+            KeyCode::Right | KeyCode::Char('l') => self.cycle_tab(true),
+            KeyCode::Char('v') if self.loaded.is_some() => return self.verify_loaded(),
+            KeyCode::Char('d') if !ctrl && self.loaded.is_some() => self.diff_previous(),
             KeyCode::Up | KeyCode::Char('k') => self.nav(Nav::Up),
             KeyCode::Down | KeyCode::Char('j') => self.nav(Nav::Down),
             KeyCode::PageUp => self.nav(Nav::PageUp),
@@ -504,6 +688,26 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The six tabs, and the Diff view when there is one.
+    pub fn tabs(&self) -> Vec<Tab> {
+        let mut t = Tab::ALL.to_vec();
+        if self.compare.is_some() {
+            t.push(Tab::Diff);
+        }
+        t
+    }
+
+    fn cycle_tab(&mut self, forward: bool) {
+        let tabs = self.tabs();
+        let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
+        let n = tabs.len();
+        self.tab = tabs[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
     }
 
     fn on_search_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -575,6 +779,13 @@ impl App {
     fn nav(&mut self, nav: Nav) {
         let (w, h) = self.body_size();
         let tab = self.tab;
+        if tab == Tab::Diff {
+            if let Some(c) = self.compare.as_mut() {
+                let total = crate::ui::diff::lines(c, w, &crate::ui::Theme::plain()).len();
+                c.scroll.nav(nav, total, h as usize);
+            }
+            return;
+        }
         if let Some(loaded) = self.loaded.as_mut() {
             crate::ui::nav_tab(tab, loaded, nav, w, h);
         }
@@ -591,6 +802,19 @@ impl App {
 
     fn copy(&mut self, whole: bool) -> Vec<Effect> {
         let (w, h) = self.body_size();
+        if self.tab == Tab::Diff
+            && let Some(c) = &self.compare
+        {
+            let text = crate::ui::widgets::plain(&crate::ui::diff::lines(
+                c,
+                w,
+                &crate::ui::Theme::plain(),
+            ));
+            return vec![Effect::Copy {
+                text,
+                what: "the differences".into(),
+            }];
+        }
         let Some(loaded) = self.loaded.as_ref() else {
             self.notice = Some(Notice {
                 text: "nothing to copy yet".into(),
@@ -612,6 +836,12 @@ impl App {
 
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         if self.show_help {
+            let max = crate::ui::help::max_scroll(self.size);
+            match m.kind {
+                MouseEventKind::ScrollDown => self.help_scroll = (self.help_scroll + 3).min(max),
+                MouseEventKind::ScrollUp => self.help_scroll = self.help_scroll.saturating_sub(3),
+                _ => {}
+            }
             return Vec::new();
         }
         let areas = crate::ui::layout(self);
@@ -627,9 +857,13 @@ impl App {
                         return Vec::new();
                     }
                 }
-                for (i, r) in crate::ui::tab_hit_areas(&areas).iter().enumerate() {
+                let tabs = self.tabs();
+                for (i, r) in crate::ui::tab_hit_areas(&areas, self.compare.is_some())
+                    .iter()
+                    .enumerate()
+                {
                     if inside(*r) {
-                        self.tab = Tab::from_index(i);
+                        self.tab = tabs.get(i).copied().unwrap_or(Tab::Profile);
                         self.focus = Focus::Result;
                         return Vec::new();
                     }

@@ -11,7 +11,7 @@ use crossterm::event::{
     EventStream,
 };
 use crossterm::execute;
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -56,9 +56,39 @@ pub fn restore() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        // The terminal first, so what follows is readable.
+        restore();
+        if let Some(path) = write_crash_report(info) {
+            eprintln!("rudder-inspect crashed; a report is in {}", path.display());
+        }
         previous(info);
     }));
+}
+
+/// Writes what panicked, where, and a backtrace to the XDG state dir. Nothing in it comes
+/// from a `Secret` (those never print), so no token lands in the file.
+fn write_crash_report(info: &std::panic::PanicHookInfo<'_>) -> Option<std::path::PathBuf> {
+    let dir = crate::config::state_dir()?.join("crashes");
+    let path = dir.join(format!(
+        "crash-{}.txt",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    let report = format!(
+        "rudder-inspect {} crashed\nat: {}\nmessage: {}\n\nbacktrace:\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        info.location().map(|l| l.to_string()).unwrap_or_default(),
+        crate::text::clean_lines(&message),
+        std::backtrace::Backtrace::force_capture()
+    );
+    std::fs::create_dir_all(&dir).ok()?;
+    crate::config::write_atomic(&path, report.as_bytes(), true).ok()?;
+    Some(path)
 }
 
 fn to_action(event: Event) -> Option<Action> {
@@ -113,7 +143,14 @@ async fn event_loop(
         handle(&mut app, action, &mut services, &tx, &mut tasks, terminal);
         // Whatever else is already waiting is handled before the next frame.
         loop {
-            if let Some(Some(Ok(e))) = events.next().now_or_never() {
+            // Polled with this task's waker: crossterm keeps the first waker it is handed
+            // until input arrives, so a no-op one (`now_or_never`) would leave the loop deaf.
+            let ready = tokio::select! {
+                biased;
+                ev = events.next() => ev,
+                () = std::future::ready(()) => None,
+            };
+            if let Some(Ok(e)) = ready {
                 if let Some(a) = to_action(e) {
                     handle(&mut app, a, &mut services, &tx, &mut tasks, terminal);
                 }
@@ -140,7 +177,7 @@ fn handle(
     tasks: &mut HashMap<u64, JoinHandle<()>>,
     terminal: &mut DefaultTerminal,
 ) {
-    if let Action::Reply { id, .. } = &action {
+    if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
         tasks.remove(id);
     }
     for effect in app.update(action) {
@@ -162,6 +199,21 @@ fn handle(
                 });
                 tasks.insert(id, task);
             }
+            Effect::Verify { id, query } => {
+                let tx = tx.clone();
+                let session = services.session.clone();
+                let task = tokio::spawn(async move {
+                    let result = match session {
+                        Some(s) => s.verify(&query).await,
+                        None => Err(crate::api::ApiError::NoToken),
+                    };
+                    let _ = tx.send(Action::Record {
+                        id,
+                        result: Box::new(result),
+                    });
+                });
+                tasks.insert(id, task);
+            }
             Effect::Cancel { id } => {
                 if let Some(t) = tasks.remove(&id) {
                     t.abort();
@@ -172,7 +224,10 @@ fn handle(
                 let msg = message(&outcome, &text, &what);
                 // The copy may have written to the terminal; redraw everything after it.
                 let _ = terminal.clear();
-                app.update(Action::Notice(msg));
+                app.update(match outcome {
+                    crate::clipboard::Outcome::Failed(_) => Action::Warning(msg),
+                    _ => Action::Notice(msg),
+                });
             }
             Effect::SetMouseCapture(on) => {
                 let mut out = io::stdout();
@@ -188,7 +243,11 @@ fn handle(
                     Some(l) => crate::export::run(l, dir.as_deref()),
                     None => "nothing to export yet".into(),
                 };
-                app.update(Action::Notice(msg));
+                app.update(if msg.starts_with("export failed") {
+                    Action::Warning(msg)
+                } else {
+                    Action::Notice(msg)
+                });
             }
             Effect::Quit => {}
         }

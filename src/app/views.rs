@@ -12,6 +12,8 @@ pub enum Tab {
     Qa,
     Transcript,
     Raw,
+    /// Two documents of one case compared (only when there is a comparison).
+    Diff,
 }
 
 impl Tab {
@@ -25,7 +27,10 @@ impl Tab {
     ];
 
     pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+        Tab::ALL
+            .iter()
+            .position(|t| *t == self)
+            .unwrap_or(Tab::ALL.len())
     }
 
     pub fn from_index(i: usize) -> Tab {
@@ -40,6 +45,7 @@ impl Tab {
             Tab::Qa => "Q&A",
             Tab::Transcript => "Transcript",
             Tab::Raw => "Raw JSON",
+            Tab::Diff => "Diff",
         }
     }
 
@@ -148,6 +154,11 @@ pub struct Views {
 pub struct RawView {
     pub scroll: Scroll,
     pub search: Search,
+    /// The pretty text and its line index, built the first time the tab is used. A pure
+    /// cache of the answer's bytes, so drawing may fill it.
+    pub text: std::sync::OnceLock<crate::ui::raw::RawText>,
+    /// Where the last query matched, so a longer query filters instead of searching again.
+    pub matches: crate::ui::raw::Matches,
 }
 
 #[cfg(test)]

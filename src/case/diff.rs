@@ -28,6 +28,47 @@ pub struct Change {
     pub record: Option<Value>,
 }
 
+/// The push object of a body: `data` of an envelope, or the body itself.
+pub fn push_object(v: Value) -> Value {
+    match v {
+        Value::Object(mut m) if m.contains_key("data") && !m.contains_key("call") => {
+            m.remove("data").unwrap_or(Value::Null)
+        }
+        other => other,
+    }
+}
+
+/// Compares two bodies (envelopes or bare pushes) as pushes.
+pub fn diff_bodies(pushed: &[u8], record: &[u8]) -> Result<Vec<Change>, String> {
+    let a: Value =
+        serde_json::from_slice(pushed).map_err(|e| format!("the push is not JSON: {e}"))?;
+    let b: Value =
+        serde_json::from_slice(record).map_err(|e| format!("the record is not JSON: {e}"))?;
+    Ok(diff(&push_object(a), &push_object(b)))
+}
+
+/// Which tab a changed field belongs to.
+pub fn group(path: &str) -> &'static str {
+    let p = path;
+    if p.starts_with("call.redial_call") {
+        "Redials"
+    } else if p.starts_with("call.question_answer") {
+        "Q&A"
+    } else if p.starts_with("call.asr_result") {
+        "Transcript"
+    } else if p.starts_with("call") {
+        "Call"
+    } else if p.starts_with("callee")
+        || p.starts_with("custom_attribute")
+        || p.starts_with("workflow")
+        || p.starts_with("node")
+    {
+        "Profile"
+    } else {
+        "Other"
+    }
+}
+
 /// Every difference between `pushed` and `record`, in document order.
 pub fn diff(pushed: &Value, record: &Value) -> Vec<Change> {
     let mut out = Vec::new();

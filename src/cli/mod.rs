@@ -159,6 +159,8 @@ pub enum Command {
     Open {
         /// The file; `-` reads standard input
         file: PathBuf,
+        /// A second push of the same case: compare the two (the Diff view; with --output, the differences)
+        other: Option<PathBuf>,
         /// Print instead of opening the inspector
         #[arg(long, short, value_enum)]
         output: Option<Output>,
@@ -239,6 +241,7 @@ pub fn main() -> ExitCode {
         Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
         Some(Command::Open {
             file,
+            other: None,
             output,
             signed,
         }) => rt.block_on(open::run(
@@ -248,6 +251,12 @@ pub fn main() -> ExitCode {
             *output,
             signed.as_deref(),
         )),
+        Some(Command::Open {
+            file,
+            other: Some(other),
+            output,
+            ..
+        }) => rt.block_on(open::compare(&cli.conn, &cli.ui, file, other, *output)),
         Some(Command::Verify {
             file,
             output,

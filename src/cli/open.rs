@@ -126,3 +126,47 @@ pub async fn run(
         }
     }
 }
+
+/// `open A.json B.json`: the two pushes compared; the inspector shows A with the Diff view.
+pub async fn compare(
+    args: &ConnArgs,
+    ui: &UiArgs,
+    a: &Path,
+    b: &Path,
+    output: Option<Output>,
+) -> Result<ExitCode, ApiError> {
+    let (body_a, label_a, enc_a) = read_push(args, a, None)?;
+    let (body_b, label_b, enc_b) = read_push(args, b, None)?;
+    let first = answer_from_bytes(body_a, label_a.clone(), enc_a)?;
+    let second = answer_from_bytes(body_b, label_b.clone(), enc_b)?;
+    if output.is_some() {
+        let changes = crate::case::diff::diff_bodies(&first.exchange.body, &second.exchange.body)
+            .map_err(|detail| ApiError::NotJson {
+            detail,
+            body_start: String::new(),
+        })?;
+        let mut text = String::new();
+        for c in &changes {
+            text.push_str(&crate::case::diff::line(c));
+            text.push('\n');
+        }
+        text.push_str(&crate::case::diff::summary(&changes));
+        println!("{text}");
+        return Ok(if changes.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    super::tui::start(
+        args,
+        ui,
+        super::tui::Start::Compare {
+            answer: Box::new(first),
+            path: label_a.clone(),
+            other: Box::new(second),
+            other_path: label_b,
+        },
+    )
+    .await
+}

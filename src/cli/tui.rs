@@ -20,6 +20,13 @@ pub enum Start {
     Form { query: Query, submit: bool },
     /// An answer read from a file.
     File { answer: Box<Answer>, path: String },
+    /// Two pushes of one case: the first on screen, the Diff view against the second.
+    Compare {
+        answer: Box<Answer>,
+        path: String,
+        other: Box<Answer>,
+        other_path: String,
+    },
     /// The demo server's first case in the form.
     Demo(DemoServer),
 }
@@ -80,9 +87,28 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
             (App::new(query, context), session)
         }
         Start::File { answer, path } => {
-            let (context, session) = connection(args, &loaded);
+            let (mut context, session) = connection(args, &loaded);
+            // The answer's views read these when it is installed.
+            context.watch_words = watch_words.clone();
+            context.export_dir = export_dir.clone();
             let app =
                 App::new(Query::default(), context).with_answer(*answer, Source::File { path });
+            (app, session)
+        }
+        Start::Compare {
+            answer,
+            path,
+            other,
+            other_path,
+        } => {
+            let (mut context, session) = connection(args, &loaded);
+            context.watch_words = watch_words.clone();
+            context.export_dir = export_dir.clone();
+            let left = format!("{} (on screen)", crate::text::one_line(&path));
+            let right = crate::text::one_line(&other_path);
+            let app = App::new(Query::default(), context)
+                .with_answer(*answer, Source::File { path })
+                .with_comparison(&other, left, right);
             (app, session)
         }
         Start::Demo(server) => {

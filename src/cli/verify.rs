@@ -11,49 +11,7 @@ use super::conn::{print_warnings, resolve};
 use super::open::{answer_from_bytes, read_push};
 use super::{ConnArgs, VerifyOutput};
 use crate::api::{ApiError, Query, parse_document};
-use crate::case::diff::{diff, line, summary};
-
-/// The push object: `data` of an envelope, or the body itself.
-fn push_object(v: Value) -> Value {
-    match v {
-        Value::Object(mut m) if m.contains_key("data") && !m.contains_key("call") => {
-            m.remove("data").unwrap_or(Value::Null)
-        }
-        other => other,
-    }
-}
-
-/// The ids the push carries, as the verify call wants them.
-pub fn query_of(data: &crate::api::Data) -> Result<Query, ApiError> {
-    let callee = data
-        .callee
-        .callee_number
-        .value()
-        .or(data.call.callee_number.value())
-        .unwrap_or("")
-        .to_string();
-    let q = Query {
-        workflow_id: data.workflow_id.value().unwrap_or("").to_string(),
-        node_id: data.node_id.value().unwrap_or("").to_string(),
-        callee,
-        case_id: data.callee.case_id.value().map(str::to_string),
-    };
-    let missing: Vec<&str> = [
-        ("workflow_id", &q.workflow_id),
-        ("node_id", &q.node_id),
-        ("callee.callee_number", &q.callee),
-    ]
-    .iter()
-    .filter(|(_, v)| v.is_empty())
-    .map(|(n, _)| *n)
-    .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::WrongShape {
-            what: format!("the push has no {}", missing.join(", ")),
-        });
-    }
-    Ok(q)
-}
+use crate::case::diff::{diff, line, push_object, summary};
 
 pub async fn run(
     args: &ConnArgs,
@@ -63,7 +21,7 @@ pub async fn run(
 ) -> Result<ExitCode, ApiError> {
     let (body, label, encrypted) = read_push(args, file, signed)?;
     let received = answer_from_bytes(body.clone(), label, encrypted)?;
-    let query = query_of(received.data())?;
+    let query = Query::from_push(received.data())?;
     let pushed: Value = serde_json::from_slice(&body).map_err(|e| ApiError::NotJson {
         detail: e.to_string(),
         body_start: String::new(),

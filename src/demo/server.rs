@@ -111,7 +111,7 @@ fn envelope(code: u16, status: &str, message: &str) -> serde_json::Value {
 }
 
 /// The request body in plain text: decrypted and its signature checked in AES mode.
-fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Response> {
+fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Box<Response>> {
     let Some(key) = &shared.aes else {
         return Ok(body.to_vec());
     };
@@ -121,7 +121,7 @@ fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
         .is_some_and(|v| v.trim() == "1");
     let refuse = |msg: &str| {
         let body = envelope(400, "BadRequest", msg).to_string();
-        answer(shared, StatusCode::BAD_REQUEST, body)
+        Box::new(answer(shared, StatusCode::BAD_REQUEST, body))
     };
     if !marked {
         return Err(refuse(
@@ -144,7 +144,7 @@ fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
 async fn sign_in(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let plain = match plain_body(&shared, &headers, &body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     #[derive(serde::Deserialize)]
     struct Keys {
@@ -189,7 +189,7 @@ async fn verify(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
     }
     let plain = match plain_body(&shared, &headers, &body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Ok(q) = serde_json::from_slice::<Query>(&plain) else {
         let body = envelope(

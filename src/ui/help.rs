@@ -44,6 +44,10 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ),
             ("n / N", "next / previous match"),
             ("y / Y", "copy the selection / the whole tab"),
+            (
+                "e",
+                "export the Markdown report and the transcript to files",
+            ),
             ("f / Tab", "back to the form"),
             ("M", "mouse capture on/off"),
             ("?", "this help"),
@@ -56,9 +60,47 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
+/// Columns of the key column, its indent included.
+const KEY_W: usize = 20;
+
+/// The width that shows every line unwrapped, borders included.
+fn natural_width() -> u16 {
+    let widest = KEYS
+        .iter()
+        .flat_map(|(_, keys)| keys.iter())
+        .map(|(_, what)| KEY_W + crate::text::width(what))
+        .max()
+        .unwrap_or(0);
+    (widest + 2) as u16
+}
+
+/// The help's lines for an inner width of `inner`: descriptions wrap under themselves.
+pub fn lines(inner: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let desc_w = (inner as usize).saturating_sub(KEY_W).max(10);
+    let mut lines = Vec::new();
+    for (group, keys) in KEYS {
+        lines.push(Line::from(Span::styled(*group, theme.title)));
+        for (k, what) in *keys {
+            for (i, part) in crate::text::wrap(what, desc_w).into_iter().enumerate() {
+                let key = if i == 0 { *k } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key:<18}"), theme.key),
+                    Span::raw(part.to_string()),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        "Esc, ? or q closes this help",
+        theme.dim,
+    )));
+    lines
+}
+
 pub fn area(screen: Rect) -> Rect {
-    let w = screen.width.saturating_sub(4).min(76);
-    let h = screen.height.saturating_sub(2).min(30);
+    let w = screen.width.saturating_sub(4).min(natural_width());
+    let needed = lines(w.saturating_sub(2), &Theme::plain()).len() as u16 + 2;
+    let h = screen.height.saturating_sub(2).min(needed);
     Rect::new(
         screen.x + (screen.width - w) / 2,
         screen.y + (screen.height - h) / 2,
@@ -67,23 +109,34 @@ pub fn area(screen: Rect) -> Rect {
     )
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines = Vec::new();
-    for (group, keys) in KEYS {
-        lines.push(Line::from(Span::styled(*group, theme.title)));
-        for (k, what) in *keys {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<18}"), theme.key),
-                Span::raw(*what),
-            ]));
-        }
-    }
-    lines.push(Line::from(Span::styled(
-        "Esc, ? or q closes this help",
-        theme.dim,
-    )));
-    let block = Block::default()
+/// How far the help scrolls on a screen of `size` (0 when it fits).
+pub fn max_scroll(size: (u16, u16)) -> u16 {
+    let a = area(Rect::new(0, 0, size.0, size.1));
+    let total = lines(a.width.saturating_sub(2), &Theme::plain()).len();
+    total.saturating_sub(a.height.saturating_sub(2) as usize) as u16
+}
+
+/// Draws the help scrolled down by `scroll` lines (clamped here; `update` clamps too).
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+    let lines = lines(area.width.saturating_sub(2), theme);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(inner_h);
+    let offset = (scroll as usize).min(max);
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Keys ", theme.title));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    if max > 0 {
+        // Not everything fits: say where we are and how to see the rest.
+        block = block.title_bottom(Span::styled(
+            format!(
+                " {}–{} of {} · j/k scroll ",
+                offset + 1,
+                (offset + inner_h).min(lines.len()),
+                lines.len()
+            ),
+            theme.dim,
+        ));
+    }
+    let visible: Vec<Line> = lines[offset..].to_vec();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
 }

@@ -4,6 +4,7 @@
 //! selected, where do the matches lie).
 
 pub mod call;
+pub mod diff;
 pub mod form;
 pub mod help;
 pub mod profile;
@@ -12,6 +13,7 @@ pub mod raw;
 pub mod redials;
 pub mod status;
 pub mod tabbar;
+pub mod table;
 pub mod theme;
 pub mod transcript;
 pub mod widgets;
@@ -26,7 +28,8 @@ pub use theme::Theme;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
-pub const FORM_WIDTH: u16 = 34;
+/// Border, marker indent, a 32-character id (the API's ids are 32 hex digits) and the cursor.
+pub const FORM_WIDTH: u16 = 38;
 
 /// Where everything goes on this screen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -108,7 +111,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.show_help {
         let r = help::area(frame.area());
         frame.render_widget(Clear, r);
-        help::draw(frame, r, &theme);
+        help::draw(frame, r, app.help_scroll, &theme);
     }
 }
 
@@ -131,11 +134,18 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         widgets::draw_failure(frame, area, f, theme);
         return;
     }
+    if app.tab == Tab::Diff
+        && let Some(c) = &app.compare
+    {
+        diff::draw(frame, area, c, theme);
+        return;
+    }
     let Some(loaded) = app.loaded.as_deref() else {
         widgets::draw_welcome(frame, area, app, theme);
         return;
     };
     match app.tab {
+        Tab::Diff => {}
         Tab::Profile => profile::draw(frame, area, loaded, theme),
         Tab::Call => call::draw(frame, area, loaded, theme),
         Tab::Redials => redials::draw(frame, area, loaded, theme),
@@ -160,6 +170,7 @@ pub fn nav_tab(tab: Tab, loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
         Tab::Qa => qa::nav(loaded, nav, w, h),
         Tab::Transcript => transcript::nav(loaded, nav, w, h),
         Tab::Raw => raw::nav(loaded, nav, w, h),
+        Tab::Diff => {}
     }
 }
 
@@ -217,6 +228,7 @@ pub fn copy_text(
         Tab::Qa => qa::copy(loaded, whole),
         Tab::Transcript => transcript::copy(loaded, whole),
         Tab::Raw => raw::copy(loaded, whole),
+        Tab::Diff => None,
     }
 }
 
@@ -237,6 +249,6 @@ pub fn tab_key(
 }
 
 /// The clickable rectangle of each tab title.
-pub fn tab_hit_areas(areas: &Areas) -> Vec<Rect> {
-    tabbar::hit_areas(areas.tabs)
+pub fn tab_hit_areas(areas: &Areas, with_diff: bool) -> Vec<Rect> {
+    tabbar::hit_areas(areas.tabs, with_diff)
 }
