@@ -48,10 +48,22 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
                 "e",
                 "export the Markdown report and the transcript to files",
             ),
+            ("v", "compare a push opened from a file with the API's record"),
+            ("d", "compare with the previous answer for the same case"),
+            ("7", "the Diff view, when there is a comparison"),
             ("f / Tab", "back to the form"),
             ("M", "mouse capture on/off"),
             ("?", "this help"),
             ("q", "quit"),
+        ],
+    ),
+    (
+        "Transcript",
+        &[
+            ("r / c / a", "robot only / callee only / all turns"),
+            ("s", "show or fold silences"),
+            (":", "jump to a time (mm:ss or hh:mm:ss)"),
+            ("j / k", "select a turn"),
         ],
     ),
     (
