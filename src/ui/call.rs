@@ -96,13 +96,14 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut slots = Section::new("slots");
     slots.map(&call.slots, theme);
 
-    let mut right = vec![outcome, labels, ner, slots];
+    // Short sections after the ids so the two columns come out of even height.
+    let mut right = vec![outcome, labels];
     if !call.unknown.is_empty() {
         let mut other = Section::new("Other fields (not in the reference)");
         other.unknown(&call.unknown, "", theme);
         right.push(other);
     }
-    columns(&[ids, time], &right, width, theme)
+    columns(&[ids, time, ner, slots], &right, width, theme)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {

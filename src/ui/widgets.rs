@@ -158,42 +158,83 @@ fn width_of(s: &str) -> usize {
 fn row_lines(out: &mut Vec<Line<'static>>, r: &Row, label_w: usize, total: usize, theme: &Theme) {
     let indent = 2 + label_w + 2;
     let avail = total.saturating_sub(indent).max(8);
-    let label_lines = wrap(&r.label, label_w);
-    // The parts flow as one text; each keeps its style.
+    // The parts flow as words; each keeps its style.
+    let words: Vec<(&str, Style)> = r
+        .parts
+        .iter()
+        .flat_map(|p| {
+            p.text
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(move |w| (w, p.style))
+        })
+        .collect();
+    // A token (an id, a number) that would break after the label but fits under it goes on
+    // the next line whole: a value that can be read and searched for beats a tidy column.
+    let longest = words.iter().map(|(w, _)| width(w)).max().unwrap_or(0);
+    let under = longest > avail && longest <= total.saturating_sub(4);
+    let room = if under {
+        total.saturating_sub(4).max(8)
+    } else {
+        avail
+    };
     let mut value_lines: Vec<Vec<(String, Style)>> = vec![Vec::new()];
     let mut used = 0usize;
-    for (pi, part) in r.parts.iter().enumerate() {
-        let text = if pi > 0 {
-            format!(" {}", part.text)
-        } else {
-            part.text.clone()
-        };
-        for (li, piece) in wrap_continuing(&text, avail, used).into_iter().enumerate() {
-            if li > 0 {
-                value_lines.push(Vec::new());
-                used = 0;
+    for (w, style) in words {
+        let ww = width(w);
+        if ww > room {
+            for piece in wrap(w, room) {
+                if used > 0 {
+                    value_lines.push(Vec::new());
+                }
+                if let Some(last) = value_lines.last_mut() {
+                    last.push((piece.to_string(), style));
+                }
+                used = width(piece);
             }
-            used += width(&piece);
-            if !piece.is_empty()
-                && let Some(last) = value_lines.last_mut()
-            {
-                last.push((piece, part.style));
-            }
+            continue;
         }
+        if used > 0 && used + 1 + ww > room {
+            value_lines.push(Vec::new());
+            used = 0;
+        }
+        if let Some(last) = value_lines.last_mut() {
+            if used > 0 {
+                last.push((" ".into(), style));
+                used += 1;
+            }
+            last.push((w.to_string(), style));
+        }
+        used += ww;
     }
     value_lines.retain(|l| !l.is_empty());
     if value_lines.is_empty() {
         value_lines.push(vec![("—".into(), theme.dim)]);
     }
-    let n = value_lines.len().max(label_lines.len());
-    for i in 0..n {
+    let label_lines = wrap(&r.label, label_w);
+    let label_line = |i: usize| {
         let label = label_lines.get(i).copied().unwrap_or("");
         let pad = label_w.saturating_sub(width(label));
-        let mut spans = vec![
+        vec![
             Span::raw("  "),
             Span::styled(label.to_string(), theme.label),
             Span::raw(" ".repeat(pad + 2)),
-        ];
+        ]
+    };
+    if under {
+        for i in 0..label_lines.len() {
+            out.push(Line::from(label_line(i)));
+        }
+        for parts in value_lines {
+            let mut spans = vec![Span::raw("    ")];
+            spans.extend(parts.into_iter().map(|(t, s)| Span::styled(t, s)));
+            out.push(Line::from(spans));
+        }
+        return;
+    }
+    let n = value_lines.len().max(label_lines.len());
+    for i in 0..n {
+        let mut spans = label_line(i);
         if let Some(parts) = value_lines.get(i) {
             for (t, s) in parts {
                 spans.push(Span::styled(t.clone(), *s));
@@ -203,33 +244,8 @@ fn row_lines(out: &mut Vec<Line<'static>>, r: &Row, label_w: usize, total: usize
     }
 }
 
-/// Wraps `text` when the current line already holds `used` columns.
-fn wrap_continuing(text: &str, avail: usize, used: usize) -> Vec<String> {
-    let room = avail.saturating_sub(used);
-    if width(text) <= room {
-        return vec![text.to_string()];
-    }
-    let first = wrap(text, room.max(1));
-    if room >= 8 || used == 0 {
-        // Fill the rest of the line, then wrap the remainder at full width.
-        let head = first[0].to_string();
-        let rest_start = text.find(first[0]).map_or(0, |i| i + first[0].len());
-        let rest = text[rest_start..].trim_start();
-        let mut out = vec![head];
-        if !rest.is_empty() {
-            out.extend(wrap(rest, avail).into_iter().map(str::to_string));
-        }
-        out
-    } else {
-        let mut out = vec![String::new()];
-        out.extend(
-            wrap(text.trim_start(), avail)
-                .into_iter()
-                .map(str::to_string),
-        );
-        out
-    }
-}
+/// From this width, sections go in two columns.
+pub const TWO_COLUMNS: u16 = 76;
 
 /// Lines for `sections` in two columns when `width` has room for both, else one.
 pub fn columns(
@@ -238,14 +254,29 @@ pub fn columns(
     width: u16,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    if width < 96 || right.is_empty() {
-        let all: Vec<Section> = left.iter().chain(right).cloned().collect();
+    let all: Vec<Section> = left.iter().chain(right).cloned().collect();
+    if width < TWO_COLUMNS || all.len() < 2 {
         return column(&all, width, theme);
     }
     let lw = width / 2 - 1;
     let rw = width - lw - 2;
-    let l = column(left, lw, theme);
-    let r = column(right, rw, theme);
+    // Split the sections, in order, where the taller column is shortest.
+    let heights: Vec<usize> = all
+        .iter()
+        .map(|s| column(std::slice::from_ref(s), lw.min(rw), theme).len() + 1)
+        .collect();
+    let total: usize = heights.iter().sum();
+    let mut best = (usize::MAX, 1);
+    let mut acc = 0;
+    for (k, h) in heights.iter().enumerate().take(all.len() - 1) {
+        acc += h;
+        let taller = acc.max(total - acc);
+        if taller < best.0 {
+            best = (taller, k + 1);
+        }
+    }
+    let l = column(&all[..best.1], lw, theme);
+    let r = column(&all[best.1..], rw, theme);
     let n = l.len().max(r.len());
     (0..n)
         .map(|i| {
