@@ -39,6 +39,7 @@ fn client_with(base: &str, timeout: Duration, max_body: u64) -> Client {
         timeout,
         max_body,
         allow_http: false,
+        ..ClientOptions::default()
     }) {
         Ok(c) => c,
         Err(e) => panic!("client for {base}: {}", e.message()),

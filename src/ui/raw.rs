@@ -17,6 +17,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
 use super::Theme;
+use crate::api::error::human_bytes;
 use crate::app::search::{Hit, fold, fold_str};
 use crate::app::{Loaded, Nav};
 use crate::text::{clean, clean_lines};
@@ -199,8 +200,11 @@ fn hits_from(folded: &str, starts: &[u32], at: &[u32], len: usize) -> Vec<Hit> {
     let mut last: Option<(usize, usize)> = None;
     for &p in at {
         let p = p as usize;
+        // A walk, not a binary search: hits come in order, so this is linear overall.
         if row + 1 < starts.len() && starts[row + 1] as usize <= p {
-            row += starts[row + 1..].partition_point(|&s| s as usize <= p);
+            while row + 1 < starts.len() && starts[row + 1] as usize <= p {
+                row += 1;
+            }
             byte = starts[row] as usize;
             col = 0;
         }
@@ -462,29 +466,21 @@ fn line_spans(
     spans
 }
 
-/// `5.4 kB (5,431 bytes)`.
+/// `5.3 KiB (5,431 bytes)`, in the status bar's units.
 fn size_words(n: usize) -> String {
-    let grouped = {
-        let s = n.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
+    let s = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            grouped.push(',');
         }
-        out
-    };
+        grouped.push(c);
+    }
     let unit = if n == 1 { "byte" } else { "bytes" };
-    if n < 1000 {
+    if n < 1024 {
         return format!("{grouped} {unit}");
     }
-    let (v, u) = if n < 1_000_000 {
-        (n as f64 / 1e3, "kB")
-    } else {
-        (n as f64 / 1e6, "MB")
-    };
-    format!("{v:.1} {u} ({grouped} {unit})")
+    format!("{} ({grouped} {unit})", human_bytes(n as u64))
 }
 
 fn digits(n: usize) -> usize {
@@ -953,9 +949,9 @@ mod tests {
     #[test]
     fn size_words_read_well() {
         assert_eq!(size_words(1), "1 byte");
-        assert_eq!(size_words(999), "999 bytes");
-        assert_eq!(size_words(5431), "5.4 kB (5,431 bytes)");
-        assert_eq!(size_words(19_234_567), "19.2 MB (19,234,567 bytes)");
+        assert_eq!(size_words(1023), "1,023 bytes");
+        assert_eq!(size_words(5431), "5.3 KiB (5,431 bytes)");
+        assert_eq!(size_words(19_234_567), "18.3 MiB (19,234,567 bytes)");
     }
 
     #[test]
@@ -1003,55 +999,5 @@ mod tests {
         assert!(screen.contains(&format!("{lines} }}")), "{screen}");
         search_for(&mut app, "turn 3999");
         assert_eq!(loaded(&app).views.raw.search.hits.len(), 11);
-    }
-}
-#[cfg(test)]
-mod scratch_bench {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn bench19() {
-        use std::time::Instant;
-        let items: Vec<serde_json::Value> = (0..100_000)
-            .map(|i| serde_json::json!({"time": "00:00:01", "robottext": format!("halo turn {i}, selamat siang, apa kabar hari ini? Saya dari bank"), "text": format!("ya saya {i} di sini, Ünïcode 你好 terima kasih banyak ya pak"), "k": [1, 2.5, true, null]}))
-            .collect();
-        let body = serde_json::to_vec(&serde_json::json!({"code":200,"status":"OK","data":{"workflow_id":"w","call":{"asr_result": items}}})).unwrap();
-        println!("body {}", body.len());
-        let t = Instant::now();
-        let p = crate::api::pretty::pretty(&body);
-        println!("pretty {:?} {}", t.elapsed(), p.len());
-        let t = Instant::now();
-        let c = clean_lines(&p);
-        println!(
-            "clean {:?} {}",
-            t.elapsed(),
-            matches!(c, std::borrow::Cow::Borrowed(_))
-        );
-        let t = Instant::now();
-        let st = line_starts(&p);
-        println!("starts {:?} {}", t.elapsed(), st.len());
-        let t = Instant::now();
-        let rt = RawText::build(&body);
-        println!("build {:?} lines {}", t.elapsed(), rt.line_count());
-        let t = Instant::now();
-        let f = rt.folded();
-        println!("fold {:?} same={}", t.elapsed(), f.starts.is_none());
-        for q in ["a", "ha", "hal", "halo", "\"", "turn 9999"] {
-            let t = Instant::now();
-            let at = find_overlapping(&f.text, q);
-            println!("  at {:?}", t.elapsed());
-            let hits = hits_from(
-                &f.text,
-                f.starts.as_deref().unwrap_or(&rt.starts),
-                &at,
-                q.chars().count(),
-            );
-            println!("find {q:?} {:?} hits {}", t.elapsed(), hits.len());
-        }
-        let at = find_overlapping(&f.text, "h");
-        let t = Instant::now();
-        let at = narrow(&f.text, at, "ha");
-        let hits = hits_from(&f.text, f.starts.as_deref().unwrap_or(&rt.starts), &at, 2);
-        println!("narrow {:?} {}", t.elapsed(), hits.len());
     }
 }
