@@ -10,5 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod export;
 pub mod generate;
+pub mod history;
+pub mod mask;
 pub mod text;
 pub mod ui;

@@ -28,7 +28,12 @@ fn app_for(body: Vec<u8>) -> Option<App> {
         received_at: chrono::Local::now(),
     })
     .ok()?;
-    Some(App::new(Query::default(), Context::default()).with_answer(answer, Source::File { path: "test.json".into() }))
+    Some(App::new(Query::default(), Context::default()).with_answer(
+        answer,
+        Source::File {
+            path: "test.json".into(),
+        },
+    ))
 }
 
 /// Draws every tab, moving around in each, at `w`×`h`; returns all screens' text.
@@ -56,7 +61,9 @@ fn arb_json() -> impl Strategy<Value = Value> {
         (-1e12f64..1e12).prop_map(|f| json!(f)),
         ".{0,40}".prop_map(Value::String),
         Just(Value::String(String::new())),
-        Just(Value::String("\u{1b}]0;title\u{7}\u{9b}5m\u{202e}你好👨‍👩‍👧".into())),
+        Just(Value::String(
+            "\u{1b}]0;title\u{7}\u{9b}5m\u{202e}你好👨‍👩‍👧".into()
+        )),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
@@ -124,7 +131,8 @@ proptest! {
 fn hostile() -> Vec<u8> {
     let evil = "\u{1b}]0;PWNED-TITLE\u{7}\u{1b}[2J\u{1b}[5;7;31mBLINK\u{1b}[0m\u{7}\u{9b}31mC1\u{1b}P1$qm\u{1b}\\\r\nline2\ttab\u{202e}rtl";
     let e = |s: &str| format!("before {evil} after {s}");
-    let mut doc: Value = serde_json::from_slice(include_bytes!("../assets/demo/01-reference.json")).unwrap();
+    let mut doc: Value =
+        serde_json::from_slice(include_bytes!("../assets/demo/01-reference.json")).unwrap();
     let d = &mut doc["data"];
     d["workflow_name"] = json!(e("wf"));
     d["callee"]["callee_name"] = json!(e("name"));
@@ -147,11 +155,16 @@ fn hostile_text_reaches_no_cell_with_a_control_character() {
         let screen = draw_everything(&mut app, w, h);
         for c in screen.chars() {
             assert!(
-                !c.is_control() && !('\u{80}'..='\u{9f}').contains(&c) && !('\u{202a}'..='\u{202e}').contains(&c),
+                !c.is_control()
+                    && !('\u{80}'..='\u{9f}').contains(&c)
+                    && !('\u{202a}'..='\u{202e}').contains(&c),
                 "control character {c:?} reached the screen at {w}x{h}"
             );
         }
-        assert!(screen.contains("before"), "the text around the sequences is gone");
+        assert!(
+            screen.contains("before"),
+            "the text around the sequences is gone"
+        );
         assert!(screen.contains("after"));
     }
 }
@@ -159,7 +172,8 @@ fn hostile_text_reaches_no_cell_with_a_control_character() {
 #[test]
 fn unicode_keeps_its_width_at_every_width() {
     let long = "字".repeat(2500) + &"x".repeat(2500);
-    let mut doc: Value = serde_json::from_slice(include_bytes!("../assets/demo/06-chinese.json")).unwrap();
+    let mut doc: Value =
+        serde_json::from_slice(include_bytes!("../assets/demo/06-chinese.json")).unwrap();
     let d = &mut doc["data"];
     d["callee"]["callee_name"] = json!("👨‍👩‍👧‍👦 Zoë 👍🏽 e\u{301}\u{301} محمد שלום 张伟");
     d["call"]["asr_result"][0]["robottext"] = json!(long);
@@ -173,31 +187,38 @@ fn unicode_keeps_its_width_at_every_width() {
 
 #[test]
 fn tables_stay_aligned_with_wide_characters() {
-    let mut doc: Value = serde_json::from_slice(include_bytes!("../assets/demo/01-reference.json")).unwrap();
+    let mut doc: Value =
+        serde_json::from_slice(include_bytes!("../assets/demo/01-reference.json")).unwrap();
     doc["data"]["call"]["question_answer"][0]["question_name"] = json!("问题一");
     doc["data"]["call"]["question_answer"][0]["question_content"] = json!("身份验证 👍🏽");
     let mut app = app_for(serde_json::to_vec(&doc).unwrap()).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
     app.update(Action::Resize(160, 50));
     app.update(key('4'));
-    terminal.draw(|f| rudder_inspect::ui::draw(f, &app)).unwrap();
+    terminal
+        .draw(|f| rudder_inspect::ui::draw(f, &app))
+        .unwrap();
     let buf = terminal.backend().buffer().clone();
     // Find the header row and the first data row; their column starts must line up, in cells.
     let find = |y: u16, needle: &str| -> Option<u16> {
         let first = needle.chars().next()?;
         (0..160u16).find(|&x| {
             buf[(x, y)].symbol().starts_with(first)
-                && needle
-                    .chars()
-                    .enumerate()
-                    .all(|(i, c)| x + (i as u16) < 160 && buf[(x + i as u16, y)].symbol().starts_with(c))
+                && needle.chars().enumerate().all(|(i, c)| {
+                    x + (i as u16) < 160 && buf[(x + i as u16, y)].symbol().starts_with(c)
+                })
         })
     };
-    let header = (0..50u16).find(|&y| find(y, "content").is_some()).expect("a Q&A header row");
+    let header = (0..50u16)
+        .find(|&y| find(y, "content").is_some())
+        .expect("a Q&A header row");
     let result_header = find(header, "result").expect("result column");
     let result_cell = find(header + 1, "Match").expect("the row's result");
     // "✓ Match": the symbol and a space before the word.
     assert_eq!(result_cell, result_header + 2);
     let content_header = find(header, "content").unwrap();
-    assert_eq!(find(header + 1, "身").map(|x| x >= content_header), Some(true));
+    assert_eq!(
+        find(header + 1, "身").map(|x| x >= content_header),
+        Some(true)
+    );
 }

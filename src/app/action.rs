@@ -57,5 +57,7 @@ pub enum Effect {
     Export {
         dir: Option<std::path::PathBuf>,
     },
+    /// Save a lookup in the history file.
+    History(Box<crate::history::Entry>),
     Quit,
 }

@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod form;
+pub mod history;
+mod masking;
 pub mod run;
 pub mod search;
 pub mod transcript;
@@ -53,6 +55,14 @@ pub struct Context {
     pub export_dir: Option<std::path::PathBuf>,
     /// Queries use the AES transport.
     pub encrypted: bool,
+    /// Past lookups, oldest first, read at start.
+    pub history: Vec<crate::history::Entry>,
+    /// Where lookups are saved; `None` turns history off (`--no-history`).
+    pub history_file: Option<std::path::PathBuf>,
+    /// The config profile in use (or "demo"), saved with each lookup.
+    pub profile: Option<String>,
+    /// Start with masking on (`--mask`).
+    pub mask: bool,
 }
 
 /// An answer on screen, with everything derived from it.
@@ -171,13 +181,20 @@ pub struct App {
     pub quit: bool,
     /// Index of the demo case in the form, when in the demo.
     pub demo_index: Option<usize>,
+    /// Past lookups and the `Ctrl-R` pane.
+    pub history: history::History,
+    /// `m`: names, numbers and amounts masked on every tab, copy and export.
+    pub masked: bool,
+    /// The other version of the answer on screen: its masked copy while `masked` is off
+    /// (once built), the answer as received while it is on.
+    twin: Option<Box<Loaded>>,
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
 }
 
 impl App {
-    pub fn new(query: Query, context: Context) -> Self {
+    pub fn new(query: Query, mut context: Context) -> Self {
         let notice = (!context.warnings.is_empty()).then(|| Notice {
             text: crate::text::one_line(&context.warnings.join("; ")),
             warn: true,
@@ -199,6 +216,12 @@ impl App {
             size: (80, 24),
             spinner: 0,
             demo_index: (!context.demo_cases.is_empty()).then_some(0),
+            history: history::History::new(
+                std::mem::take(&mut context.history),
+                context.history_file.is_some(),
+            ),
+            masked: context.mask,
+            twin: None,
             context,
             quit: false,
             hide_form_when_narrow: false,
@@ -233,6 +256,7 @@ impl App {
         loaded.views.transcript.watch_words = self.context.watch_words.clone();
         transcript::prepare(&mut loaded);
         self.loaded = Some(Box::new(loaded));
+        self.mask_new_answer();
     }
 
     pub fn is_loading(&self) -> bool {
@@ -246,7 +270,9 @@ impl App {
             Action::Key(_) => Vec::new(),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Paste(text) => {
-                if self.focus == Focus::Form && !self.show_help {
+                if self.history.pane.is_some() {
+                    self.paste_into_history(&text);
+                } else if self.focus == Focus::Form && !self.show_help {
                     self.form.paste(&text);
                 } else if let Some(search) = self.editing_search() {
                     search.query.push_str(&crate::text::one_line(&text));
@@ -298,6 +324,7 @@ impl App {
             // A cancelled or superseded request: stale, never shown.
             return Vec::new();
         };
+        let effects = self.remember(&p.query, result.as_ref());
         match result {
             Ok(answer) => {
                 let base_url = self.context.base_url.clone().unwrap_or_default();
@@ -309,7 +336,11 @@ impl App {
                     .loaded
                     .as_ref()
                     .is_some_and(|l| l.query.as_ref() == Some(&p.query));
-                self.previous = if same_case { self.loaded.take() } else { None };
+                self.previous = if same_case {
+                    self.take_original()
+                } else {
+                    None
+                };
                 if !same_case {
                     self.compare = None;
                 }
@@ -343,12 +374,17 @@ impl App {
                 });
             }
         }
-        Vec::new()
+        effects
     }
 
     /// Opens the Diff view on a second document (`open A.json B.json`).
     pub fn with_comparison(mut self, other: &Answer, left: String, right: String) -> Self {
-        if let Some(l) = &self.loaded {
+        // The answer as received, also when masked (the Diff view masks what it shows).
+        if let Some(l) = if self.masked {
+            &self.twin
+        } else {
+            &self.loaded
+        } {
             self.compare = Some(Comparison::ready(
                 left,
                 right,
@@ -367,7 +403,12 @@ impl App {
         if !matches!(c.state, CompareState::Pending(p) if p == id) {
             return;
         }
-        c.state = match (result, self.loaded.as_ref()) {
+        let original = if self.masked {
+            &self.twin
+        } else {
+            &self.loaded
+        };
+        c.state = match (result, original.as_ref()) {
             (Ok(record), Some(l)) => {
                 match crate::case::diff::diff_bodies(&l.answer.exchange.body, &record.exchange.body)
                 {
@@ -382,7 +423,12 @@ impl App {
 
     /// `v`: the push on screen (from a file) against the API's record of it.
     fn verify_loaded(&mut self) -> Vec<Effect> {
-        let Some(l) = self.loaded.as_ref() else {
+        let original = if self.masked {
+            &self.twin
+        } else {
+            &self.loaded
+        };
+        let Some(l) = original.as_ref() else {
             return Vec::new();
         };
         let Source::File { path } = &l.source else {
@@ -431,7 +477,12 @@ impl App {
 
     /// `d`: this answer against the previous one for the same case.
     fn diff_previous(&mut self) {
-        match (self.previous.as_ref(), self.loaded.as_ref()) {
+        let original = if self.masked {
+            &self.twin
+        } else {
+            &self.loaded
+        };
+        match (self.previous.as_ref(), original.as_ref()) {
             (Some(prev), Some(now)) => {
                 let at = |l: &Loaded| l.answer.exchange.received_at.format("%H:%M:%S").to_string();
                 self.compare = Some(Comparison::ready(
@@ -464,17 +515,18 @@ impl App {
             return Vec::new();
         }
         let query = self.form.query();
-        if let Some(e) = &self.context.cannot_query {
-            self.failure = Some(Failure {
-                error: e.clone(),
-                at: Local::now(),
-                query,
-            });
+        if let Some(e) = self.context.cannot_query.clone() {
             self.notice = Some(Notice {
                 text: format!("cannot query: {}", e.short()),
                 warn: true,
             });
-            return Vec::new();
+            let effects = self.remember(&query, Err(&e));
+            self.failure = Some(Failure {
+                error: e,
+                at: Local::now(),
+                query,
+            });
+            return effects;
         }
         let mut effects = Vec::new();
         if let Some(old) = self.pending.take() {
@@ -528,6 +580,13 @@ impl App {
                 _ => self.help_scroll,
             }
             .min(max);
+            return Vec::new();
+        }
+        if self.history.pane.is_some() {
+            return self.on_history_key(key);
+        }
+        if ctrl && key.code == KeyCode::Char('r') {
+            self.open_history();
             return Vec::new();
         }
         if key.code == KeyCode::F(1) {
@@ -656,6 +715,7 @@ impl App {
             }
             KeyCode::Enter if self.loaded.is_none() => return self.submit(),
             KeyCode::Char('M') => return self.toggle_mouse(),
+            KeyCode::Char('m') if !ctrl => self.toggle_mask(),
             KeyCode::Char(c @ '1'..='6') => self.tab = Tab::from_index(c as usize - '1' as usize),
             KeyCode::Char('7') if self.compare.is_some() => self.tab = Tab::Diff,
             KeyCode::Left | KeyCode::Char('h') => self.cycle_tab(false),
@@ -805,8 +865,9 @@ impl App {
         if self.tab == Tab::Diff
             && let Some(c) = &self.compare
         {
+            let masked = self.masked.then(|| c.masked());
             let text = crate::ui::widgets::plain(&crate::ui::diff::lines(
-                c,
+                masked.as_ref().unwrap_or(c),
                 w,
                 &crate::ui::Theme::plain(),
             ));
@@ -840,6 +901,14 @@ impl App {
             match m.kind {
                 MouseEventKind::ScrollDown => self.help_scroll = (self.help_scroll + 3).min(max),
                 MouseEventKind::ScrollUp => self.help_scroll = self.help_scroll.saturating_sub(3),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        if self.history.pane.is_some() {
+            match m.kind {
+                MouseEventKind::ScrollDown => self.history_wheel(true),
+                MouseEventKind::ScrollUp => self.history_wheel(false),
                 _ => {}
             }
             return Vec::new();

@@ -110,13 +110,23 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
     let mut tasks: HashMap<u64, JoinHandle<()>> = HashMap::new();
+    // History saves under way: waited for at the end, so a lookup just made is kept.
+    let mut saves: Vec<JoinHandle<()>> = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new();
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     for a in initial {
-        handle(&mut app, a, &mut services, &tx, &mut tasks, terminal);
+        handle(
+            &mut app,
+            a,
+            &mut services,
+            &tx,
+            &mut tasks,
+            &mut saves,
+            terminal,
+        );
     }
     let mut dirty = true;
     loop {
@@ -140,7 +150,15 @@ async fn event_loop(
             _ = signals.next() => return Ok(Exit::Signal),
         };
         let Some(action) = action else { continue };
-        handle(&mut app, action, &mut services, &tx, &mut tasks, terminal);
+        handle(
+            &mut app,
+            action,
+            &mut services,
+            &tx,
+            &mut tasks,
+            &mut saves,
+            terminal,
+        );
         // Whatever else is already waiting is handled before the next frame.
         loop {
             // Polled with this task's waker: crossterm keeps the first waker it is handed
@@ -152,12 +170,28 @@ async fn event_loop(
             };
             if let Some(Ok(e)) = ready {
                 if let Some(a) = to_action(e) {
-                    handle(&mut app, a, &mut services, &tx, &mut tasks, terminal);
+                    handle(
+                        &mut app,
+                        a,
+                        &mut services,
+                        &tx,
+                        &mut tasks,
+                        &mut saves,
+                        terminal,
+                    );
                 }
                 continue;
             }
             match rx.try_recv() {
-                Ok(a) => handle(&mut app, a, &mut services, &tx, &mut tasks, terminal),
+                Ok(a) => handle(
+                    &mut app,
+                    a,
+                    &mut services,
+                    &tx,
+                    &mut tasks,
+                    &mut saves,
+                    terminal,
+                ),
                 Err(_) => break,
             }
         }
@@ -165,6 +199,9 @@ async fn event_loop(
     }
     for (_, t) in tasks.drain() {
         t.abort();
+    }
+    for s in saves {
+        let _ = s.await;
     }
     Ok(Exit::Quit)
 }
@@ -175,6 +212,7 @@ fn handle(
     services: &mut Services,
     tx: &mpsc::UnboundedSender<Action>,
     tasks: &mut HashMap<u64, JoinHandle<()>>,
+    saves: &mut Vec<JoinHandle<()>>,
     terminal: &mut DefaultTerminal,
 ) {
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
@@ -248,6 +286,21 @@ fn handle(
                 } else {
                     Action::Notice(msg)
                 });
+            }
+            Effect::History(entry) => {
+                let Some(path) = app.context.history_file.clone() else {
+                    continue;
+                };
+                let tx = tx.clone();
+                saves.retain(|s| !s.is_finished());
+                saves.push(tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::history::append(&path, &entry) {
+                        let _ = tx.send(Action::Warning(format!(
+                            "history not saved to {}: {e}",
+                            path.display()
+                        )));
+                    }
+                }));
             }
             Effect::Quit => {}
         }

@@ -1,5 +1,7 @@
 //! The command line: `query`, `open`, `demo`, and the TUI when no subcommand is given.
 
+mod batch;
+mod completions;
 pub mod conn;
 mod demo;
 mod login;
@@ -24,6 +26,15 @@ pub struct UiArgs {
     /// Where `e` writes exports [default: the working directory]
     #[arg(long, value_name = "DIR", global = true)]
     pub export_dir: Option<PathBuf>,
+    /// Do not read or write the lookup history (Ctrl-R)
+    #[arg(long, global = true)]
+    pub no_history: bool,
+    /// Mask names, phone numbers, amounts and birth dates (query, open --output, the inspector and its exports); ids stay readable
+    #[arg(long, global = true)]
+    pub mask: bool,
+    /// Colours: dark, light or mono [default: the config's theme, else dark; NO_COLOR: mono]
+    #[arg(long, value_name = "THEME", global = true, value_parser = ["dark", "light", "mono"])]
+    pub theme: Option<String>,
 }
 
 #[derive(Parser, Debug)]
@@ -179,6 +190,8 @@ pub enum Command {
         #[arg(long, value_name = "HEX")]
         signed: Option<String>,
     },
+    /// Look up every case of a CSV; one JSON line per row on stdout, in input order
+    Batch(batch::BatchArgs),
     /// Sign in with the APPKey/APPSecret and cache the token (24 h)
     Login,
     /// Forget the cached token for this base URL and APPKey
@@ -194,6 +207,16 @@ pub enum Command {
         /// Speak only the AES transport with this demo key (16, 24 or 32 characters)
         #[arg(long, value_name = "KEY")]
         aes_key: Option<String>,
+    },
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell
+    ///
+    /// bash: `rudder-inspect completions bash > ~/.local/share/bash-completion/completions/rudder-inspect`;
+    /// zsh: `rudder-inspect completions zsh > ~/.zfunc/_rudder-inspect` (with ~/.zfunc on $fpath);
+    /// fish: `rudder-inspect completions fish > ~/.config/fish/completions/rudder-inspect.fish`.
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -226,6 +249,7 @@ pub fn report_error(e: &ApiError) -> ExitCode {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    set_theme(&cli);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -238,7 +262,9 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Some(Command::Query { ids, output }) => rt.block_on(query::run(&cli.conn, ids, *output)),
+        Some(Command::Query { ids, output }) => {
+            rt.block_on(query::run(&cli.conn, ids, *output, cli.ui.mask))
+        }
         Some(Command::Open {
             file,
             other: None,
@@ -262,6 +288,8 @@ pub fn main() -> ExitCode {
             output,
             signed,
         }) => rt.block_on(verify::run(&cli.conn, file, *output, signed.as_deref())),
+        Some(Command::Batch(args)) => rt.block_on(batch::run(&cli.conn, args)),
+        Some(Command::Completions { shell }) => Ok(completions::print(*shell)),
         Some(Command::Login) => rt.block_on(login::login(&cli.conn)),
         Some(Command::Logout) => login::logout(&cli.conn),
         Some(Command::Demo {
@@ -290,6 +318,20 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => report_error(&e),
+    }
+}
+
+/// The theme for every screen: `--theme`, else the config's `theme` (NO_COLOR forces mono).
+fn set_theme(cli: &Cli) {
+    let config = cli
+        .ui
+        .theme
+        .is_none()
+        .then(|| crate::config::load(cli.conn.config.as_deref()).config.theme)
+        .flatten();
+    let (_, warning) = crate::ui::theme::select(cli.ui.theme.as_deref(), config.as_deref());
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
     }
 }
 

@@ -109,7 +109,7 @@ pub async fn run(
     let answer = answer_from_bytes(body, label, encrypted)?;
     match output {
         Some(o) => {
-            print_answer(&answer, o)?;
+            print_answer(&answer, o, ui.mask)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -140,11 +140,16 @@ pub async fn compare(
     let first = answer_from_bytes(body_a, label_a.clone(), enc_a)?;
     let second = answer_from_bytes(body_b, label_b.clone(), enc_b)?;
     if output.is_some() {
-        let changes = crate::case::diff::diff_bodies(&first.exchange.body, &second.exchange.body)
-            .map_err(|detail| ApiError::NotJson {
-            detail,
-            body_start: String::new(),
-        })?;
+        let mut changes =
+            crate::case::diff::diff_bodies(&first.exchange.body, &second.exchange.body).map_err(
+                |detail| ApiError::NotJson {
+                    detail,
+                    body_start: String::new(),
+                },
+            )?;
+        if ui.mask {
+            changes = crate::mask::mask_changes(&changes);
+        }
         let mut text = String::new();
         for c in &changes {
             text.push_str(&crate::case::diff::line(c));

@@ -7,7 +7,12 @@ use super::conn::{print_warnings, resolve};
 use super::{ConnArgs, IdArgs, Output};
 use crate::api::{Answer, ApiError};
 
-pub async fn run(args: &ConnArgs, ids: &IdArgs, output: Output) -> Result<ExitCode, ApiError> {
+pub async fn run(
+    args: &ConnArgs,
+    ids: &IdArgs,
+    output: Output,
+    mask: bool,
+) -> Result<ExitCode, ApiError> {
     let query = ids.query();
     for (name, v) in [
         ("--workflow-id", &query.workflow_id),
@@ -25,12 +30,20 @@ pub async fn run(args: &ConnArgs, ids: &IdArgs, output: Output) -> Result<ExitCo
     let session = conn.session()?;
     tracing::info!(base = %session.client.base_url(), "query");
     let answer = session.verify(&query).await?;
-    print_answer(&answer, output)?;
+    print_answer(&answer, output, mask)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints an answer as JSON (as sent, pretty) or as the Markdown report.
-pub fn print_answer(answer: &Answer, output: Output) -> Result<(), ApiError> {
+/// Prints an answer as JSON (as sent, pretty) or as the Markdown report; with `mask`, names,
+/// numbers and amounts are masked first ([`crate::mask`]).
+pub fn print_answer(answer: &Answer, output: Output, mask: bool) -> Result<(), ApiError> {
+    let masked;
+    let answer = if mask {
+        masked = crate::mask::mask_answer(answer)?;
+        &masked
+    } else {
+        answer
+    };
     let text = match output {
         Output::Json => crate::api::pretty::pretty(&answer.exchange.body),
         Output::Md => {

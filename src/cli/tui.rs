@@ -8,8 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::conn::resolve;
 use super::{ConnArgs, UiArgs};
 use crate::api::{Answer, ApiError, Auth, Client, ClientOptions, Query, Secret, Session};
+use crate::app::history::History;
 use crate::app::run::{Exit, Services, run};
-use crate::app::{Action, App, Context, Source};
+use crate::app::{Action, App, Context, Notice, Source};
 use crate::clipboard::SystemClipboard;
 use crate::config::Loaded as LoadedConfig;
 use crate::demo::DemoServer;
@@ -66,6 +67,23 @@ fn connection(args: &ConnArgs, loaded: &LoadedConfig) -> (Context, Option<Sessio
     }
 }
 
+/// Reads the history file into the app; a file that cannot be read is a message, not a stop.
+fn open_history(app: &mut App) {
+    let Some(path) = crate::history::default_path() else {
+        return;
+    };
+    let read = crate::history::load(&path);
+    if let Some(w) = read.warning {
+        let text = match app.notice.take() {
+            Some(n) => format!("{}; {w}", n.text),
+            None => w,
+        };
+        app.notice = Some(Notice { text, warn: true });
+    }
+    app.history = History::new(read.entries, true);
+    app.context.history_file = Some(path);
+}
+
 pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCode, ApiError> {
     let loaded = crate::config::load(args.config.as_deref());
     let mut watch_words = loaded.config.watch_words.clone();
@@ -73,6 +91,11 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     watch_words.retain(|w| !w.trim().is_empty());
     let export_dir = ui.export_dir.clone().or(loaded.config.export_dir.clone());
     let mut initial = Vec::new();
+    // History names the profile in use ("demo" in the demo).
+    let mut profile = args
+        .profile
+        .clone()
+        .or_else(|| loaded.config.default_profile.clone());
     // The demo server lives as long as the inspector.
     let mut _server = None;
     let (app, session) = match start {
@@ -131,12 +154,18 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
                 .unwrap_or_default();
             let session = Session::new(client, Auth::Token(Secret::token(server.token())));
             _server = Some(server);
+            profile = Some("demo".into());
             (App::new(first, context), Some(session))
         }
     };
     let mut app = app;
     app.context.watch_words = watch_words;
     app.context.export_dir = export_dir;
+    app.context.profile = profile;
+    if !ui.no_history {
+        open_history(&mut app);
+    }
+    let app = app.with_mask(ui.mask);
     let services = Services {
         session,
         clipboard: clipboard(),

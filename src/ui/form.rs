@@ -59,6 +59,10 @@ pub fn draw(frame: &mut Frame, pane: Rect, app: &App, theme: &Theme) {
             label_row,
         );
         let mut field = app.form.fields[i].clone();
+        // Masking hides the callee's number here too, except while it is being edited.
+        if app.masked && i == 2 && !active {
+            field = ratatui_textarea::TextArea::new(vec![crate::mask::phone(&app.form.value(2))]);
+        }
         let base = if active {
             if theme.mono {
                 Style::default().add_modifier(Modifier::UNDERLINED)

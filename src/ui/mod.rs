@@ -7,6 +7,7 @@ pub mod call;
 pub mod diff;
 pub mod form;
 pub mod help;
+pub mod history;
 pub mod profile;
 pub mod qa;
 pub mod raw;
@@ -92,7 +93,12 @@ pub fn layout(app: &App) -> Areas {
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let theme = Theme::current();
+    draw_with(frame, app, &Theme::current());
+}
+
+/// [`draw`] with a given theme (tests compare the three).
+pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
+    let theme = *theme;
     let areas = layout(app);
     if areas.too_small {
         let msg = format!(
@@ -108,6 +114,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     tabbar::draw(frame, areas.tabs, app, &theme);
     draw_body(frame, areas.body, app, &theme);
     status::draw(frame, areas.status, app, &theme);
+    if app.history.pane.is_some() {
+        history::draw(frame, history::area(frame.area()), app, &theme);
+    }
     if app.show_help {
         let r = help::area(frame.area());
         frame.render_widget(Clear, r);
@@ -137,7 +146,11 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.tab == Tab::Diff
         && let Some(c) = &app.compare
     {
-        diff::draw(frame, area, c, theme);
+        if app.masked {
+            diff::draw(frame, area, &c.masked(), theme);
+        } else {
+            diff::draw(frame, area, c, theme);
+        }
         return;
     }
     let Some(loaded) = app.loaded.as_deref() else {

@@ -17,6 +17,11 @@ fn sep<'a>(theme: &Theme) -> Span<'a> {
 /// The facts line.
 pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
+    if app.masked {
+        // First, so it is on every screenshot however narrow.
+        spans.push(Span::styled("■ masked", theme.warn));
+        spans.push(sep(theme));
+    }
     match &app.loaded {
         Some(l) => {
             let ex = &l.answer.exchange;

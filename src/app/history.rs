@@ -1,0 +1,186 @@
+//! The session's past lookups and the `Ctrl-R` pane: a filter typed at the top, the matching
+//! lookups newest first, `Enter` puts the chosen one in the form. The file is read before the
+//! app starts and written by the event loop ([`Effect::History`]); nothing here does I/O.
+
+use chrono::Local;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::views::{Nav, Select};
+use super::{App, Effect, Focus, Notice};
+use crate::api::{Answer, ApiError, Query};
+use crate::history::{CAP, Entry, filter};
+
+/// The lookups and the pane.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Oldest first, at most [`CAP`].
+    pub entries: Vec<Entry>,
+    /// Lookups are recorded (the session has a history file).
+    pub enabled: bool,
+    /// The pane, while it is open.
+    pub pane: Option<Pane>,
+}
+
+/// The `Ctrl-R` pane.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pane {
+    /// What was typed.
+    pub query: String,
+    /// Indices into `entries` that match, best first.
+    pub matches: Vec<usize>,
+    /// Position in `matches`, and the first row on screen.
+    pub select: Select,
+}
+
+impl History {
+    pub fn new(entries: Vec<Entry>, enabled: bool) -> Self {
+        History {
+            entries,
+            enabled,
+            pane: None,
+        }
+    }
+
+    /// Adds a lookup, dropping the oldest beyond [`CAP`].
+    pub fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        let extra = self.entries.len().saturating_sub(CAP);
+        self.entries.drain(..extra);
+        if let Some(p) = self.pane.as_mut() {
+            p.matches = filter(&self.entries, &p.query);
+        }
+    }
+
+    /// The entry the pane's selection is on.
+    pub fn selected(&self) -> Option<&Entry> {
+        let p = self.pane.as_ref()?;
+        let i = *p.matches.get(p.select.selected)?;
+        self.entries.get(i)
+    }
+
+    fn refilter(&mut self) {
+        if let Some(p) = self.pane.as_mut() {
+            p.matches = filter(&self.entries, &p.query);
+            p.select = Select::default();
+        }
+    }
+}
+
+impl App {
+    /// Records a lookup's outcome: in the session's list, and as an effect that saves it.
+    pub(super) fn remember(
+        &mut self,
+        query: &Query,
+        result: Result<&Answer, &ApiError>,
+    ) -> Vec<Effect> {
+        if !self.history.enabled {
+            return Vec::new();
+        }
+        let entry = Entry::new(
+            query,
+            self.context.profile.as_deref(),
+            self.context.base_url.as_deref(),
+            Local::now(),
+            result,
+        );
+        self.history.push(entry.clone());
+        vec![Effect::History(Box::new(entry))]
+    }
+
+    /// `Ctrl-R`: opens the pane (or says why not).
+    pub(super) fn open_history(&mut self) {
+        if !self.history.enabled {
+            self.notice = Some(Notice {
+                text: "history is off (--no-history)".into(),
+                warn: true,
+            });
+            return;
+        }
+        self.history.pane = Some(Pane {
+            query: String::new(),
+            matches: filter(&self.history.entries, ""),
+            select: Select::default(),
+        });
+    }
+
+    /// Rows of the list on this screen.
+    fn history_rows(&self) -> usize {
+        crate::ui::history::list_rows(self.size)
+    }
+
+    fn history_nav(&mut self, nav: Nav) {
+        let rows = self.history_rows();
+        if let Some(p) = self.history.pane.as_mut() {
+            p.select.nav(nav, p.matches.len(), rows);
+        }
+    }
+
+    /// Keys while the pane is open.
+    pub(super) fn on_history_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => self.history.pane = None,
+            KeyCode::Char('r') if ctrl => self.history_nav(Nav::Down),
+            KeyCode::Enter => self.fill_from_history(),
+            KeyCode::Up => self.history_nav(Nav::Up),
+            KeyCode::Char('p' | 'k') if ctrl => self.history_nav(Nav::Up),
+            KeyCode::Down => self.history_nav(Nav::Down),
+            KeyCode::Char('n' | 'j') if ctrl => self.history_nav(Nav::Down),
+            KeyCode::PageUp => self.history_nav(Nav::PageUp),
+            KeyCode::PageDown => self.history_nav(Nav::PageDown),
+            KeyCode::Home => self.history_nav(Nav::Top),
+            KeyCode::End => self.history_nav(Nav::Bottom),
+            KeyCode::Backspace => {
+                if let Some(p) = self.history.pane.as_mut() {
+                    p.query.pop();
+                }
+                self.history.refilter();
+            }
+            KeyCode::Char('u') if ctrl => {
+                if let Some(p) = self.history.pane.as_mut() {
+                    p.query.clear();
+                }
+                self.history.refilter();
+            }
+            KeyCode::Char(c) if !ctrl => {
+                if let Some(p) = self.history.pane.as_mut() {
+                    p.query.push(c);
+                }
+                self.history.refilter();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Text pasted while the pane is open goes into its filter.
+    pub(super) fn paste_into_history(&mut self, text: &str) {
+        if let Some(p) = self.history.pane.as_mut() {
+            p.query.push_str(&crate::text::one_line(text));
+        }
+        self.history.refilter();
+    }
+
+    /// The wheel moves the selection while the pane is open.
+    pub(super) fn history_wheel(&mut self, down: bool) {
+        self.history_nav(if down { Nav::Down } else { Nav::Up });
+    }
+
+    /// `Enter` in the pane: the chosen lookup goes into the form; the next `Enter` sends it.
+    fn fill_from_history(&mut self) {
+        let Some(entry) = self.history.selected() else {
+            // Nothing matches: the pane stays for another try.
+            return;
+        };
+        let query = entry.query();
+        self.history.pane = None;
+        self.form.set(&query);
+        self.form.focused = 0;
+        self.focus = Focus::Form;
+        self.show_form = true;
+        self.notice = Some(Notice {
+            text: "filled from history: Enter sends it".into(),
+            warn: false,
+        });
+    }
+}
