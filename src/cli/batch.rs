@@ -555,12 +555,15 @@ async fn lookup(
                 retry_after: after,
                 ..
             } => {
-                let wait = after
-                    .as_deref()
-                    .and_then(retry_after)
-                    .unwrap_or_else(|| backoff(policy.backoff, attempt - 1, salt));
-                gate.pause(Instant::now() + wait);
-                wait
+                // The server said how long: every lookup waits that long. Without a
+                // Retry-After, only this one backs off.
+                match after.as_deref().and_then(retry_after) {
+                    Some(wait) => {
+                        gate.pause(Instant::now() + wait);
+                        wait
+                    }
+                    None => backoff(policy.backoff, attempt - 1, salt),
+                }
             }
             _ => backoff(policy.backoff, attempt - 1, salt),
         };
