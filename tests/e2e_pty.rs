@@ -424,3 +424,134 @@ fn a_hangup_restores_the_terminal_too() {
     assert_ne!(tui.wait_exit(), 0, "a hangup is not a success");
     tui.assert_restored();
 }
+
+/// Waits until the bytes the program wrote hold `needle` after `from`; returns them all.
+fn wait_raw(tui: &Tui, from: usize, needle: &[u8]) -> Vec<u8> {
+    let deadline = Instant::now() + DEADLINE;
+    let (lock, cvar) = &*tui.term;
+    let mut t = lock.lock().unwrap();
+    loop {
+        // The needle, and the BEL that ends its sequence.
+        if let Some(at) = t
+            .raw
+            .get(from..)
+            .and_then(|r| r.windows(needle.len()).position(|w| w == needle))
+            && t.raw[from + at..].contains(&0x07)
+        {
+            return t.raw.clone();
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero() && !t.closed,
+            "waited {DEADLINE:?} for {needle:?} in the output"
+        );
+        t = cvar.wait_timeout(t, left).unwrap().0;
+    }
+}
+
+/// The transcript review in a real terminal with no display: search and step, copy the whole
+/// transcript through OSC 52, export twice without overwriting, and reach the last turn.
+#[test]
+fn transcript_search_osc52_copy_and_export() {
+    use base64::Engine;
+    let q = query_for("05-long-transcript.json");
+    let body = asset("05-long-transcript.json");
+    let doc = rudder_inspect::api::parse_document(&body).unwrap();
+    let items = &doc.data().unwrap().call.asr_result.items;
+    // Whole-word or not, the search counts every case-insensitive occurrence.
+    let expected: usize = items
+        .iter()
+        .map(|i| {
+            i.robottext.show().to_lowercase().matches("lawyer").count()
+                + i.text.show().to_lowercase().matches("lawyer").count()
+        })
+        .sum();
+    assert!(expected > 1);
+    let mut tui = Tui::inspector(Some(&q), 160, 50);
+    tui.wait_for(&["DANIEL OKAFOR"]);
+    tui.send("5");
+    tui.wait_for(&["Robot"]);
+    tui.send("/lawyer");
+    tui.wait_for(&[&format!("1/{expected}")]);
+    tui.send("\r");
+    tui.send("n");
+    tui.wait_for(&[&format!("2/{expected}")]);
+
+    // Y: the whole transcript, by OSC 52 since there is no display.
+    let mark = tui.term.0.lock().unwrap().raw.len();
+    tui.send("Y");
+    let raw = wait_raw(&tui, mark, b"\x1b]52;c;");
+    let start = mark
+        + raw[mark..]
+            .windows(7)
+            .position(|w| w == b"\x1b]52;c;")
+            .unwrap()
+        + 7;
+    let end = start
+        + raw[start..]
+            .iter()
+            .position(|b| *b == 0x07)
+            .expect("the sequence ends with BEL");
+    let text = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(&raw[start..end])
+            .unwrap(),
+    )
+    .unwrap();
+    for i in items {
+        let robot = i.robottext.show().trim();
+        if !robot.is_empty() {
+            let shown = rudder_inspect::text::clean(robot);
+            assert!(
+                text.contains(shown.as_ref()),
+                "robot line missing from the copy: {robot}"
+            );
+        }
+    }
+    tui.wait_for(&["sent the transcript", "to the terminal's clipboard"]);
+
+    // e twice: two reports, the second with a new name.
+    tui.send("e");
+    tui.wait_for(&["exported"]);
+    tui.send("e");
+    tui.wait_until("a second export", |s| s.contains("-2"));
+    let mut md: Vec<String> = std::fs::read_dir(tui._home.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    md.sort();
+    assert_eq!(md.len(), 2, "{md:?}");
+    let report = std::fs::read_to_string(tui._home.dir.path().join(&md[0])).unwrap();
+    assert!(report.contains("DANIEL OKAFOR"));
+
+    // G reaches the last turn.
+    tui.send("\x1bG");
+    let last = items.iter().rev().find_map(|i| {
+        let t = if i.text.is_set() {
+            i.text.show()
+        } else {
+            i.robottext.show()
+        };
+        (!t.trim().is_empty()).then(|| t.split_whitespace().take(4).collect::<Vec<_>>().join(" "))
+    });
+    tui.send("G");
+    tui.wait_for(&[&last.unwrap()]);
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+/// CJK, emoji and a long unbroken turn show in the transcript of a real terminal.
+#[test]
+fn chinese_transcript_shows_in_a_pty() {
+    let q = query_for("06-chinese.json");
+    let mut tui = Tui::inspector(Some(&q), 120, 40);
+    tui.wait_for(&["张伟"]);
+    tui.send("5");
+    tui.wait_for(&["您好，请问是张伟先生吗？"]);
+    tui.send("G");
+    tui.wait_for(&["好的好的👌"]);
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}

@@ -188,7 +188,7 @@ fn no_token_reaches_the_history_file() {
         reference_query(),
         Context {
             base_url: Some(server.url()),
-            token_source: Some("env AIRUDDER_TOKEN".into()),
+            token_source: Some("token from env AIRUDDER_TOKEN".into()),
             history_file: Some(file.clone()),
             ..Context::default()
         },

@@ -57,7 +57,7 @@ fn welcome_demo_160x50() {
         cases[0].query.clone(),
         Context {
             base_url: Some(BASE_URL.into()),
-            token_source: Some("the demo".into()),
+            token_source: Some("token from the demo".into()),
             demo_cases: cases,
             ..Context::default()
         },

@@ -78,10 +78,7 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
     }
     if let Some(src) = &app.context.token_source {
         spans.push(sep(theme));
-        spans.push(Span::styled(
-            format!("token from {}", clean(src)),
-            theme.dim,
-        ));
+        spans.push(Span::styled(clean(src).into_owned(), theme.dim));
     }
     if !app.mouse_capture {
         spans.push(sep(theme));

@@ -106,7 +106,7 @@ pub fn http_500() -> ApiError {
 pub fn context() -> Context {
     Context {
         base_url: Some(BASE_URL.into()),
-        token_source: Some("env AIRUDDER_TOKEN".into()),
+        token_source: Some("token from env AIRUDDER_TOKEN".into()),
         ..Context::default()
     }
 }
