@@ -56,7 +56,7 @@ pub fn group(path: &str) -> &'static str {
         "Q&A"
     } else if p.starts_with("call.asr_result") {
         "Transcript"
-    } else if p.starts_with("call") {
+    } else if p == "call" || p.starts_with("call.") || p.starts_with("call[") {
         "Call"
     } else if p.starts_with("callee")
         || p.starts_with("custom_attribute")
@@ -302,6 +302,15 @@ mod tests {
             summary(&d),
             "6 differences: 1 changed, 2 type only, 1 missing from the push, 2 only in the push"
         );
+    }
+
+    #[test]
+    fn fields_are_grouped_by_their_tab() {
+        assert_eq!(group("callee.extra_a"), "Profile");
+        assert_eq!(group("call.intention"), "Call");
+        assert_eq!(group("call.redial_call[0].ring_time"), "Redials");
+        assert_eq!(group("custom_attribute.a"), "Profile");
+        assert_eq!(group("trace_id"), "Other");
     }
 
     #[test]

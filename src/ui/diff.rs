@@ -134,4 +134,30 @@ mod tests {
         assert!(text.contains(r#"call.intention  "B" → "A""#), "{text}");
         assert!(text.contains("type only: string vs number"), "{text}");
     }
+
+    #[test]
+    fn snapshot_of_the_diff_view() {
+        let mut pushed: serde_json::Value =
+            serde_json::from_slice(include_bytes!("../../assets/demo/push-received.json")).unwrap();
+        pushed["callee"]["extra_a"] = serde_json::json!("added in the push");
+        pushed["call"]["redial_call"][0]["ring_time"] = serde_json::json!(99);
+        pushed["call"]["question_answer"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("status");
+        let a = serde_json::to_vec(&pushed).unwrap();
+        let b = include_bytes!("../../assets/demo/02-full-match.json");
+        let c = Comparison::ready(
+            "the push in push.json".into(),
+            "the API's record".into(),
+            &a,
+            b,
+        );
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
+        terminal
+            .draw(|f| draw(f, f.area(), &c, &Theme::plain()))
+            .unwrap();
+        insta::assert_snapshot!(terminal.backend());
+    }
 }
