@@ -196,10 +196,44 @@ pub enum ParseError {
 ///
 /// A leading UTF-8 byte order mark is ignored (RFC 8259 allows parsers to).
 ///
-/// A first, cheap pass reads only the top-level keys (values are skipped) to decide which;
-/// the second reads the document as that.
+/// One pass in the usual cases: an object whose first key is `data` is read as an envelope
+/// straight away, and one whose first key belongs to a push is read as a push (and read again
+/// as an envelope should a `data` key turn up later). Otherwise a first, cheap pass reads only
+/// the top-level keys (values are skipped) to decide which, and the second reads the
+/// document as that.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match first_key(bytes) {
+        Some("data") => return Ok(Document::Envelope(read_whole::<EnvelopeDe>(bytes)?.0)),
+        Some(k) if Data::KEYS.contains(&k) => {
+            let mut data = read_whole::<Data>(bytes)?;
+            if !data.unknown.iter().any(|(k, _)| &**k == "data") {
+                data.shape = Shape::Sent;
+                return Ok(Document::Push(Box::new(data)));
+            }
+        }
+        _ => {}
+    }
+    parse_probed(bytes)
+}
+
+/// The first key of a top-level object, when it is a plain string (no escapes) that comes
+/// straight after the `{`.
+fn first_key(bytes: &[u8]) -> Option<&str> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let rest = &bytes[bytes.iter().position(|b| !ws(b))?..];
+    let rest = rest.strip_prefix(b"{")?;
+    let rest = &rest[rest.iter().position(|b| !ws(b))?..];
+    let rest = rest.strip_prefix(b"\"")?;
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    if rest[end] != b'"' {
+        return None;
+    }
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// [`parse_document`] in two passes: the top-level keys first, then the document.
+fn parse_probed(bytes: &[u8]) -> Result<Document, ParseError> {
     let envelope = match read_whole::<Probe>(bytes)? {
         Probe::NotObject(kind) => {
             return Err(ParseError::WrongShape(format!(

@@ -558,12 +558,27 @@ pub fn mentions(hay: &str, needle: &str) -> bool {
 /// naming either, the callee before the robot, the earliest first.
 pub fn find_ptp(value: &str, entries: &[Entry], items: &[AsrItem]) -> Ptp {
     let needles = ptp_needles(value);
+    // Every spelling of a date or an amount has a digit or a Chinese numeral, and neither
+    // cleaning nor folding adds or removes one: turns without any are skipped unread, so a
+    // transcript of 100,000 turns is not folded and searched ~60 times a turn.
+    let anchored = needles
+        .amounts
+        .iter()
+        .chain(&needles.dates)
+        .all(|n| n.chars().any(digitish));
     let mut best: Option<(u8, usize, bool, bool)> = None;
     for (i, e) in entries.iter().enumerate() {
         let Entry::Turn { speaker, .. } = e else {
             continue;
         };
-        let hay: String = clean(text(e, items)).chars().map(fold).collect();
+        let raw = text(e, items);
+        if anchored
+            && !raw.bytes().any(|b| b.is_ascii_digit())
+            && (raw.is_ascii() || !raw.chars().any(is_cn_numeral))
+        {
+            continue;
+        }
+        let hay: String = clean(raw).chars().map(fold).collect();
         let amount = needles.amounts.iter().any(|n| mentions(&hay, n));
         let date = needles.dates.iter().any(|n| mentions(&hay, n));
         if !amount && !date {
