@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod generate;
 pub mod history;
+pub mod mapped;
 pub mod mask;
 pub mod text;
 pub mod ui;

@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
-use super::model::{DataSlot, Document, ParseError, parse_document};
+use super::model::{DataSlot, Document, ParseError, parse_document, parse_head};
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
 use crate::text::one_line;
@@ -155,15 +155,35 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_without(exchange, "")
 }
 
+/// [`interpret`] that leaves the transcript out (see [`crate::api::model::parse_head`]): the
+/// answer comes back with `call.asr_result` empty, beside the byte range of its text in
+/// the body, to be read with [`crate::api::model::read_transcript`].
+pub fn interpret_head(
+    exchange: Exchange,
+) -> Result<(Answer, Option<std::ops::Range<usize>>), ApiError> {
+    interpret_with(exchange, "", parse_head)
+}
+
 /// [`interpret`], keeping `secret` (the token, if the server echoes it) out of the error.
 fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiError> {
+    interpret_with(exchange, secret, |b| parse_document(b).map(|d| (d, None))).map(|(a, _)| a)
+}
+
+/// Where a left-out transcript lies in the body.
+type Deferred = Option<std::ops::Range<usize>>;
+
+fn interpret_with(
+    exchange: Exchange,
+    secret: &str,
+    parse: impl FnOnce(&[u8]) -> Result<(Document, Deferred), ParseError>,
+) -> Result<(Answer, Deferred), ApiError> {
     if exchange.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::NotJson {
             detail: "the body is empty".into(),
             body_start: String::new(),
         });
     }
-    let document = parse_document(&exchange.body).map_err(|e| match e {
+    let (document, range) = parse(&exchange.body).map_err(|e| match e {
         ParseError::NotJson(detail) => ApiError::NotJson {
             detail: one_line(&detail),
             body_start: ApiError::body_excerpt_without(&exchange.body, secret),
@@ -171,11 +191,12 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
         ParseError::WrongShape(what) => ApiError::WrongShape { what },
     })?;
     check_document_without(&document, secret)?;
-    Ok(Answer {
+    let answer = Answer {
         exchange,
         document,
         encrypted: false,
-    })
+    };
+    Ok((answer, range))
 }
 
 /// Refuses an envelope that is not OK or carries no push.
@@ -321,7 +342,9 @@ pub fn decrypt_answer(
 /// The client. Cheap to clone: the connection pool is shared.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    /// Built on the first request: loading the platform's roots takes milliseconds that
+    /// `open FILE` (which may never send anything) should not wait for.
+    http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     base: String,
     opts: ClientOptions,
 }
@@ -329,7 +352,27 @@ pub struct Client {
 impl Client {
     pub fn new(opts: ClientOptions) -> Result<Self, ApiError> {
         let base = validate_base_url(&opts.base_url, opts.allow_http)?;
-        let timeout = opts.timeout.max(Duration::from_millis(1));
+        Ok(Client {
+            http: Default::default(),
+            base,
+            opts,
+        })
+    }
+
+    /// The HTTP client, built the first time it is needed.
+    fn http(&self) -> Result<&reqwest::Client, ApiError> {
+        self.http
+            .get_or_init(|| self.build_http().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|detail| ApiError::Network {
+                target: self.base.clone(),
+                detail: detail.clone(),
+            })
+    }
+
+    fn build_http(&self) -> reqwest::Result<reqwest::Client> {
+        let base = &self.base;
+        let timeout = self.opts.timeout.max(Duration::from_millis(1));
         let mut builder = reqwest::Client::builder()
             .user_agent("Airudder")
             .connect_timeout(connect_timeout(timeout))
@@ -337,14 +380,10 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(90));
         // A proxy from the environment must not see a loopback exchange (and its token).
-        if reqwest::Url::parse(&base).is_ok_and(|u| is_loopback(&u)) {
+        if reqwest::Url::parse(base).is_ok_and(|u| is_loopback(&u)) {
             builder = builder.no_proxy();
         }
-        let http = builder.build().map_err(|e| ApiError::Network {
-            target: base.clone(),
-            detail: e.to_string(),
-        })?;
-        Ok(Client { http, base, opts })
+        builder.build()
     }
 
     pub fn base_url(&self) -> &str {
@@ -391,7 +430,7 @@ impl Client {
     ) -> Result<Exchange, ApiError> {
         let url = format!("{}{}", self.base, path);
         let mut req = self
-            .http
+            .http()?
             .post(&url)
             .header(header::CONTENT_TYPE, "application/json");
         req = match &self.opts.aes {

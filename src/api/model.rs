@@ -1,13 +1,14 @@
 //! The push as the reference documents it, read tolerantly (see `tolerant`).
 
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::tolerant::{
     AS_SENT_KEY, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar, Shape,
-    Unknown, after_token, dedupe_last_wins,
+    Unknown, after_token, dedupe_last_wins, read_list, skip_lists,
 };
 use crate::tolerant_struct;
 
@@ -165,6 +166,16 @@ pub enum Document {
 }
 
 impl Document {
+    pub fn data_mut(&mut self) -> Option<&mut Data> {
+        match self {
+            Document::Envelope(Envelope {
+                data: DataSlot::Object(d),
+                ..
+            }) => Some(d),
+            Document::Push(d) => Some(d),
+            Document::Envelope(_) => None,
+        }
+    }
     pub fn data(&self) -> Option<&Data> {
         match self {
             Document::Envelope(Envelope {
@@ -217,6 +228,30 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
     parse_probed(bytes)
 }
 
+/// [`parse_document`] without the transcript: `call.asr_result` is left empty and the byte
+/// range of its value in `bytes` comes back beside the document, for [`read_transcript`]
+/// to read later (off the UI thread). Skipping costs a scan of the text, a fraction of
+/// reading 100,000 turns, so the rest of a big push is on screen at once.
+pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
+    let (doc, range) = skip_lists::<AsrItem, _>(bytes, || parse_document(bytes));
+    Ok((doc?, range))
+}
+
+/// The transcript left out by [`parse_head`]: the value at `range` of the same `bytes`, read
+/// as `call.asr_result` would have been. `consumed(n)` is told now and then that the first
+/// `n` bytes of the range are read.
+pub fn read_transcript(
+    bytes: &[u8],
+    range: Range<usize>,
+    consumed: impl FnMut(usize),
+) -> Result<List<AsrItem>, ParseError> {
+    let text = bytes
+        .get(range)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(|| ParseError::NotJson("the transcript is not where it was".into()))?;
+    read_list(text, consumed).map_err(|e| ParseError::NotJson(e.to_string()))
+}
+
 /// The first key of a top-level object, when it is a plain string (no escapes) that comes
 /// straight after the `{`.
 fn first_key(bytes: &[u8]) -> Option<&str> {
@@ -225,7 +260,9 @@ fn first_key(bytes: &[u8]) -> Option<&str> {
     let rest = rest.strip_prefix(b"{")?;
     let rest = &rest[rest.iter().position(|b| !ws(b))?..];
     let rest = rest.strip_prefix(b"\"")?;
-    let end = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    let end = rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
     if rest[end] != b'"' {
         return None;
     }
@@ -415,4 +452,75 @@ fn kept_as_sent(data: &Data) -> bool {
 /// Unknown keys, for views.
 pub fn unknown_of(u: &Unknown) -> impl Iterator<Item = (&str, &serde_json::Value)> {
     u.iter().map(|(k, v)| (&**k, v))
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    /// The head and the transcript read apart make the same document as one read.
+    fn same_as_whole(json: &str) {
+        let whole = parse_document(json.as_bytes()).unwrap();
+        let (mut head, range) = parse_head(json.as_bytes()).unwrap();
+        if let Some(range) = range {
+            let mut told = Vec::new();
+            let list = read_transcript(json.as_bytes(), range.clone(), |n| told.push(n)).unwrap();
+            assert_eq!(told.last(), Some(&range.len()), "{json}");
+            let data = match &mut head {
+                Document::Push(d) => d,
+                Document::Envelope(Envelope {
+                    data: DataSlot::Object(d),
+                    ..
+                }) => d,
+                Document::Envelope(_) => panic!("no data: {json}"),
+            };
+            data.call.asr_result = list;
+        }
+        assert_eq!(head, whole, "{json}");
+    }
+
+    #[test]
+    fn head_then_transcript_equals_one_read() {
+        for json in [
+            r#"{"data":{"call":{"asr_result":[{"time":"00:00:01","robottext":"hi","text":""},null,5,{"text":"é \u00e9"}],"call_id":"c"}},"code":200}"#,
+            r#"{"call":{"call_id":"c","asr_result":"[{\"text\":\"encoded\"}]"}}"#,
+            r#"{"call":{"asr_result":""}}"#,
+            r#"{"call":{"asr_result":null,"x":1}}"#,
+            r#"{"call":{"asr_result":{"text":"a lone object"}}}"#,
+            r#"{"call":{"asr_result":[]}}"#,
+            r#"{"call":{"asr_result":[{"text":"first"}],"asr_result":[{"text":"last wins"}]}}"#,
+            r#"{"data":"{\"call\":{\"asr_result\":[{\"text\":\"in a string\"}]}}","code":200}"#,
+            r#"{"data":[{"call":{"asr_result":[{"text":"one-item list"}]}}],"code":200}"#,
+            r#"{"callee":{"callee_name":"no call"}}"#,
+            "\u{feff}{\"call\":{\"asr_result\":[{\"text\":\"after a BOM\"}]}}",
+        ] {
+            same_as_whole(json);
+        }
+    }
+
+    #[test]
+    fn a_broken_transcript_still_fails_the_head() {
+        assert!(parse_head(br#"{"call":{"asr_result":[{"text":"open"#).is_err());
+        assert!(parse_head(br#"{"call":{"asr_result":[1,]}}"#).is_err());
+    }
+
+    #[test]
+    fn a_long_transcript_is_told_consumed_in_steps() {
+        let turn = format!(
+            r#"{{"time":"00:00:01","robottext":"{}","text":""}}"#,
+            "x".repeat(1000)
+        );
+        let json = format!(
+            r#"{{"call":{{"asr_result":[{}]}}}}"#,
+            vec![turn; 3000].join(",")
+        );
+        let (_, range) = parse_head(json.as_bytes()).unwrap();
+        let range = range.unwrap();
+        let mut told = Vec::new();
+        let list = read_transcript(json.as_bytes(), range.clone(), |n| told.push(n)).unwrap();
+        assert_eq!(list.len(), 3000);
+        assert!(told.len() >= 3, "{told:?}");
+        assert!(told.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(told.last(), Some(&range.len()));
+    }
 }

@@ -558,10 +558,111 @@ impl<T> List<T> {
     }
 }
 
-impl<'de, T: AcceptKeys + DeserializeOwned> Deserialize<'de> for List<T> {
+impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ListVisitor(PhantomData))
+        if !skipping::<T>() {
+            return d.deserialize_any(ListVisitor(PhantomData));
+        }
+        let raw = <&serde_json::value::RawValue>::deserialize(d)?;
+        if record_skipped(raw.get()) {
+            return Ok(List::default());
+        }
+        // A list inside JSON-in-a-string lies in another buffer: read it now, as usual.
+        let state = SKIP.take();
+        let list = serde_json::from_str::<List<T>>(raw.get());
+        SKIP.set(state);
+        list.map_err(de::Error::custom)
     }
+}
+
+/// While [`skip_lists`] runs: the item type whose lists are skipped, the input's address
+/// range, and where the last such list was.
+#[derive(Clone, Copy)]
+struct Skip {
+    item: std::any::TypeId,
+    input: (usize, usize),
+    found: Option<(usize, usize)>,
+}
+
+thread_local! {
+    static SKIP: std::cell::Cell<Option<Skip>> = const { std::cell::Cell::new(None) };
+}
+
+fn skipping<T: 'static>() -> bool {
+    SKIP.get()
+        .is_some_and(|s| s.item == std::any::TypeId::of::<T>())
+}
+
+/// Notes where a skipped list's text lies, when it lies in the input being read.
+fn record_skipped(text: &str) -> bool {
+    let Some(mut s) = SKIP.get() else {
+        return false;
+    };
+    let start = text.as_ptr() as usize;
+    if start < s.input.0 || start + text.len() > s.input.1 {
+        return false;
+    }
+    s.found = Some((start - s.input.0, text.len()));
+    SKIP.set(Some(s));
+    true
+}
+
+/// Runs `read` over `input` with every `List<I>` left empty (absent) instead of read; the
+/// byte range of the last one in `input`, if any, comes back beside the result, to be read
+/// later with [`read_list`]. serde_json still checks the skipped text is well-formed JSON.
+/// Lists inside JSON-in-a-string are read as usual (their text is not in `input`).
+pub(crate) fn skip_lists<I: 'static, R>(
+    input: &[u8],
+    read: impl FnOnce() -> R,
+) -> (R, Option<std::ops::Range<usize>>) {
+    struct Reset(Option<Skip>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SKIP.set(self.0);
+        }
+    }
+    let start = input.as_ptr() as usize;
+    let _reset = Reset(SKIP.replace(Some(Skip {
+        item: std::any::TypeId::of::<I>(),
+        input: (start, start + input.len()),
+        found: None,
+    })));
+    let r = read();
+    let found = SKIP.get().and_then(|s| s.found);
+    (r, found.map(|(at, len)| at..at + len))
+}
+
+/// Reads the text of one list value as [`List`] would have, item by item when it is a JSON
+/// list, calling `consumed(n)` now and then with how many bytes of `text` are behind it, so
+/// a caller can let go of them (a memory-mapped file's pages).
+pub(crate) fn read_list<T: AcceptKeys + DeserializeOwned + 'static>(
+    text: &str,
+    mut consumed: impl FnMut(usize),
+) -> Result<List<T>, serde_json::Error> {
+    /// Bytes read between two calls of `consumed`.
+    const STEP: usize = 1 << 20;
+    if !text.trim_start().starts_with('[') {
+        let list = serde_json::from_str(text);
+        consumed(text.len());
+        return list;
+    }
+    let raws: Vec<&serde_json::value::RawValue> = serde_json::from_str(text)?;
+    let mut out = list_of(Shape::Sent);
+    out.items.reserve_exact(raws.len());
+    let mut told = 0;
+    for raw in raws {
+        match serde_json::from_str::<Item<T>>(raw.get())?.0 {
+            Some(t) => out.items.push(t),
+            None => out.skipped += 1,
+        }
+        let behind = raw.get().as_ptr() as usize + raw.get().len() - text.as_ptr() as usize;
+        if behind - told >= STEP {
+            consumed(behind);
+            told = behind;
+        }
+    }
+    consumed(text.len());
+    Ok(out)
 }
 
 struct ListVisitor<T>(PhantomData<T>);
@@ -582,7 +683,7 @@ fn list_drifted<T>(kind: Kind) -> List<T> {
     }
 }
 
-impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for ListVisitor<T> {
+impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Visitor<'de> for ListVisitor<T> {
     type Value = List<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
@@ -664,7 +765,7 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for ListVisitor<T> {
 /// One list item: an object becomes `Some(T)`, anything else `None`.
 struct Item<T>(Option<T>);
 
-impl<'de, T: AcceptKeys + DeserializeOwned> Deserialize<'de> for Item<T> {
+impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for Item<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let t: T = deserialize_struct(d)?;
         Ok(Item(t_if_object(t)))

@@ -31,6 +31,11 @@ pub enum Action {
         id: u64,
         result: Box<Result<Answer, ApiError>>,
     },
+    /// A transcript read off the UI thread: the whole answer, or why it could not be read.
+    Transcript {
+        id: u64,
+        result: Box<Result<Box<super::Loaded>, String>>,
+    },
 }
 
 /// Something `update` asks the event loop to do.
@@ -59,5 +64,7 @@ pub enum Effect {
     },
     /// Save a lookup in the history file.
     History(Box<crate::history::Entry>),
+    /// Read the transcript left out of the answer on screen (off the UI thread).
+    ReadTranscript(Box<super::later::TranscriptJob>),
     Quit,
 }

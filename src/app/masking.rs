@@ -25,7 +25,7 @@ impl Comparison {
 }
 
 /// Where the user was, carried from one version of the answer to the other.
-fn carry(from: &Views, to: &mut Views) {
+pub(super) fn carry(from: &Views, to: &mut Views) {
     to.profile = from.profile;
     to.call = from.call;
     to.redials = from.redials;

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod form;
 pub mod history;
+pub mod later;
 mod masking;
 pub mod run;
 pub mod search;
@@ -74,6 +75,8 @@ pub struct Loaded {
     pub facts: CaseFacts,
     pub source: Source,
     pub views: Views,
+    /// The id of the job reading the transcript, while it is left out (see [`later`]).
+    pub reading: Option<u64>,
 }
 
 impl Loaded {
@@ -85,6 +88,7 @@ impl Loaded {
             facts,
             source,
             views: Views::default(),
+            reading: None,
         }
     }
     pub fn data(&self) -> &crate::api::Data {
@@ -191,6 +195,8 @@ pub struct App {
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
+    /// Effects of the start (reading a transcript), sent out with the first update.
+    queued: Vec<Effect>,
 }
 
 impl App {
@@ -226,6 +232,7 @@ impl App {
             quit: false,
             hide_form_when_narrow: false,
             next_id: 1,
+            queued: Vec::new(),
         }
     }
 
@@ -265,6 +272,12 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = std::mem::take(&mut self.queued);
+        effects.extend(self.apply(action));
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
@@ -309,6 +322,10 @@ impl App {
             }
             Action::Record { id, result } => {
                 self.on_record(id, *result);
+                Vec::new()
+            }
+            Action::Transcript { id, result } => {
+                self.on_transcript(id, *result);
                 Vec::new()
             }
         }
@@ -740,6 +757,16 @@ impl App {
             }
             KeyCode::Char('n') => self.step_search(true),
             KeyCode::Char('N') => self.step_search(false),
+            // Exports and transcript copies wait for the whole answer (a moment).
+            KeyCode::Char('e' | 'y' | 'Y')
+                if self.reading_transcript()
+                    && (key.code == KeyCode::Char('e') || self.tab == Tab::Transcript) =>
+            {
+                self.notice = Some(Notice {
+                    text: "the transcript is still being read: try again in a moment".into(),
+                    warn: true,
+                });
+            }
             KeyCode::Char('e') if self.loaded.is_some() => {
                 return vec![crate::export::effect(export_dir.as_deref())];
             }

@@ -116,8 +116,8 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new();
     let size = terminal.size()?;
-    app.update(Action::Resize(size.width, size.height));
-    for a in initial {
+    let first = Action::Resize(size.width, size.height);
+    for a in std::iter::once(first).chain(initial) {
         handle(
             &mut app,
             a,
@@ -236,6 +236,13 @@ fn handle(
                     });
                 });
                 tasks.insert(id, task);
+            }
+            Effect::ReadTranscript(job) => {
+                let tx = tx.clone();
+                // Parsing is CPU work: a blocking thread, not a runtime worker.
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(job.run());
+                });
             }
             Effect::Verify { id, query } => {
                 let tx = tx.clone();

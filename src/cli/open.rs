@@ -11,11 +11,14 @@ use super::conn;
 use super::query::print_answer;
 use super::{ConnArgs, Output, UiArgs};
 use crate::api::aes;
-use crate::api::client::{DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret};
+use crate::api::client::{DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret, interpret_head};
 use crate::api::{Answer, ApiError};
+use crate::app::later::Later;
+use crate::mapped::Pages;
 
-/// Reads FILE (or stdin for `-`) up to `cap` bytes.
-pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String), ApiError> {
+/// Reads FILE (or stdin for `-`) up to `cap` bytes; a large file is mapped rather than
+/// copied (then its pages come too).
+pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>), ApiError> {
     let label = if path == Path::new("-") {
         "stdin".to_string()
     } else {
@@ -36,6 +39,12 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String), ApiError> {
                 detail: "is a directory".into(),
             });
         }
+        if f.metadata().is_ok_and(|m| m.len() > cap) {
+            return Err(ApiError::TooLarge { limit: cap });
+        }
+        if let Some((bytes, pages)) = crate::mapped::map(&f) {
+            return Ok((bytes, label, Some(pages)));
+        }
         Box::new(f)
     };
     reader
@@ -45,7 +54,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String), ApiError> {
     if buf.len() as u64 > cap {
         return Err(ApiError::TooLarge { limit: cap });
     }
-    Ok((Bytes::from(buf), label))
+    Ok((Bytes::from(buf), label, None))
 }
 
 /// Bytes read as if they were an answer: the same checks, `label` as the source.
@@ -54,15 +63,20 @@ pub(super) fn answer_from_bytes(
     label: String,
     encrypted: bool,
 ) -> Result<Answer, ApiError> {
-    let mut answer = interpret(Exchange {
+    let mut answer = interpret(file_exchange(body, label))?;
+    answer.encrypted = encrypted;
+    Ok(answer)
+}
+
+/// A file's bytes as an exchange: no status, no latency, `label` as the URL.
+fn file_exchange(body: Bytes, label: String) -> Exchange {
+    Exchange {
         url: label,
         status: 0,
         latency: std::time::Duration::ZERO,
         body,
         received_at: Local::now(),
-    })?;
-    answer.encrypted = encrypted;
-    Ok(answer)
+    }
 }
 
 /// Reads a push as received: plain JSON, or Base64 AES text decrypted with the account's key
@@ -72,8 +86,17 @@ pub fn read_push(
     path: &Path,
     signed: Option<&str>,
 ) -> Result<(Bytes, String, bool), ApiError> {
+    read_push_mapped(args, path, signed).map(|(b, l, e, _)| (b, l, e))
+}
+
+/// [`read_push`], with the pages of a plain file that was mapped rather than read.
+fn read_push_mapped(
+    args: &ConnArgs,
+    path: &Path,
+    signed: Option<&str>,
+) -> Result<(Bytes, String, bool, Option<Pages>), ApiError> {
     let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
-    let (body, label) = read_input(path, cap)?;
+    let (body, label, pages) = read_input(path, cap)?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let json_like = matches!(first, Some(b'{' | b'['));
     if json_like || !aes::looks_encrypted(&body) {
@@ -86,7 +109,7 @@ pub fn read_push(
                 });
             }
         }
-        return Ok((body, label, false));
+        return Ok((body, label, false, pages));
     }
     let loaded = crate::config::load(args.config.as_deref());
     let mut warnings = Vec::new();
@@ -95,7 +118,7 @@ pub fn read_push(
     conn::print_warnings(&warnings);
     let signed = signed.map(|s| s.trim().to_ascii_lowercase());
     let plain = decrypt_answer(&key, &body, signed.as_deref())?;
-    Ok((Bytes::from(plain), label, true))
+    Ok((Bytes::from(plain), label, true, None))
 }
 
 pub async fn run(
@@ -105,26 +128,36 @@ pub async fn run(
     output: Option<Output>,
     signed: Option<&str>,
 ) -> Result<ExitCode, ApiError> {
-    let (body, label, encrypted) = read_push(args, file, signed)?;
-    let answer = answer_from_bytes(body, label, encrypted)?;
-    match output {
-        Some(o) => {
-            print_answer(&answer, o, ui.mask)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        None => {
-            let path = answer.exchange.url.clone();
-            super::tui::start(
-                args,
-                ui,
-                super::tui::Start::File {
-                    answer: Box::new(answer),
-                    path,
-                },
-            )
-            .await
-        }
+    let (body, label, encrypted, pages) = read_push_mapped(args, file, signed)?;
+    if let Some(o) = output {
+        let answer = answer_from_bytes(body, label, encrypted)?;
+        print_answer(&answer, o, ui.mask)?;
+        return Ok(ExitCode::SUCCESS);
     }
+    // On screen, everything but the transcript shows at once; the transcript (most of a
+    // big push) is read off the UI thread. Masking works on the whole answer: no split.
+    let (answer, later) = if ui.mask {
+        (answer_from_bytes(body, label, encrypted)?, None)
+    } else {
+        let (mut answer, range) = interpret_head(file_exchange(body, label))?;
+        answer.encrypted = encrypted;
+        // The skim touched every page; those of the transcript come back as it is read.
+        if let Some(p) = &pages {
+            p.release(0..answer.exchange.body.len());
+        }
+        (answer, range.map(|range| Later { range, pages }))
+    };
+    let path = answer.exchange.url.clone();
+    super::tui::start(
+        args,
+        ui,
+        super::tui::Start::File {
+            answer: Box::new(answer),
+            path,
+            later,
+        },
+    )
+    .await
 }
 
 /// `open A.json B.json`: the two pushes compared; the inspector shows A with the Diff view.

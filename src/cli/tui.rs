@@ -9,6 +9,7 @@ use super::conn::resolve;
 use super::{ConnArgs, UiArgs};
 use crate::api::{Answer, ApiError, Auth, Client, ClientOptions, Query, Secret, Session};
 use crate::app::history::History;
+use crate::app::later::Later;
 use crate::app::run::{Exit, Services, run};
 use crate::app::{Action, App, Context, Notice, Source};
 use crate::clipboard::SystemClipboard;
@@ -19,8 +20,12 @@ use crate::demo::DemoServer;
 pub enum Start {
     /// The form, prefilled; sent at once when `submit`.
     Form { query: Query, submit: bool },
-    /// An answer read from a file.
-    File { answer: Box<Answer>, path: String },
+    /// An answer read from a file; its transcript still to be read when `later` says where.
+    File {
+        answer: Box<Answer>,
+        path: String,
+        later: Option<Later>,
+    },
     /// Two pushes of one case: the first on screen, the Diff view against the second.
     Compare {
         answer: Box<Answer>,
@@ -109,13 +114,21 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
             }
             (App::new(query, context), session)
         }
-        Start::File { answer, path } => {
+        Start::File {
+            answer,
+            path,
+            later,
+        } => {
             let (mut context, session) = connection(args, &loaded);
             // The answer's views read these when it is installed.
             context.watch_words = watch_words.clone();
             context.export_dir = export_dir.clone();
-            let app =
-                App::new(Query::default(), context).with_answer(*answer, Source::File { path });
+            let app = App::new(Query::default(), context);
+            let source = Source::File { path };
+            let app = match later {
+                Some(later) => app.with_answer_later(*answer, source, later),
+                None => app.with_answer(*answer, source),
+            };
             (app, session)
         }
         Start::Compare {

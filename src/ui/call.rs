@@ -78,14 +78,18 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let st = &facts.transcript.stats;
     outcome.push(Row::new(
         "transcript",
-        format!(
-            "{} turns ({} robot, {} callee), talk ≈ {} robot / {} callee",
-            facts.transcript.turn_count(),
-            st.robot_turns,
-            st.callee_turns,
-            human_duration(st.robot_secs as i64),
-            human_duration(st.callee_secs as i64)
-        ),
+        if loaded.reading.is_some() {
+            "reading…".to_string()
+        } else {
+            format!(
+                "{} turns ({} robot, {} callee), talk ≈ {} robot / {} callee",
+                facts.transcript.turn_count(),
+                st.robot_turns,
+                st.callee_turns,
+                human_duration(st.robot_secs as i64),
+                human_duration(st.callee_secs as i64)
+            )
+        },
         theme.value,
     ));
 

@@ -1,0 +1,267 @@
+//! A big push on screen before its transcript is read: `open FILE` shows everything but
+//! `call.asr_result` at once, and the transcript (most of the bytes) is read off the UI
+//! thread, then put in place with the views where the user left them.
+
+use std::ops::Range;
+
+use super::{Action, App, Effect, Loaded, Notice, Source};
+use crate::api::Answer;
+use crate::api::model::read_transcript;
+use crate::mapped::Pages;
+
+/// Where the transcript left out of an answer lies in its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Later {
+    pub range: Range<usize>,
+    /// The body's pages, when it is a mapped file: handed back as they are read.
+    pub pages: Option<Pages>,
+}
+
+/// The work of reading a transcript: everything it needs, owned, so it runs on any thread.
+#[derive(Debug, Clone)]
+pub struct TranscriptJob {
+    pub id: u64,
+    answer: Answer,
+    source: Source,
+    later: Later,
+    watch_words: Vec<String>,
+}
+
+impl PartialEq for TranscriptJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl TranscriptJob {
+    /// Reads the transcript and derives everything from the whole answer, as
+    /// [`Loaded::new`] would have from one read. Pages already read are handed back.
+    pub fn run(self) -> Action {
+        let TranscriptJob {
+            id,
+            mut answer,
+            source,
+            later,
+            watch_words,
+        } = self;
+        let start = later.range.start;
+        let pages = later.pages.clone();
+        let read = read_transcript(&answer.exchange.body, later.range, |n| {
+            if let Some(p) = &pages {
+                p.release(start..start + n);
+            }
+        });
+        let result = match (read, answer.document.data_mut()) {
+            (Ok(list), Some(data)) => {
+                data.call.asr_result = list;
+                let mut loaded = Loaded::new(answer, source);
+                loaded.views.transcript.watch_words = watch_words;
+                super::transcript::prepare(&mut loaded);
+                Ok(Box::new(loaded))
+            }
+            (Ok(_), None) => Err("the answer has no push".to_string()),
+            (Err(e), _) => Err(match e {
+                crate::api::model::ParseError::NotJson(d)
+                | crate::api::model::ParseError::WrongShape(d) => d,
+            }),
+        };
+        Action::Transcript {
+            id,
+            result: Box::new(result),
+        }
+    }
+}
+
+impl App {
+    /// Opens with an answer whose transcript is still to be read (see [`Later`]): the
+    /// reading is the first effect out of [`App::update`].
+    pub fn with_answer_later(mut self, answer: Answer, source: Source, later: Later) -> Self {
+        let id = self.next_id;
+        self.next_id += 1;
+        let job = TranscriptJob {
+            id,
+            answer: answer.clone(),
+            source: source.clone(),
+            later,
+            watch_words: self.context.watch_words.clone(),
+        };
+        self = self.with_answer(answer, source);
+        if let Some(l) = self.loaded.as_deref_mut() {
+            l.reading = Some(id);
+        }
+        self.queued.push(Effect::ReadTranscript(Box::new(job)));
+        self
+    }
+
+    /// The transcript read: the whole answer replaces the one without it, wherever it is
+    /// (on screen, or waiting beside its masked copy), keeping the user's place.
+    pub(super) fn on_transcript(&mut self, id: u64, result: Result<Box<Loaded>, String>) {
+        let slot = if self.masked {
+            &mut self.twin
+        } else {
+            &mut self.loaded
+        };
+        let Some(old) = slot.as_deref_mut().filter(|l| l.reading == Some(id)) else {
+            return;
+        };
+        match result {
+            Ok(mut whole) => {
+                whole.query = old.query.take();
+                super::masking::carry(&old.views, &mut whole.views);
+                *slot = Some(whole);
+                self.clamp_views();
+            }
+            Err(e) => {
+                old.reading = None;
+                self.notice = Some(Notice {
+                    text: format!(
+                        "could not read the transcript: {}",
+                        crate::text::clip(&crate::text::one_line(&e), 120)
+                    ),
+                    warn: true,
+                });
+            }
+        }
+    }
+
+    /// Whether the answer on screen still waits for its transcript.
+    pub fn reading_transcript(&self) -> bool {
+        self.loaded.as_deref().is_some_and(|l| l.reading.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    use super::*;
+    use crate::api::client::{Exchange, interpret_head};
+    use crate::api::{Query, model::AsrItem};
+    use crate::app::{Context, Tab};
+
+    fn key(c: char) -> Action {
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn opened(json: String) -> (App, TranscriptJob) {
+        let exchange = Exchange {
+            url: "push.json".into(),
+            status: 0,
+            latency: std::time::Duration::ZERO,
+            body: json.into(),
+            received_at: chrono::Local::now(),
+        };
+        let (answer, range) = interpret_head(exchange).unwrap();
+        let later = Later {
+            range: range.expect("a transcript to leave out"),
+            pages: None,
+        };
+        let source = Source::File {
+            path: "push.json".into(),
+        };
+        let mut app =
+            App::new(Query::default(), Context::default()).with_answer_later(answer, source, later);
+        let mut effects = app.update(Action::Resize(160, 50));
+        assert_eq!(effects.len(), 1, "{effects:?}");
+        let Some(Effect::ReadTranscript(job)) = effects.pop() else {
+            panic!("the first update reads the transcript");
+        };
+        (app, *job)
+    }
+
+    fn screen(app: &App) -> String {
+        let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
+        term.draw(|f| crate::ui::draw(f, app)).unwrap();
+        let buf = term.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_transcript_arrives_after_the_first_frame_where_the_user_is() {
+        let (mut app, job) = opened(crate::generate::push(2_000, 30, 4, 7));
+        assert!(app.reading_transcript());
+        let first = screen(&app);
+        assert!(first.contains("MARIA LOPEZ GARCIA"), "{first}");
+        app.update(key('5'));
+        assert!(screen(&app).contains("reading the transcript…"));
+        app.update(key('2'));
+        assert!(screen(&app).contains("reading…"));
+        // Nothing that needs the whole answer starts meanwhile.
+        assert!(app.update(key('e')).is_empty());
+        assert!(
+            app.notice
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("still being read")
+        );
+
+        app.update(job.run());
+        assert!(!app.reading_transcript());
+        assert_eq!(app.tab, Tab::Call);
+        let call = screen(&app);
+        assert!(
+            call.contains("1999 turns") || call.contains("turns ("),
+            "{call}"
+        );
+        app.update(key('5'));
+        app.update(key('G'));
+        let end = screen(&app);
+        assert!(end.contains("[LAST-TURN-MARKER]"), "{end}");
+        // The same as reading the answer whole.
+        let whole =
+            crate::api::parse_document(&app.loaded.as_ref().unwrap().answer.exchange.body).unwrap();
+        let items: &[AsrItem] = &whole.data().unwrap().call.asr_result.items;
+        assert_eq!(
+            app.loaded.as_ref().unwrap().data().call.asr_result.items,
+            items
+        );
+    }
+
+    #[test]
+    fn a_stale_transcript_is_dropped_and_a_broken_one_said() {
+        let (mut app, job) = opened(crate::generate::push(50, 2, 2, 1));
+        let mut stale = job.clone();
+        stale.id += 100;
+        app.update(stale.run());
+        assert!(
+            app.reading_transcript(),
+            "another job's answer changes nothing"
+        );
+
+        let mut broken = job.clone();
+        broken.later.range = 0..3;
+        app.update(broken.run());
+        assert!(!app.reading_transcript());
+        let notice = app.notice.as_ref().unwrap();
+        assert!(notice.warn && notice.text.starts_with("could not read the transcript"));
+    }
+
+    fn has_turns(app: &App) -> bool {
+        app.loaded
+            .as_ref()
+            .is_some_and(|l| !l.facts.transcript.entries.is_empty())
+    }
+
+    #[test]
+    fn masking_meanwhile_keeps_both_versions_whole() {
+        let (mut app, job) = opened(crate::generate::push(40, 2, 2, 3));
+        app.update(key('m'));
+        assert!(app.masked);
+        // The masked copy is built from the whole body: its transcript is there already.
+        assert!(has_turns(&app));
+        app.update(job.run());
+        app.update(key('m'));
+        assert!(!app.masked);
+        assert!(!app.reading_transcript());
+        assert!(has_turns(&app));
+    }
+}

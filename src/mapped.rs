@@ -1,0 +1,102 @@
+//! A file's bytes mapped into memory rather than copied, and a way to hand back the pages
+//! already read: a 19 MB push then costs its pages only while they are being read (or
+//! shown), not for the whole session.
+
+use std::fs::File;
+use std::ops::Range;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use memmap2::{Mmap, UncheckedAdvice};
+
+/// Smaller files are read: mapping them saves nothing.
+const MAP_FROM: u64 = 1 << 20;
+
+/// The map as the body's owner.
+struct Shared(Arc<Mmap>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Lets go of the resident pages of a mapped file's range; reading them again faults them
+/// back in from the page cache.
+#[derive(Clone)]
+pub struct Pages(Arc<Mmap>);
+
+impl Pages {
+    /// Drops the pages wholly inside `range` (byte offsets in the file).
+    pub fn release(&self, range: Range<usize>) {
+        const PAGE: usize = 4096;
+        let start = range.start.div_ceil(PAGE) * PAGE;
+        let end = range.end.min(self.0.len()) / PAGE * PAGE;
+        if start < end {
+            // SAFETY: the map is private and read-only and the file is not written through
+            // it, so dropped pages read back as the file's bytes: any `&[u8]` into it sees
+            // the same bytes afterwards. The caller's only risk is a file changed under it,
+            // which `Mmap` already carries.
+            let _ = unsafe {
+                self.0
+                    .unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start)
+            };
+        }
+    }
+}
+
+impl std::fmt::Debug for Pages {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "Pages({} bytes)", self.0.len())
+    }
+}
+
+impl PartialEq for Pages {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// `file` mapped, with the handle to its pages, when it is a regular file large enough
+/// for that to pay; `None` says read it instead.
+pub fn map(file: &File) -> Option<(Bytes, Pages)> {
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() < MAP_FROM {
+        return None;
+    }
+    // SAFETY: a file changed by another process while mapped shows its new bytes (or
+    // faults if truncated); a push being inspected is not being written.
+    let map = Arc::new(unsafe { Mmap::map(file) }.ok()?);
+    let pages = Pages(map.clone());
+    Some((Bytes::from_owner(Shared(map)), pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn released_pages_read_back_as_the_file() {
+        let path = std::env::temp_dir().join(format!("rudder-mapped-{}", std::process::id()));
+        let content: Vec<u8> = (0..3 << 20).map(|i: u32| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let file = File::open(&path).unwrap();
+        let (bytes, pages) = map(&file).expect("a 3 MiB file is mapped");
+        assert_eq!(&bytes[..], &content[..]);
+        pages.release(0..bytes.len());
+        pages.release(5..1_000_000);
+        pages.release(4096..4097); // less than a page: nothing
+        assert_eq!(&bytes[..], &content[..]);
+        drop(pages);
+        assert_eq!(bytes.len(), content.len(), "the body outlives the handle");
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn small_files_and_pipes_are_read_instead() {
+        let path = std::env::temp_dir().join(format!("rudder-small-{}", std::process::id()));
+        std::fs::write(&path, b"{}").unwrap();
+        assert!(map(&File::open(&path).unwrap()).is_none());
+        std::fs::remove_file(&path).unwrap();
+    }
+}
