@@ -154,10 +154,12 @@ pub struct Views {
 pub struct RawView {
     pub scroll: Scroll,
     pub search: Search,
-    /// The pretty text and its line index, built the first time the tab is used. A pure
-    /// cache of the answer's bytes, so drawing may fill it.
+    /// Where the lines of the pretty form start in the answer's bytes (no copy of the
+    /// text), built the first time the tab is used. A pure cache of the answer's bytes, so
+    /// drawing may fill it.
     pub text: std::sync::OnceLock<crate::ui::raw::RawText>,
-    /// Where the last query matched, so a longer query filters instead of searching again.
+    /// Where the last query matched (lines and counts, the current match), so a longer
+    /// query looks only at those lines. `search` keeps just the query being typed.
     pub matches: crate::ui::raw::Matches,
 }
 

@@ -1,13 +1,15 @@
 //! Tab 6: the answer as it arrived, pretty-printed with every token as sent, coloured, with
 //! `/` search.
 //!
-//! Big answers stay cheap: the pretty text and a line index (one `String` plus one offset per
-//! line) are built the first time the tab is used, the folded copy for search on the first
-//! search, and a frame lays out only the visible lines. Long lines are cut at the width with
-//! `…`; the line of the current match is shifted sideways so the match shows.
+//! Big answers stay cheap: nothing holds a pretty copy of the answer. The first time the tab
+//! is used, one pass over the answer's bytes keeps where every 16th line of the pretty form
+//! starts (8 bytes each); a frame prints, from the nearest of those, only the lines it shows.
+//! A search goes over the lines the same way and keeps, per line that matches, the line and
+//! the matches before it, so the `k/N` counter and `n`/`N` need nothing more; the matches on
+//! screen are found again when drawn. Long lines are cut at the width with `…`; the line of
+//! the current match is shifted sideways so the match shows.
 
 use std::fmt;
-use std::sync::OnceLock;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,34 +20,66 @@ use unicode_width::UnicodeWidthChar;
 
 use super::Theme;
 use crate::api::error::human_bytes;
+use crate::api::pretty::{self, LineStart, Sink, Skip};
 use crate::app::search::{Hit, fold, fold_str};
 use crate::app::{Loaded, Nav};
 use crate::text::{clean, clean_lines};
 
-/// The pretty-printed answer and where its lines start.
-pub struct RawText {
-    /// Pretty JSON, already sanitised (it keeps its line breaks).
-    text: String,
-    /// Byte offset of the start of each line; never empty.
-    starts: Vec<u32>,
-    /// `text` folded for case-insensitive search, built on the first search.
-    folded: OnceLock<Folded>,
+/// Lines between two kept line starts.
+const STRIDE: usize = 16;
+
+/// A kept line start, packed: source offset, and the indent with the closer flag on top.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: u32,
+    depth: u32,
 }
 
-/// The text folded character by character, so character positions match the display.
-struct Folded {
-    text: String,
-    /// Line starts in `text` when folding changed some character's byte length; `None` when
-    /// the raw text's starts hold.
-    starts: Option<Vec<u32>>,
+const CLOSER: u32 = 1 << 31;
+
+impl Mark {
+    fn new(at: LineStart) -> Option<Mark> {
+        let depth = u32::try_from(at.depth).ok().filter(|d| d & CLOSER == 0)?;
+        Some(Mark {
+            pos: u32::try_from(at.pos).ok()?,
+            depth: depth | if at.closer { CLOSER } else { 0 },
+        })
+    }
+
+    fn start(self) -> LineStart {
+        LineStart {
+            pos: self.pos as usize,
+            depth: (self.depth & !CLOSER) as usize,
+            closer: self.depth & CLOSER != 0,
+        }
+    }
+}
+
+/// The line index of the pretty form of an answer; the lines themselves are printed from
+/// the answer's bytes when asked for (see [`Lines`]).
+pub struct RawText {
+    lines: usize,
+    store: Store,
+}
+
+enum Store {
+    /// Where every [`STRIDE`]th line starts in the answer's bytes.
+    Marks(Vec<Mark>),
+    /// The whole pretty text, sanitised, and where its lines start. Only for bodies the
+    /// printer leaves control characters in (not JSON: controls outside strings, or after a
+    /// backslash): those are cleaned as one text, as an escape sequence may span lines.
+    Text { text: String, starts: Vec<u32> },
 }
 
 impl fmt::Debug for RawText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, bytes) = match &self.store {
+            Store::Marks(m) => ("marks", m.len() * size_of::<Mark>()),
+            Store::Text { text, starts } => ("text", text.len() + starts.len() * 4),
+        };
         f.debug_struct("RawText")
-            .field("bytes", &self.text.len())
-            .field("lines", &self.starts.len())
-            .field("folded", &self.folded.get().is_some())
+            .field("lines", &self.lines)
+            .field(kind, &bytes)
             .finish()
     }
 }
@@ -58,22 +92,72 @@ fn line_starts(s: &str) -> Vec<u32> {
     starts
 }
 
+/// Notices what the sanitising of a whole text would have to deal with: a control character
+/// (line breaks included: the printer makes its own), or a C1 control.
+#[derive(Default)]
+struct Check {
+    prev: u8,
+    bad: bool,
+}
+
+impl Sink for Check {
+    #[inline]
+    fn put(&mut self, b: u8) {
+        self.bad |= b < 0x20 || (self.prev == 0xC2 && (0x80..=0x9F).contains(&b));
+        self.prev = b;
+    }
+    #[inline]
+    fn put_all(&mut self, s: &[u8]) {
+        for &b in s {
+            self.put(b);
+        }
+    }
+    #[inline]
+    fn spaces(&mut self, n: usize) {
+        if n > 0 {
+            self.prev = b' ';
+        }
+    }
+}
+
 impl RawText {
-    /// Pretty-prints and indexes `body`.
+    /// Indexes the pretty form of `body`.
     pub fn build(body: &[u8]) -> RawText {
-        let pretty = crate::api::pretty::pretty(body);
-        // Pretty escapes controls inside strings, so valid JSON has none left. Should some
-        // remain (controls or C1 outside strings), the whole text is cleaned here, once,
-        // so that the lines and the search see what the screen shows.
-        let bytes = pretty.as_bytes();
-        let unsafe_bytes = bytes.iter().enumerate().any(|(i, &b)| {
-            (b < 0x20 && b != b'\n') || (b == 0xC2 && matches!(bytes.get(i + 1), Some(0x80..=0x9F)))
-        });
-        let mut text = if unsafe_bytes {
-            clean_lines(&pretty).into_owned()
-        } else {
-            pretty
-        };
+        RawText::index(body).unwrap_or_else(|| RawText::whole(body))
+    }
+
+    /// One pass over `body` keeping every [`STRIDE`]th line start; `None` when the lines
+    /// cannot be printed one by one (see [`Store::Text`]).
+    fn index(body: &[u8]) -> Option<RawText> {
+        if body.len() >= u32::MAX as usize {
+            return None;
+        }
+        let mut marks = Vec::new();
+        let mut check = Check::default();
+        let mut lines = 0usize;
+        let mut at = Some(LineStart::default());
+        while let Some(start) = at {
+            if lines.is_multiple_of(STRIDE) {
+                marks.push(Mark::new(start)?);
+            }
+            check.prev = b'\n';
+            at = pretty::line(body, start, &mut check);
+            lines += 1;
+            if check.bad {
+                return None;
+            }
+        }
+        marks.shrink_to_fit();
+        Some(RawText {
+            lines,
+            store: Store::Marks(marks),
+        })
+    }
+
+    /// The whole pretty text, sanitised as one.
+    fn whole(body: &[u8]) -> RawText {
+        let pretty = pretty::pretty(body);
+        let mut text = clean_lines(&pretty).into_owned();
         // Offsets are u32: half the memory of usize for millions of lines.
         const MAX: usize = u32::MAX as usize;
         if text.len() > MAX {
@@ -86,153 +170,317 @@ impl RawText {
         }
         let starts = line_starts(&text);
         RawText {
-            text,
-            starts,
-            folded: OnceLock::new(),
+            lines: starts.len(),
+            store: Store::Text { text, starts },
         }
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     pub fn line_count(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Line `i` without its line break; empty past the end.
-    pub fn line(&self, i: usize) -> &str {
-        let Some(&start) = self.starts.get(i) else {
-            return "";
-        };
-        let end = self
-            .starts
-            .get(i + 1)
-            .map_or(self.text.len(), |&e| e as usize - 1);
-        &self.text[start as usize..end]
-    }
-
-    fn folded(&self) -> &Folded {
-        self.folded.get_or_init(|| {
-            let src = self.text.as_bytes();
-            let mut out = Vec::with_capacity(src.len());
-            let mut same = true;
-            let mut i = 0;
-            while i < src.len() {
-                // ASCII runs in bulk; other characters one by one.
-                let run = src[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii())
-                    .unwrap_or(src.len() - i);
-                out.extend(src[i..i + run].iter().map(u8::to_ascii_lowercase));
-                i += run;
-                if let Some(c) = self.text[i..].chars().next() {
-                    let f = fold(c);
-                    same &= f.len_utf8() == c.len_utf8();
-                    out.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes());
-                    i += c.len_utf8();
-                }
-            }
-            let text = String::from_utf8(out).unwrap_or_default();
-            let starts = (!same).then(|| line_starts(&text));
-            Folded { text, starts }
-        })
+        self.lines
     }
 }
 
-/// Every place the last query matched, overlapping ones included (byte offsets in the folded
-/// text), so that a longer query only has to filter them.
+/// The lines of the pretty form: the index with the bytes it indexes.
+#[derive(Clone, Copy)]
+pub struct Lines<'a> {
+    index: &'a RawText,
+    src: &'a [u8],
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(index: &'a RawText, src: &'a [u8]) -> Lines<'a> {
+        Lines { index, src }
+    }
+
+    /// Never 0.
+    pub fn count(&self) -> usize {
+        self.index.lines
+    }
+
+    /// Line `i` without its line break; empty past the end.
+    pub fn line(&self, i: usize) -> String {
+        let mut out = String::new();
+        self.cursor().read(i, &mut out);
+        out
+    }
+
+    /// The whole pretty text, as [`line`](Self::line)s joined with line breaks.
+    pub fn text(&self) -> String {
+        match &self.index.store {
+            Store::Marks(_) => pretty::pretty(self.src),
+            Store::Text { text, .. } => text.clone(),
+        }
+    }
+
+    fn cursor(&self) -> Cursor<'a> {
+        Cursor {
+            lines: *self,
+            row: 0,
+            at: Some(LineStart::default()),
+            bytes: Vec::new(),
+        }
+    }
+}
+
+/// Reads lines, cheapest in order: going on from the last line read, or else from the
+/// nearest kept start before the line.
+struct Cursor<'a> {
+    lines: Lines<'a>,
+    /// The line `at` starts.
+    row: usize,
+    at: Option<LineStart>,
+    bytes: Vec<u8>,
+}
+
+impl Cursor<'_> {
+    /// Line `row` into `out` (replacing what it held); empty past the end.
+    fn read(&mut self, row: usize, out: &mut String) {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        self.append(row, &mut bytes);
+        out.clear();
+        out.push_str(&String::from_utf8_lossy(&bytes));
+        self.bytes = bytes;
+    }
+
+    /// Appends the bytes of line `row` to `out` (not yet checked to be UTF-8); nothing
+    /// past the end.
+    fn append(&mut self, row: usize, out: &mut Vec<u8>) {
+        if row >= self.lines.count() {
+            return;
+        }
+        let src = self.lines.src;
+        match &self.lines.index.store {
+            Store::Text { text, starts } => {
+                let start = starts[row] as usize;
+                let end = starts.get(row + 1).map_or(text.len(), |&e| e as usize - 1);
+                out.extend_from_slice(&text.as_bytes()[start..end]);
+            }
+            Store::Marks(marks) => {
+                if row < self.row || row / STRIDE != self.row / STRIDE || self.at.is_none() {
+                    self.row = row / STRIDE * STRIDE;
+                    self.at = marks.get(row / STRIDE).map(|m| m.start());
+                }
+                while self.row < row {
+                    let Some(at) = self.at else { return };
+                    self.at = pretty::line(src, at, &mut Skip);
+                    self.row += 1;
+                }
+                let Some(at) = self.at else { return };
+                self.at = pretty::line(src, at, out);
+                self.row += 1;
+            }
+        }
+    }
+}
+
+/// `s` folded into `out` (replacing what it held), character by character so that
+/// character positions match.
+fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().map(fold));
+    }
+}
+
+/// The matches of the last query: the lines with any, and how many come before each, so
+/// that the counter and `n`/`N` need no more and a longer query only looks at these lines.
+/// Matches on a line do not overlap; they are found again on the lines drawn.
 #[derive(Default)]
 pub struct Matches {
-    /// The folded query these are for.
+    /// The folded query these are for; empty for none.
     query: String,
-    at: Vec<u32>,
+    /// Its length in characters.
+    len: usize,
+    /// Lines with a match, in order.
+    rows: Vec<u32>,
+    /// Matches on the lines before each of `rows`.
+    before: Vec<u32>,
+    total: usize,
+    /// The current match: an index in `rows` and which match on that line.
+    current: Option<(usize, usize)>,
 }
 
 impl fmt::Debug for Matches {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Matches")
             .field("query", &self.query)
-            .field("count", &self.at.len())
+            .field("lines", &self.rows.len())
+            .field("total", &self.total)
+            .field("current", &self.current)
             .finish()
     }
 }
 
-/// Whether two occurrences of `needle` can overlap: some proper suffix is also a prefix.
-fn self_overlapping(needle: &str) -> bool {
-    needle
-        .char_indices()
-        .skip(1)
-        .any(|(i, _)| needle.starts_with(&needle[i..]))
-}
-
-/// Start of every occurrence of `needle` in `hay`, overlapping ones included.
-fn find_overlapping(hay: &str, needle: &str) -> Vec<u32> {
-    if !self_overlapping(needle) {
-        return hay.match_indices(needle).map(|(i, _)| i as u32).collect();
-    }
-    let step = needle.chars().next().map_or(1, char::len_utf8);
-    let mut out = Vec::new();
-    let mut from = 0usize;
-    while let Some(i) = hay[from..].find(needle) {
-        let p = from + i;
-        out.push(p as u32);
-        from = p + step;
-    }
-    out
-}
-
-/// Keeps the occurrences of a shorter query that are also occurrences of `needle`.
-fn narrow(hay: &str, mut at: Vec<u32>, needle: &str) -> Vec<u32> {
-    let hay = hay.as_bytes();
-    let needle = needle.as_bytes();
-    at.retain(|&p| hay[p as usize..].starts_with(needle));
-    at
-}
-
-/// Hits (line, character column) for the occurrences `at` of a query `len` characters long,
-/// dropping ones that overlap the previous hit on their line.
-fn hits_from(folded: &str, starts: &[u32], at: &[u32], len: usize) -> Vec<Hit> {
-    let mut hits = Vec::with_capacity(at.len());
-    let mut row = 0usize;
-    let mut byte = 0usize;
-    let mut col = 0usize;
-    let mut last: Option<(usize, usize)> = None;
-    for &p in at {
-        let p = p as usize;
-        // A walk, not a binary search: hits come in order, so this is linear overall.
-        if row + 1 < starts.len() && starts[row + 1] as usize <= p {
-            while row + 1 < starts.len() && starts[row + 1] as usize <= p {
-                row += 1;
+impl Matches {
+    /// Every match of the folded `query` on the lines, or only on `only` (the lines of a
+    /// shorter query this one starts with). Lines are searched some 64 KiB at a time, joined
+    /// with line breaks, which no query matches.
+    fn find(lines: Lines, query: String, only: Option<&[u32]>) -> Matches {
+        const BLOCK: usize = 64 * 1024;
+        let mut m = Matches {
+            len: query.chars().count(),
+            query,
+            ..Matches::default()
+        };
+        let mut rows: Box<dyn Iterator<Item = usize>> = match only {
+            Some(only) => Box::new(only.iter().map(|&r| r as usize)),
+            None => Box::new(0..lines.count()),
+        };
+        let mut cursor = lines.cursor();
+        let mut block = Vec::with_capacity(BLOCK + 1024);
+        let mut in_block = Vec::new();
+        let mut folded = String::new();
+        let query = std::mem::take(&mut m.query);
+        let single = (m.len == 1).then(|| query.chars().next()).flatten();
+        loop {
+            block.clear();
+            in_block.clear();
+            while block.len() < BLOCK
+                && let Some(row) = rows.next()
+            {
+                cursor.append(row, &mut block);
+                block.push(b'\n');
+                in_block.push(row);
             }
-            byte = starts[row] as usize;
-            col = 0;
+            if in_block.is_empty() {
+                break;
+            }
+            fold_into(&String::from_utf8_lossy(&block), &mut folded);
+            // Matches come in order: walk the lines along with them.
+            let mut line = 0usize;
+            let mut line_end = folded.find('\n').unwrap_or(folded.len());
+            let mut on_line = 0usize;
+            let mut at = |p: usize| {
+                if p > line_end {
+                    m.add(in_block[line], on_line);
+                    on_line = 0;
+                    while p > line_end {
+                        line += 1;
+                        line_end += 1 + folded[line_end + 1..].find('\n').unwrap_or(0);
+                    }
+                }
+                on_line += 1;
+            };
+            // One character is found faster as a `char`.
+            match single {
+                Some(c) => folded.match_indices(c).for_each(|(p, _)| at(p)),
+                None => folded
+                    .match_indices(query.as_str())
+                    .for_each(|(p, _)| at(p)),
+            }
+            m.add(in_block[line], on_line);
         }
-        col += folded[byte..p].chars().count();
-        byte = p;
-        if let Some((r, end)) = last
-            && r == row
-            && col < end
-        {
-            continue;
-        }
-        hits.push(Hit {
-            row,
-            start: col,
-            len,
-        });
-        last = Some((row, col + len));
+        m.query = query;
+        m.rows.shrink_to_fit();
+        m.before.shrink_to_fit();
+        m
     }
-    hits
+
+    /// Notes `n` matches on line `row`.
+    fn add(&mut self, row: usize, n: usize) {
+        if n > 0 {
+            self.rows.push(row as u32);
+            self.before
+                .push(u32::try_from(self.total).unwrap_or(u32::MAX));
+            self.total += n;
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Matches on the line at `i` in `rows`: at least one.
+    fn on(&self, i: usize) -> usize {
+        let next = self.before.get(i + 1).map_or(self.total, |&b| b as usize);
+        next.saturating_sub(self.before[i] as usize).max(1)
+    }
+
+    /// Makes the first match on or after line `row` current (the first of all past the
+    /// last).
+    fn start_at(&mut self, row: usize) {
+        self.current = (!self.rows.is_empty()).then(|| {
+            let i = self.rows.partition_point(|&r| (r as usize) < row);
+            (if i == self.rows.len() { 0 } else { i }, 0)
+        });
+    }
+
+    /// `n`/`N`: the next or previous match, wrapping around.
+    fn step(&mut self, forward: bool) {
+        let Some((i, k)) = self.current else {
+            self.start_at(0);
+            return;
+        };
+        let last = self.rows.len() - 1;
+        self.current = Some(if forward {
+            if k + 1 < self.on(i) {
+                (i, k + 1)
+            } else {
+                (if i == last { 0 } else { i + 1 }, 0)
+            }
+        } else if k > 0 {
+            (i, k - 1)
+        } else {
+            let i = if i == 0 { last } else { i - 1 };
+            (i, self.on(i) - 1)
+        });
+    }
+
+    /// The line of the current match.
+    pub fn current_row(&self) -> Option<usize> {
+        self.current.map(|(i, _)| self.rows[i] as usize)
+    }
+
+    /// `3/17`, `0/0`.
+    pub fn counter(&self) -> String {
+        match self.current {
+            Some((i, k)) => format!("{}/{}", self.before[i] as usize + k + 1, self.total),
+            None => format!("0/{}", self.total),
+        }
+    }
+
+    /// The current match, found again on its line.
+    fn current_hit(&self, lines: Lines) -> Option<Hit> {
+        let (i, k) = self.current?;
+        let row = self.rows[i] as usize;
+        self.hits(row, &lines.line(row)).into_iter().nth(k)
+    }
+
+    /// The matches on `line`, which is line `row`: character columns, not overlapping.
+    fn hits(&self, row: usize, line: &str) -> Vec<Hit> {
+        let mut folded = String::new();
+        fold_into(line, &mut folded);
+        let mut hits = Vec::new();
+        let (mut byte, mut col) = (0usize, 0usize);
+        for (p, _) in folded.match_indices(self.query.as_str()) {
+            col += folded[byte..p].chars().count();
+            byte = p;
+            hits.push(Hit {
+                row,
+                start: col,
+                len: self.len,
+            });
+        }
+        hits
+    }
 }
 
-/// The tab's text, built on first use.
-fn raw_text(loaded: &Loaded) -> &RawText {
-    loaded
-        .views
-        .raw
-        .text
-        .get_or_init(|| RawText::build(&loaded.answer.exchange.body))
+/// The tab's lines, indexed on first use.
+fn raw_lines(loaded: &Loaded) -> Lines<'_> {
+    let body = &loaded.answer.exchange.body;
+    let index = loaded.views.raw.text.get_or_init(|| RawText::build(body));
+    Lines::new(index, body)
+}
+
+/// The matches of the search shown, if they are for its query.
+fn active(raw: &crate::app::views::RawView) -> Option<&Matches> {
+    let m = &raw.matches;
+    (raw.search.is_active() && !m.query.is_empty() && m.query == fold_str(&raw.search.query))
+        .then_some(m)
 }
 
 /// Lines of JSON on screen: the tab's height less the header.
@@ -492,8 +740,8 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         return;
     }
     let raw = &loaded.views.raw;
-    let text = raw_text(loaded);
-    let total = text.line_count();
+    let lines = raw_lines(loaded);
+    let total = lines.count();
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let start = raw.scroll.offset.min(total.saturating_sub(1));
     let end = (start + body.height as usize).min(total);
@@ -508,6 +756,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         Span::styled(format!(" · {}–{end}", start + 1), theme.dim),
     ];
     let s = &raw.search;
+    let found = active(raw);
     if s.editing || s.is_active() {
         spans.push(Span::raw("   "));
         spans.push(Span::styled("/", theme.key));
@@ -517,13 +766,13 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         }
         if s.is_active() {
             spans.push(Span::raw(" "));
-            let style = if s.hits.is_empty() {
-                theme.warn
-            } else {
-                theme.title
-            };
-            spans.push(Span::styled(s.counter(), style));
-            if s.hits.is_empty() {
+            let none = found.is_none_or(|m| m.total == 0);
+            let style = if none { theme.warn } else { theme.title };
+            spans.push(Span::styled(
+                found.map_or_else(|| "0/0".into(), Matches::counter),
+                style,
+            ));
+            if none {
                 spans.push(Span::styled(" no match", theme.warn));
             }
         }
@@ -532,34 +781,42 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
 
     let gutter = digits(total) + 1;
     let avail = (body.width as usize).saturating_sub(gutter);
-    let hits = &s.hits;
-    let current = s.current_hit();
-    let mut lo = hits.partition_point(|h| h.row < start);
-    let mut lines = Vec::with_capacity(end - start);
+    let current = found.and_then(|m| m.current_hit(lines));
+    let rows = found.map_or(&[][..], |m| &m.rows[..]);
+    let mut next = rows.partition_point(|&r| (r as usize) < start);
+    let mut cursor = lines.cursor();
+    let mut text = String::new();
+    let mut out = Vec::with_capacity(end - start);
     for row in start..end {
-        let hi = lo + hits[lo..].partition_point(|h| h.row <= row);
+        cursor.read(row, &mut text);
+        let mut hits = Vec::new();
+        if let Some(m) = found
+            && rows.get(next).is_some_and(|&r| r as usize == row)
+        {
+            hits = m.hits(row, &text);
+            next += 1;
+        }
         let mut spans = vec![Span::styled(
             format!("{:>w$} ", row + 1, w = gutter - 1),
             theme.dim,
         )];
         spans.extend(line_spans(
-            text.line(row),
+            &text,
             avail,
-            &hits[lo..hi],
+            &hits,
             current.filter(|c| c.row == row),
             theme,
         ));
-        lines.push(Line::from(spans));
-        lo = hi;
+        out.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(out), body);
 }
 
 pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
     let _ = w;
     let Loaded { answer, views, .. } = loaded;
     let raw = &mut views.raw;
-    // A resize clamps every tab: that alone does not build the text.
+    // A resize clamps every tab: that alone does not build the index.
     if nav == Nav::Wheel(0) && raw.text.get().is_none() {
         return;
     }
@@ -569,64 +826,55 @@ pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
     raw.scroll.nav(nav, text.line_count(), page(h));
 }
 
-/// Recomputes the hits after the query changed: a longer query filters the last matches,
-/// anything else searches the whole text once.
+/// Recomputes the matches after the query changed: a longer query looks again only at the
+/// lines of the last one, anything else at every line.
 pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
     let _ = w;
     let Loaded { answer, views, .. } = loaded;
     let raw = &mut views.raw;
-    let text = raw
-        .text
-        .get_or_init(|| RawText::build(&answer.exchange.body));
+    let body = &answer.exchange.body;
+    let lines = Lines::new(raw.text.get_or_init(|| RawText::build(body)), body);
     let query = fold_str(&raw.search.query);
+    let old = std::mem::take(&mut raw.matches);
     if query.is_empty() || query.contains('\n') {
-        raw.matches = Matches::default();
-        raw.search.set_hits(Vec::new(), 0);
         return;
     }
-    let folded = text.folded();
-    let old = std::mem::take(&mut raw.matches);
-    let at = if !old.query.is_empty() && query.starts_with(&old.query) {
-        narrow(&folded.text, old.at, &query)
-    } else {
-        find_overlapping(&folded.text, &query)
-    };
-    let starts = folded.starts.as_deref().unwrap_or(&text.starts);
-    let hits = hits_from(&folded.text, starts, &at, query.chars().count());
-    raw.matches = Matches { query, at };
-    raw.search.set_hits(hits, raw.scroll.offset);
-    if let Some(hit) = raw.search.current_hit() {
-        reveal(&mut raw.scroll.offset, hit.row, text.line_count(), page(h));
+    let only = (!old.query.is_empty() && query.starts_with(&old.query)).then_some(&old.rows[..]);
+    let mut found = Matches::find(lines, query, only);
+    drop(old);
+    found.start_at(raw.scroll.offset);
+    if let Some(row) = found.current_row() {
+        reveal(&mut raw.scroll.offset, row, lines.count(), page(h));
     }
+    raw.matches = found;
 }
 
 /// `n`/`N`: the next or previous match, scrolled into view.
 pub fn step_search(loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
     let _ = w;
     let raw = &mut loaded.views.raw;
-    let hit = if forward {
-        raw.search.next_hit()
-    } else {
-        raw.search.prev_hit()
+    let (Some(text), true) = (raw.text.get(), active(raw).is_some_and(|m| m.total > 0)) else {
+        return;
     };
-    if let (Some(hit), Some(text)) = (hit, raw.text.get()) {
-        reveal(&mut raw.scroll.offset, hit.row, text.line_count(), page(h));
+    raw.matches.step(forward);
+    if let Some(row) = raw.matches.current_row() {
+        reveal(&mut raw.scroll.offset, row, text.line_count(), page(h));
     }
 }
 
 /// `y`: the line of the current match, else the top line on screen; `Y`: all of it.
 pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
-    let text = raw_text(loaded);
+    let lines = raw_lines(loaded);
     if whole {
-        return Some((text.text().to_string(), "the pretty-printed JSON".into()));
+        return Some((lines.text(), "the pretty-printed JSON".into()));
     }
     let raw = &loaded.views.raw;
-    let row = raw
-        .search
-        .current_hit()
-        .map_or(raw.scroll.offset, |h| h.row)
-        .min(text.line_count() - 1);
-    let line = text.line(row).trim();
+    let row = active(raw)
+        .and_then(Matches::current_row)
+        .unwrap_or(raw.scroll.offset)
+        .min(lines.count() - 1);
+    let line = lines.line(row);
+    let line = line.trim();
     if line.is_empty() {
         return None;
     }
@@ -642,10 +890,10 @@ pub fn on_key(
     let _ = (loaded, key, w, h);
     None
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::pretty::tests::{CORPUS, old_pretty};
     use crate::api::{Exchange, Query, client::interpret};
     use crate::app::{Action, App, Context, Source};
     use bytes::Bytes;
@@ -691,6 +939,10 @@ mod tests {
         app.loaded.as_deref().expect("loaded")
     }
 
+    fn matches(app: &App) -> &Matches {
+        &loaded(app).views.raw.matches
+    }
+
     /// The tab's body as the user sees it at this terminal size.
     fn render(app: &App, theme: &Theme) -> TestBackend {
         let areas = crate::ui::layout(app);
@@ -707,13 +959,102 @@ mod tests {
         key(app, KeyCode::Enter);
     }
 
+    /// The lines as the tab showed them before the index: the whole pretty text, cleaned
+    /// as one when controls are left in it, split at line breaks.
+    fn old_lines(body: &[u8]) -> Vec<String> {
+        let pretty = old_pretty(body);
+        let bytes = pretty.as_bytes();
+        let unsafe_bytes = bytes.iter().enumerate().any(|(i, &b)| {
+            (b < 0x20 && b != b'\n') || (b == 0xC2 && matches!(bytes.get(i + 1), Some(0x80..=0x9F)))
+        });
+        let text = if unsafe_bytes {
+            clean_lines(&pretty).into_owned()
+        } else {
+            pretty
+        };
+        text.split('\n').map(str::to_string).collect()
+    }
+
+    /// Every line, read in order, backwards, and one by one.
+    fn all_ways(body: &[u8]) -> Vec<String> {
+        let index = RawText::build(body);
+        let lines = Lines::new(&index, body);
+        let n = lines.count();
+        let mut cursor = lines.cursor();
+        let mut forward = Vec::new();
+        for row in 0..n {
+            let mut s = String::new();
+            cursor.read(row, &mut s);
+            forward.push(s);
+        }
+        let mut backward = vec![String::new(); n];
+        for row in (0..n).rev() {
+            cursor.read(row, &mut backward[row]);
+        }
+        assert_eq!(forward, backward);
+        for (row, l) in forward.iter().enumerate().step_by(7) {
+            assert_eq!(&lines.line(row), l);
+        }
+        assert_eq!(lines.line(n), "");
+        assert_eq!(lines.text(), forward.join("\n"));
+        forward
+    }
+
+    /// Bodies for the index: the printer's corpus and deeper, longer ones, so that lines
+    /// cross kept starts.
+    fn bodies() -> Vec<Vec<u8>> {
+        let mut v: Vec<Vec<u8>> = CORPUS.iter().map(|b| b.to_vec()).collect();
+        v.push(REFERENCE.to_vec());
+        let deep = 300;
+        v.push(format!("{}{}{}", "[{\"a\":".repeat(deep), "[]", "}]".repeat(deep)).into_bytes());
+        v.push(format!("{}1{}", "[".repeat(40), "]".repeat(60)).into_bytes());
+        let list: Vec<String> = (0..100)
+            .map(|i| format!("{{\"i\":{i},\"s\":\"\\u00e9 ü {i}\",\"e\":{{}},\"a\":[ ]}}"))
+            .collect();
+        v.push(format!("[{}]", list.join(" ,\n ")).into_bytes());
+        v
+    }
+
+    #[test]
+    fn index_lines_are_the_old_lines() {
+        for body in bodies() {
+            let what = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+            assert_eq!(all_ways(&body), old_lines(&body), "{what}");
+        }
+    }
+
+    #[test]
+    fn index_is_small_and_falls_back_only_when_it_must() {
+        let index = RawText::build(REFERENCE);
+        let Store::Marks(marks) = &index.store else {
+            panic!("JSON is indexed")
+        };
+        assert_eq!(marks.len(), index.line_count().div_ceil(STRIDE));
+        // Invalid JSON without controls is indexed too ...
+        for body in [&b"<html>502</html>"[..], b"{\"a\":[1,", b"]]}\xff"] {
+            assert!(matches!(RawText::build(body).store, Store::Marks(_)));
+        }
+        // ... but controls the printer keeps need the text cleaned as one: here a DCS
+        // sequence swallows the line break after it.
+        for body in [
+            &b"{\"a\":1,\x1bPx,\"b\":2\x07}"[..],
+            b"{\"a\":\"x\\\ny\"}",
+            b"[\xc2\x85]",
+        ] {
+            assert!(matches!(RawText::build(body).store, Store::Text { .. }));
+        }
+        let body = b"{\"a\":1,\x1bPx,\"b\":2\x07}";
+        assert_eq!(all_ways(body), ["{", "  \"a\": 1,", "  ␛", "}"]);
+    }
+
     #[test]
     fn line_index() {
-        let t = RawText::build(br#"{"a":[1,2],"b":{},"c":"x\ny"}"#);
-        assert_eq!(t.line_count(), 8);
-        let lines: Vec<&str> = (0..t.line_count()).map(|i| t.line(i)).collect();
+        let body = br#"{"a":[1,2],"b":{},"c":"x\ny"}"#;
+        let t = RawText::build(body);
+        let lines = Lines::new(&t, body);
+        assert_eq!(lines.count(), 8);
         assert_eq!(
-            lines,
+            all_ways(body),
             [
                 "{",
                 r#"  "a": ["#,
@@ -725,9 +1066,24 @@ mod tests {
                 "}"
             ]
         );
-        assert_eq!(t.line(99), "");
-        let one = RawText::build(b"42");
-        assert_eq!((one.line_count(), one.line(0)), (1, "42"));
+        assert_eq!(lines.line(99), "");
+        assert_eq!(all_ways(b"42"), ["42"]);
+        assert_eq!(all_ways(b""), [""]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn any_bytes_index_as_the_old_lines(src in proptest::collection::vec(
+            proptest::prop_oneof![
+                6 => proptest::sample::select(b"{}[],:\" \\ax".to_vec()),
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..200,
+        )) {
+            proptest::prop_assert_eq!(all_ways(&src), old_lines(&src));
+        }
     }
 
     fn kinds(line: &str) -> Vec<(&str, Kind)> {
@@ -784,70 +1140,128 @@ mod tests {
         assert_eq!(kinds("你 nope"), [("你", Other), ("nope", Other)]);
     }
 
+    /// All matches of `query` in `body`, as (line, column) in the order `n` visits them.
+    fn found(body: &[u8], query: &str) -> (Matches, Vec<(usize, usize)>) {
+        let index = RawText::build(body);
+        let lines = Lines::new(&index, body);
+        let m = Matches::find(lines, fold_str(query), None);
+        let all = m
+            .rows
+            .iter()
+            .flat_map(|&r| m.hits(r as usize, &lines.line(r as usize)))
+            .map(|h| (h.row, h.start))
+            .collect();
+        (m, all)
+    }
+
     #[test]
     fn hits_are_per_line_in_characters_and_do_not_overlap() {
-        let t = RawText::build("{\"a\":\"ÄAaAa\",\"bb\":\"aaaa\"}".as_bytes());
-        let f = t.folded();
-        assert!(f.starts.is_none());
-        let at = find_overlapping(&f.text, "aa");
-        // Overlapping occurrences are all kept for narrowing ...
-        assert_eq!(at.len(), 6);
-        let hits = hits_from(&f.text, &t.starts, &at, 2);
-        // ... but hits are not: "ÄAaAa" → Ä|Aa|Aa, "aaaa" → aa|aa; columns in characters.
-        let pos: Vec<(usize, usize)> = hits.iter().map(|h| (h.row, h.start)).collect();
+        // "ÄAaAa" → Ä|Aa|Aa, "aaaa" → aa|aa; columns in characters.
+        let (m, pos) = found("{\"a\":\"ÄAaAa\",\"bb\":\"aaaa\"}".as_bytes(), "aa");
         assert_eq!(pos, [(1, 9), (1, 11), (2, 9), (2, 11)]);
-        // Kelvin sign: folding changes byte lengths, so the folded text has its own index.
-        let k = RawText::build("{\"\u{212a}x\":\"kx\"}".as_bytes());
-        let f = k.folded();
-        assert!(f.starts.is_some());
-        let at = find_overlapping(&f.text, "kx");
-        let hits = hits_from(&f.text, f.starts.as_deref().unwrap(), &at, 2);
-        let pos: Vec<(usize, usize)> = hits.iter().map(|h| (h.row, h.start)).collect();
+        assert_eq!(
+            (m.total(), m.rows.clone(), m.before.clone()),
+            (4, vec![1, 2], vec![0, 2])
+        );
+        // Kelvin sign: folding changes byte lengths, not character columns.
+        let (_, pos) = found("{\"\u{212a}x\":\"kx\"}".as_bytes(), "kx");
         assert_eq!(pos, [(1, 3), (1, 9)]);
+        // Nothing found across lines or in the indent's line breaks.
+        assert_eq!(found(b"[1,2]", "1,\n").1, []);
+        assert_eq!(found(b"[1,2]", "1,2").1, []);
     }
 
     #[test]
     fn narrowing_matches_a_fresh_search() {
-        assert!(self_overlapping("aa") && self_overlapping("abca") && self_overlapping("ää"));
-        assert!(!self_overlapping("halo") && !self_overlapping("a") && !self_overlapping(""));
-        let hay = fold_str("aaab aab ab AAB xaab");
-        let mut at = find_overlapping(&hay, "a");
-        for q in ["aa", "aab", "aab "] {
-            at = narrow(&hay, at, q);
-            assert_eq!(at, find_overlapping(&hay, q), "{q}");
+        for body in bodies() {
+            let index = RawText::build(&body);
+            let lines = Lines::new(&index, &body);
+            let mut last = Matches::find(lines, "a".into(), None);
+            for q in ["a\"", "a\": ", "a\": ["] {
+                let narrowed = Matches::find(lines, q.into(), Some(&last.rows));
+                let fresh = Matches::find(lines, q.into(), None);
+                assert_eq!(
+                    (&narrowed.rows, &narrowed.before, narrowed.total),
+                    (&fresh.rows, &fresh.before, fresh.total)
+                );
+                last = narrowed;
+            }
         }
-        // "aa" found non-overlapping would miss the "aab" starting at 1.
-        assert_eq!(find_overlapping(&hay, "aab"), [1, 5, 12, 17]);
+    }
+
+    #[test]
+    fn n_and_shift_n_walk_every_match_in_order() {
+        let body = "{\"a\":\"xx x\",\"b\":[\"X\",1,\"no\",\"xXx\"],\"c\":\"x\"}".as_bytes();
+        let (mut m, all) = found(body, "x");
+        assert_eq!(m.total(), 8);
+        assert_eq!(all.len(), 8);
+        let index = RawText::build(body);
+        let lines = Lines::new(&index, body);
+        // From the top: the first match, then each in turn, around to the first again.
+        m.start_at(0);
+        let mut seen = Vec::new();
+        for k in 1..=8 {
+            assert_eq!(m.counter(), format!("{k}/8"));
+            let h = m.current_hit(lines).unwrap();
+            seen.push((h.row, h.start));
+            m.step(true);
+        }
+        assert_eq!(seen, all);
+        assert_eq!(m.counter(), "1/8");
+        // Backwards wraps to the last, then goes back through them all.
+        let mut back = Vec::new();
+        for _ in 0..8 {
+            m.step(false);
+            let h = m.current_hit(lines).unwrap();
+            back.push((h.row, h.start));
+        }
+        back.reverse();
+        assert_eq!(back, all);
+        // Starting below a line: its first match at or after it, else around to the first.
+        m.start_at(4);
+        assert_eq!(m.current_row(), Some(6));
+        m.start_at(100);
+        assert_eq!(m.counter(), "1/8");
+        let none = Matches::find(lines, "zzz".into(), None);
+        assert_eq!((none.counter(), none.current_row()), ("0/0".into(), None));
     }
 
     #[test]
     fn incremental_search_through_the_app() {
         let mut app = app_with(Bytes::from_static(REFERENCE), 80, 24);
         search_for(&mut app, "ha");
-        let broad = loaded(&app).views.raw.search.hits.len();
+        let broad = matches(&app).total();
         press(&mut app, '/');
         for c in "halo".chars() {
             press(&mut app, c);
         }
-        let narrowed = loaded(&app).views.raw.search.hits.clone();
-        assert!(!narrowed.is_empty() && narrowed.len() < broad);
+        let narrowed = (matches(&app).rows.clone(), matches(&app).total());
+        assert!(narrowed.1 > 0 && narrowed.1 < broad);
         // The same query from scratch finds the same.
         app.loaded.as_mut().unwrap().views.raw.matches = Matches::default();
         let (w, h) = app.body_size();
         search(app.loaded.as_mut().unwrap(), w, h);
-        assert_eq!(loaded(&app).views.raw.search.hits, narrowed);
+        assert_eq!(
+            (matches(&app).rows.clone(), matches(&app).total()),
+            narrowed
+        );
         // Every hit is really there, in display characters.
         let l = loaded(&app);
-        let text = l.views.raw.text.get().unwrap();
-        for h in &narrowed {
-            let s: String = text.line(h.row).chars().skip(h.start).take(h.len).collect();
-            assert_eq!(s.to_lowercase(), "halo");
+        let lines = raw_lines(l);
+        let m = matches(&app);
+        for &r in &m.rows {
+            let line = lines.line(r as usize);
+            for h in m.hits(r as usize, &line) {
+                let s: String = line.chars().skip(h.start).take(h.len).collect();
+                assert_eq!(s.to_lowercase(), "halo");
+            }
         }
         // Backspace to nothing clears.
         for _ in 0..4 {
             key(&mut app, KeyCode::Backspace);
         }
-        assert!(loaded(&app).views.raw.search.hits.is_empty());
+        assert_eq!(matches(&app).total(), 0);
+        assert!(active(&loaded(&app).views.raw).is_none());
     }
 
     #[test]
@@ -855,14 +1269,28 @@ mod tests {
         let mut app = app_with(Bytes::from_static(REFERENCE), 80, 24);
         search_for(&mut app, "robottext");
         let (_, h) = app.body_size();
-        for _ in 0..30 {
+        let total = matches(&app).total();
+        assert!(total > 3);
+        for i in 0..30 {
             press(&mut app, 'n');
             let raw = &loaded(&app).views.raw;
-            let hit = raw.search.current_hit().unwrap();
-            assert!(hit.row >= raw.scroll.offset && hit.row < raw.scroll.offset + page(h));
+            let row = raw.matches.current_row().unwrap();
+            assert!(row >= raw.scroll.offset && row < raw.scroll.offset + page(h));
+            let shown = format!("{}", render(&app, &Theme::plain()));
+            assert!(
+                shown.contains(&format!(" {}/{total}", (i + 1) % total + 1)),
+                "{shown}"
+            );
         }
         press(&mut app, 'N');
-        assert!(loaded(&app).views.raw.search.current.is_some());
+        assert!(matches(&app).current_row().is_some());
+        // Esc twice ends the search: no counter, no highlight, `n` does nothing.
+        key(&mut app, KeyCode::Esc);
+        let before = loaded(&app).views.raw.scroll;
+        press(&mut app, 'n');
+        assert_eq!(loaded(&app).views.raw.scroll, before);
+        let shown = format!("{}", render(&app, &Theme::plain()));
+        assert!(!shown.contains('/'), "{shown}");
     }
 
     #[test]
@@ -916,12 +1344,31 @@ mod tests {
             .unwrap();
         assert_eq!(buf[(x, row)].fg, theme.json_key.fg.unwrap());
         // The current match is highlighted.
-        let hit_row = loaded(&app).views.raw.search.current_hit().unwrap().row;
+        let hit_row = matches(&app).current_row().unwrap();
         let y = (hit_row - loaded(&app).views.raw.scroll.offset + 1) as u16;
         let xs: Vec<u16> = (0..buf.area.width)
             .filter(|&x| buf[(x, y)].bg == theme.hit_current.bg.unwrap())
             .collect();
         assert_eq!(xs.len(), "workflow_id".len());
+    }
+
+    #[test]
+    fn every_visible_match_is_highlighted() {
+        let body = r#"{"code":200,"status":"OK","data":{"workflow_id":"w","a":"ab AB aB","b":"x","c":"Ab"}}"#;
+        let mut app = app_with(Bytes::from(body), 80, 24);
+        search_for(&mut app, "ab");
+        assert_eq!(matches(&app).counter(), "1/4");
+        let theme = Theme::color();
+        let b = render(&app, &theme);
+        let buf = b.buffer();
+        let lit = |bg| {
+            (0..buf.area.height)
+                .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+                .filter(|&(x, y)| buf[(x, y)].bg == bg)
+                .count()
+        };
+        assert_eq!(lit(theme.hit_current.bg.unwrap()), 2);
+        assert_eq!(lit(theme.hit.bg.unwrap()), 6);
     }
 
     #[test]
@@ -932,6 +1379,7 @@ mod tests {
         assert_eq!(line, r#""callee_name": "WILL SMITH","#);
         assert!(what.starts_with("line "));
         let (all, _) = copy(loaded(&app), true).unwrap();
+        assert_eq!(all, old_pretty(REFERENCE));
         let a: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
         let b: serde_json::Value = serde_json::from_str(&all).unwrap();
         assert_eq!(a, b);
@@ -987,17 +1435,20 @@ mod tests {
         });
         let body = serde_json::to_vec(&body).unwrap();
         assert!(body.len() > 5_000_000, "{}", body.len());
+        let lines = old_pretty(&body).bytes().filter(|&b| b == b'\n').count() + 1;
         let mut app = app_with(Bytes::from(body), 120, 40);
         press(&mut app, 'G');
         let l = loaded(&app);
         let text = l.views.raw.text.get().expect("built on G");
-        let lines = text.text().bytes().filter(|&b| b == b'\n').count() + 1;
         assert_eq!(text.line_count(), lines);
+        // The index holds a line start every 16 lines, not the text.
+        assert!(format!("{text:?}").contains(&format!("marks: {}", lines.div_ceil(16) * 8)));
         let (_, h) = app.body_size();
         assert_eq!(l.views.raw.scroll.offset, lines - page(h));
         let screen = format!("{}", render(&app, &Theme::color()));
         assert!(screen.contains(&format!("{lines} }}")), "{screen}");
         search_for(&mut app, "turn 3999");
-        assert_eq!(loaded(&app).views.raw.search.hits.len(), 11);
+        assert_eq!(matches(&app).total(), 11);
+        assert_eq!(matches(&app).rows.len(), 11);
     }
 }
