@@ -78,6 +78,7 @@ impl App {
     pub fn with_answer_later(mut self, answer: Answer, source: Source, later: Later) -> Self {
         let id = self.next_id;
         self.next_id += 1;
+        let pages = later.pages.clone();
         let job = TranscriptJob {
             id,
             answer: answer.clone(),
@@ -88,6 +89,7 @@ impl App {
         self = self.with_answer(answer, source);
         if let Some(l) = self.loaded.as_deref_mut() {
             l.reading = Some(id);
+            l.pages = pages;
         }
         self.queued.push(Effect::ReadTranscript(Box::new(job)));
         self
@@ -107,6 +109,7 @@ impl App {
         match result {
             Ok(mut whole) => {
                 whole.query = old.query.take();
+                whole.pages = old.pages.take();
                 super::masking::carry(&old.views, &mut whole.views);
                 *slot = Some(whole);
                 self.clamp_views();

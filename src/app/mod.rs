@@ -77,6 +77,9 @@ pub struct Loaded {
     pub views: Views,
     /// The id of the job reading the transcript, while it is left out (see [`later`]).
     pub reading: Option<u64>,
+    /// The body's pages when it is a mapped file: whatever reads all of it (the Raw JSON
+    /// index, a search) hands them back after.
+    pub pages: Option<crate::mapped::Pages>,
 }
 
 impl Loaded {
@@ -89,6 +92,7 @@ impl Loaded {
             source,
             views: Views::default(),
             reading: None,
+            pages: None,
         }
     }
     pub fn data(&self) -> &crate::api::Data {

@@ -12,12 +12,82 @@ pub struct Hit {
     pub len: usize,
 }
 
+/// Matches in order, 8 bytes each: a one-letter query matches half a million times in a
+/// long transcript. Every match of one search has the same length.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hits {
+    at: Vec<(u32, u32)>,
+    len: u32,
+}
+
+impl Hits {
+    /// No matches yet, of `len` characters each.
+    pub fn new(len: usize) -> Self {
+        Hits {
+            at: Vec::new(),
+            len: to_u32(len),
+        }
+    }
+    /// Adds a match; rows and starts come in order.
+    pub fn push(&mut self, row: usize, start: usize) {
+        self.at.push((to_u32(row), to_u32(start)));
+    }
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+    pub fn clear(&mut self) {
+        self.at = Vec::new();
+    }
+    pub fn get(&self, i: usize) -> Option<Hit> {
+        self.at.get(i).map(|&(row, start)| self.hit(row, start))
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Hit> + '_ {
+        self.at.iter().map(|&(row, start)| self.hit(row, start))
+    }
+    /// The matches in `row`.
+    pub fn in_row(&self, row: usize) -> impl Iterator<Item = Hit> + '_ {
+        let from = self.first_from(row);
+        self.at[from..]
+            .iter()
+            .take_while(move |h| h.0 as usize == row)
+            .map(|&(row, start)| self.hit(row, start))
+    }
+    /// The index of the first match in `row` or after.
+    fn first_from(&self, row: usize) -> usize {
+        self.at.partition_point(|h| (h.0 as usize) < row)
+    }
+    fn hit(&self, row: u32, start: u32) -> Hit {
+        Hit {
+            row: row as usize,
+            start: start as usize,
+            len: self.len as usize,
+        }
+    }
+}
+
+impl From<Vec<Hit>> for Hits {
+    fn from(hits: Vec<Hit>) -> Self {
+        let mut out = Hits::new(hits.first().map_or(0, |h| h.len));
+        for h in hits {
+            out.push(h.row, h.start);
+        }
+        out
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
     /// The query is being typed.
     pub editing: bool,
     pub query: String,
-    pub hits: Vec<Hit>,
+    pub hits: Hits,
     pub current: Option<usize>,
 }
 
@@ -69,11 +139,16 @@ impl Search {
     }
 
     /// New hits; the current one becomes the first at or after `from_row` (wrapping).
-    pub fn set_hits(&mut self, hits: Vec<Hit>, from_row: usize) {
+    pub fn set_hits(&mut self, hits: impl Into<Hits>, from_row: usize) {
+        let hits = hits.into();
         self.current = if hits.is_empty() {
             None
         } else {
-            Some(hits.iter().position(|h| h.row >= from_row).unwrap_or(0))
+            Some(
+                Some(hits.first_from(from_row))
+                    .filter(|&i| i < hits.len())
+                    .unwrap_or(0),
+            )
         };
         self.hits = hits;
     }
@@ -84,7 +159,7 @@ impl Search {
         }
         let n = self.current.map_or(0, |c| (c + 1) % self.hits.len());
         self.current = Some(n);
-        Some(self.hits[n])
+        self.hits.get(n)
     }
 
     pub fn prev_hit(&mut self) -> Option<Hit> {
@@ -94,11 +169,11 @@ impl Search {
         let len = self.hits.len();
         let n = self.current.map_or(len - 1, |c| (c + len - 1) % len);
         self.current = Some(n);
-        Some(self.hits[n])
+        self.hits.get(n)
     }
 
     pub fn current_hit(&self) -> Option<Hit> {
-        self.current.and_then(|c| self.hits.get(c).copied())
+        self.current.and_then(|c| self.hits.get(c))
     }
 
     pub fn clear(&mut self) {
@@ -141,7 +216,7 @@ mod tests {
                 start: 0,
                 len: 1,
             })
-            .collect();
+            .collect::<Vec<_>>();
         s.set_hits(hits, 5);
         assert_eq!(s.counter(), "2/3");
         assert_eq!(s.next_hit().unwrap().row, 20);

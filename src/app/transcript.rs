@@ -1,6 +1,6 @@
 //! Transcript view state and the review logic behind it, with no terminal in it: the speaker
 //! filter and the list of entries it shows, the selection and the entry-anchored scroll
-//! position, the folded search index with incremental search, watch-word counts, the
+//! position, case-folded incremental search, watch-word counts, the
 //! promise-to-pay (`asr_ptp`) detection, and the `:` time prompt.
 //!
 //! Positions (`selected`, `top`) count entries in the filtered list; search hits and the
@@ -8,7 +8,7 @@
 
 use crate::api::model::AsrItem;
 use crate::app::Loaded;
-use crate::app::search::{Hit, Search, find_all, fold, fold_str};
+use crate::app::search::{Hits, Search, find_all, fold, fold_str};
 use crate::case::time::{clock, parse_date};
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
 use crate::text::clean;
@@ -77,8 +77,6 @@ pub struct TranscriptView {
     pub ptp: Option<Ptp>,
     /// Entries the filter shows, in order; `None` is every entry.
     visible: Option<Vec<u32>>,
-    /// Each entry's text made safe and case-folded; built on the first search.
-    index: Option<Vec<Box<str>>>,
     /// The last folded query and the entries it matched, for incremental search.
     last_search: Option<(String, Vec<u32>)>,
     /// Entries the last search looked at.
@@ -105,16 +103,16 @@ pub fn prepare(loaded: &mut Loaded) {
         .filter(|w| !w.is_empty())
         .collect();
     if !words.is_empty() {
-        let index = view.index(t, items);
-        let counts: Vec<(String, usize)> = words
-            .into_iter()
-            .map(|w| {
-                let needle = fold_str(&w);
-                let n = index.iter().map(|s| find_all(s, &needle).len()).sum();
-                (w, n)
-            })
-            .collect();
-        view.watch_counts = counts;
+        let needles: Vec<String> = words.iter().map(|w| fold_str(w)).collect();
+        let mut counts = vec![0; words.len()];
+        let mut scratch = String::new();
+        for e in &t.entries {
+            let hay = shown_folded(text(e, items), &mut scratch);
+            for (n, needle) in counts.iter_mut().zip(&needles) {
+                *n += find_all(hay, needle).len();
+            }
+        }
+        view.watch_counts = words.into_iter().zip(counts).collect();
     }
     let ptp = answer.data().call.asr_ptp.value().map(str::trim);
     view.ptp = ptp
@@ -186,21 +184,6 @@ impl TranscriptView {
         self.last_search = None;
     }
 
-    /// The folded text of every entry, built on first use.
-    pub fn index(&mut self, t: &Transcript, items: &[AsrItem]) -> &[Box<str>] {
-        self.index.get_or_insert_with(|| {
-            t.entries
-                .iter()
-                .map(|e| fold_str(&clean(text(e, items))).into_boxed_str())
-                .collect()
-        })
-    }
-
-    /// Whether the search index has been built.
-    pub fn has_index(&self) -> bool {
-        self.index.is_some()
-    }
-
     /// How many entries the last search looked at (all listed ones, or only those that
     /// matched the shorter query before).
     pub fn last_scanned(&self) -> usize {
@@ -209,28 +192,28 @@ impl TranscriptView {
 
     /// Matches of `search.query` in the listed turns, in order. When the query only grew
     /// since the last call, only the entries that matched before are looked at again.
-    pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Vec<Hit> {
+    pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Hits {
         let query = fold_str(&self.search.query);
         if query.is_empty() {
             self.last_search = None;
-            return Vec::new();
+            return Hits::default();
         }
         let candidates: Option<Vec<u32>> = self
             .last_search
             .take()
             .filter(|(q, _)| query.starts_with(q.as_str()))
             .map(|(_, rows)| rows);
-        let len = query.chars().count();
-        self.index(t, items);
-        let index = self.index.as_deref().unwrap_or_default();
-        let mut hits = Vec::new();
+        let mut hits = Hits::new(query.chars().count());
         let mut rows = Vec::new();
+        let mut scratch = String::new();
         let mut check = |e: usize| {
-            let Some(hay) = index.get(e) else { return };
-            let found = find_all(hay, &query);
+            let Some(entry) = t.entries.get(e) else {
+                return;
+            };
+            let found = find_all(shown_folded(text(entry, items), &mut scratch), &query);
             if !found.is_empty() {
                 rows.push(e as u32);
-                hits.extend(found.into_iter().map(|start| Hit { row: e, start, len }));
+                found.into_iter().for_each(|start| hits.push(e, start));
             }
         };
         let scanned = match candidates {
@@ -252,6 +235,21 @@ impl TranscriptView {
     pub fn at_or_after(&self, t: &Transcript, secs: u32) -> Option<usize> {
         (0..self.len(t)).find(|&p| t.entries[self.entry_at(p)].at().is_some_and(|a| a >= secs))
     }
+}
+
+/// `text` as a turn shows it (cleaned), folded for search, in `scratch`. Folding as we go
+/// rather than keeping a folded copy of every turn: a copy costs as much memory as the
+/// transcript itself, and printable ASCII (most turns) folds at memory speed.
+fn shown_folded<'a>(text: &str, scratch: &'a mut String) -> &'a str {
+    scratch.clear();
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        // `clean` leaves printable ASCII as it is, and `fold` lowercases it.
+        scratch.push_str(text);
+        scratch.make_ascii_lowercase();
+    } else {
+        scratch.extend(clean(text).chars().map(fold));
+    }
+    scratch
 }
 
 /// A time typed at the `:` prompt: `mm:ss`, `hh:mm:ss` or seconds.
@@ -605,6 +603,7 @@ pub fn find_ptp(value: &str, entries: &[Entry], items: &[AsrItem]) -> Ptp {
 mod tests {
     use super::*;
     use crate::api::tolerant::Scalar;
+    use crate::app::search::Hit;
 
     fn rec(time: &str, robot: &str, callee: &str) -> AsrItem {
         AsrItem {
@@ -629,6 +628,28 @@ mod tests {
         ];
         let t = Transcript::build(&items, Some(70));
         (items, t)
+    }
+
+    #[test]
+    fn folding_on_the_fly_is_folding_the_shown_text() {
+        let mut scratch = String::new();
+        for text in [
+            "Plain ASCII, With Capitals 123!",
+            "tab\there",
+            "del\u{7f}x",
+            "esc \u{1b}[31mRED\u{1b}[0m",
+            "ÉCOLE Straße İstanbul ΣΑΣ",
+            "中文 Mixed ASCII",
+            "",
+        ] {
+            let expected: String = clean(text).chars().map(fold).collect();
+            assert_eq!(shown_folded(text, &mut scratch), expected, "{text:?}");
+        }
+        proptest::proptest!(|(text in "\\PC*|[ -~\t\x1b\x7f]*")| {
+            let expected: String = clean(&text).chars().map(fold).collect();
+            let mut scratch = String::new();
+            proptest::prop_assert_eq!(shown_folded(&text, &mut scratch), expected.as_str());
+        });
     }
 
     #[test]
@@ -665,8 +686,8 @@ mod tests {
         let hits = v.find(&t, &items);
         let rows: Vec<usize> = hits.iter().map(|h| h.row).collect();
         assert_eq!(rows, [0, 1, 3, 4, 4]);
-        assert_eq!(hits[0].start, "Hello, can you ".len());
-        assert_eq!(hits[0].len, 3);
+        assert_eq!(hits.get(0).unwrap().start, "Hello, can you ".len());
+        assert_eq!(hits.get(0).unwrap().len, 3);
         assert_eq!(v.last_scanned(), 4);
         // Grown query: only rows that matched before are looked at again.
         v.search.query = "pay pay".into();
@@ -688,7 +709,7 @@ mod tests {
         v.search.query = "这个月".into();
         let hits = v.find(&t, &items);
         assert_eq!(
-            hits,
+            hits.iter().collect::<Vec<_>>(),
             [Hit {
                 row: 0,
                 start: 5,

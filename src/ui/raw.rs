@@ -123,15 +123,25 @@ impl Sink for Check {
 impl RawText {
     /// Indexes the pretty form of `body`.
     pub fn build(body: &[u8]) -> RawText {
-        RawText::index(body).unwrap_or_else(|| RawText::whole(body))
+        RawText::build_releasing(body, None)
+    }
+
+    /// [`RawText::build`], handing a mapped body's pages back as the pass goes.
+    pub fn build_releasing(body: &[u8], pages: Option<&crate::mapped::Pages>) -> RawText {
+        let text = RawText::index(body, pages).unwrap_or_else(|| RawText::whole(body));
+        if let Some(p) = pages {
+            p.release(0..body.len());
+        }
+        text
     }
 
     /// One pass over `body` keeping every [`STRIDE`]th line start; `None` when the lines
     /// cannot be printed one by one (see [`Store::Text`]).
-    fn index(body: &[u8]) -> Option<RawText> {
+    fn index(body: &[u8], pages: Option<&crate::mapped::Pages>) -> Option<RawText> {
         if body.len() >= u32::MAX as usize {
             return None;
         }
+        let mut released = 0;
         let mut marks = Vec::new();
         let mut check = Check::default();
         let mut lines = 0usize;
@@ -139,6 +149,9 @@ impl RawText {
         while let Some(start) = at {
             if lines.is_multiple_of(STRIDE) {
                 marks.push(Mark::new(start)?);
+                if let Some(p) = pages {
+                    release_behind(p, &mut released, start.pos);
+                }
             }
             check.prev = b'\n';
             at = pretty::line(body, start, &mut check);
@@ -316,11 +329,24 @@ impl fmt::Debug for Matches {
 }
 
 impl Matches {
+    /// [`Matches::find_releasing`] of a body in memory.
+    #[cfg(test)]
+    fn find(lines: Lines, query: String, only: Option<&[u32]>) -> Matches {
+        Matches::find_releasing(lines, query, only, None)
+    }
+
     /// Every match of the folded `query` on the lines, or only on `only` (the lines of a
     /// shorter query this one starts with). Lines are searched some 64 KiB at a time, joined
-    /// with line breaks, which no query matches.
-    fn find(lines: Lines, query: String, only: Option<&[u32]>) -> Matches {
+    /// with line breaks, which no query matches; a mapped body's pages are handed back as
+    /// the lines are read.
+    fn find_releasing(
+        lines: Lines,
+        query: String,
+        only: Option<&[u32]>,
+        pages: Option<&crate::mapped::Pages>,
+    ) -> Matches {
         const BLOCK: usize = 64 * 1024;
+        let mut released = 0;
         let mut m = Matches {
             len: query.chars().count(),
             query,
@@ -348,6 +374,9 @@ impl Matches {
             }
             if in_block.is_empty() {
                 break;
+            }
+            if let (Some(p), Some(at)) = (pages, cursor.at) {
+                release_behind(p, &mut released, at.pos);
             }
             fold_into(&String::from_utf8_lossy(&block), &mut folded);
             // Matches come in order: walk the lines along with them.
@@ -469,11 +498,30 @@ impl Matches {
     }
 }
 
+/// Hands back the pages before `pos` once a megabyte more is behind than last time.
+fn release_behind(pages: &crate::mapped::Pages, released: &mut usize, pos: usize) {
+    const STEP: usize = 1 << 20;
+    if pos >= *released + STEP {
+        pages.release(*released..pos);
+        *released = pos;
+    }
+}
+
 /// The tab's lines, indexed on first use.
 fn raw_lines(loaded: &Loaded) -> Lines<'_> {
     let body = &loaded.answer.exchange.body;
-    let index = loaded.views.raw.text.get_or_init(|| RawText::build(body));
+    let index = built(&loaded.views.raw.text, body, loaded.pages.as_ref());
     Lines::new(index, body)
+}
+
+/// The line index, built on first use. Building reads the whole body: a mapped file's
+/// pages are handed back after, and only the lines drawn bring theirs in again.
+fn built<'a>(
+    cell: &'a std::sync::OnceLock<RawText>,
+    body: &[u8],
+    pages: Option<&crate::mapped::Pages>,
+) -> &'a RawText {
+    cell.get_or_init(|| RawText::build_releasing(body, pages))
 }
 
 /// The matches of the search shown, if they are for its query.
@@ -814,15 +862,18 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
 
 pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
     let _ = w;
-    let Loaded { answer, views, .. } = loaded;
+    let Loaded {
+        answer,
+        views,
+        pages,
+        ..
+    } = loaded;
     let raw = &mut views.raw;
     // A resize clamps every tab: that alone does not build the index.
     if nav == Nav::Wheel(0) && raw.text.get().is_none() {
         return;
     }
-    let text = raw
-        .text
-        .get_or_init(|| RawText::build(&answer.exchange.body));
+    let text = built(&raw.text, &answer.exchange.body, pages.as_ref());
     raw.scroll.nav(nav, text.line_count(), page(h));
 }
 
@@ -830,18 +881,26 @@ pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
 /// lines of the last one, anything else at every line.
 pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
     let _ = w;
-    let Loaded { answer, views, .. } = loaded;
+    let Loaded {
+        answer,
+        views,
+        pages,
+        ..
+    } = loaded;
     let raw = &mut views.raw;
     let body = &answer.exchange.body;
-    let lines = Lines::new(raw.text.get_or_init(|| RawText::build(body)), body);
+    let lines = Lines::new(built(&raw.text, body, pages.as_ref()), body);
     let query = fold_str(&raw.search.query);
     let old = std::mem::take(&mut raw.matches);
     if query.is_empty() || query.contains('\n') {
         return;
     }
     let only = (!old.query.is_empty() && query.starts_with(&old.query)).then_some(&old.rows[..]);
-    let mut found = Matches::find(lines, query, only);
+    let mut found = Matches::find_releasing(lines, query, only, pages.as_ref());
     drop(old);
+    if let Some(p) = pages {
+        p.release(0..body.len());
+    }
     found.start_at(raw.scroll.offset);
     if let Some(row) = found.current_row() {
         reveal(&mut raw.scroll.offset, row, lines.count(), page(h));

@@ -605,11 +605,9 @@ fn marks(l: &Loaded, e: usize, s: &str, theme: &Theme) -> Vec<Mark> {
     let v = &l.views.transcript;
     let mut char_marks: Vec<(usize, usize, u8, Style)> = Vec::new();
     if v.search.is_active() {
-        let hits = &v.search.hits;
         let current = v.search.current_hit();
-        let from = hits.partition_point(|h| h.row < e);
-        for hit in hits[from..].iter().take_while(|h| h.row == e) {
-            let (rank, style) = if Some(*hit) == current {
+        for hit in v.search.hits.in_row(e) {
+            let (rank, style) = if Some(hit) == current {
                 (3, theme.hit_current)
             } else {
                 (2, theme.hit)
