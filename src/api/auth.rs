@@ -271,14 +271,20 @@ impl Session {
 
     /// The verify call, signing in as needed; a 401 on a reused token signs in once more.
     pub async fn verify(&self, query: &Query) -> Result<Answer, ApiError> {
+        self.verify_as(query, false).await
+    }
+
+    /// [`Session::verify`], leaving the transcript out when `head` (the inspector reads it
+    /// after the first frame).
+    pub async fn verify_as(&self, query: &Query, head: bool) -> Result<Answer, ApiError> {
         let (token, reused) = self.token().await?;
-        match self.client.verify(&token, query).await {
+        match self.client.verify_as(&token, query, head).await {
             Err(e) if reused && unauthorized(&e) && matches!(&*self.auth, Auth::SignIn { .. }) => {
                 tracing::info!("token refused; signing in again");
                 *self.held.lock().await = None;
                 let (fresh, _) = self.sign_in().await?;
                 self.client
-                    .verify(&fresh, query)
+                    .verify_as(&fresh, query, head)
                     .await
                     .map_err(|e| self.scrub(e, Some(&fresh)))
             }

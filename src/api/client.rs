@@ -130,6 +130,9 @@ pub struct Answer {
     pub document: Document,
     /// The exchange used the AES transport (the body here is the decrypted text).
     pub encrypted: bool,
+    /// Set when the document was read without its transcript ([`interpret_head`]): where
+    /// the text of `call.asr_result` lies in the body, to be read later.
+    pub transcript_left_out: Option<std::ops::Range<usize>>,
 }
 
 impl Answer {
@@ -156,17 +159,16 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
 }
 
 /// [`interpret`] that leaves the transcript out (see [`crate::api::model::parse_head`]): the
-/// answer comes back with `call.asr_result` empty, beside the byte range of its text in
-/// the body, to be read with [`crate::api::model::read_transcript`].
-pub fn interpret_head(
-    exchange: Exchange,
-) -> Result<(Answer, Option<std::ops::Range<usize>>), ApiError> {
+/// answer comes back with `call.asr_result` empty and
+/// [`transcript_left_out`](Answer::transcript_left_out) saying where its text is, to be read
+/// with [`crate::api::model::read_transcript`].
+pub fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_head)
 }
 
 /// [`interpret`], keeping `secret` (the token, if the server echoes it) out of the error.
 fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiError> {
-    interpret_with(exchange, secret, |b| parse_document(b).map(|d| (d, None))).map(|(a, _)| a)
+    interpret_with(exchange, secret, |b| parse_document(b).map(|d| (d, None)))
 }
 
 /// Where a left-out transcript lies in the body.
@@ -176,7 +178,7 @@ fn interpret_with(
     exchange: Exchange,
     secret: &str,
     parse: impl FnOnce(&[u8]) -> Result<(Document, Deferred), ParseError>,
-) -> Result<(Answer, Deferred), ApiError> {
+) -> Result<Answer, ApiError> {
     if exchange.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::NotJson {
             detail: "the body is empty".into(),
@@ -191,12 +193,12 @@ fn interpret_with(
         ParseError::WrongShape(what) => ApiError::WrongShape { what },
     })?;
     check_document_without(&document, secret)?;
-    let answer = Answer {
+    Ok(Answer {
         exchange,
         document,
         encrypted: false,
-    };
-    Ok((answer, range))
+        transcript_left_out: range,
+    })
 }
 
 /// Refuses an envelope that is not OK or carries no push.
@@ -396,11 +398,26 @@ impl Client {
 
     /// Asks the verify endpoint for one case and reads the whole answer.
     pub async fn verify(&self, token: &Secret, query: &Query) -> Result<Answer, ApiError> {
+        self.verify_as(token, query, false).await
+    }
+
+    /// [`Client::verify`], leaving the transcript out when `head` (see [`interpret_head`]).
+    pub async fn verify_as(
+        &self,
+        token: &Secret,
+        query: &Query,
+        head: bool,
+    ) -> Result<Answer, ApiError> {
         let exchange = self
             .post_json(VERIFY_PATH, Some(token), query.body())
             .await?;
         let encrypted = self.opts.aes.is_some();
-        interpret_without(exchange, token.expose())
+        let parse = if head {
+            parse_head
+        } else {
+            |b: &[u8]| parse_document(b).map(|d| (d, None))
+        };
+        interpret_with(exchange, token.expose(), parse)
             .map(|mut a| {
                 a.encrypted = encrypted;
                 a

@@ -1,29 +1,21 @@
-//! A big push on screen before its transcript is read: `open FILE` shows everything but
-//! `call.asr_result` at once, and the transcript (most of the bytes) is read off the UI
-//! thread, then put in place with the views where the user left them.
-
-use std::ops::Range;
+//! A big push on screen before its transcript is read: `open FILE` and queries show
+//! everything but `call.asr_result` at once, and the transcript (most of the bytes) is read
+//! off the UI thread, then put in place with the views where the user left them.
 
 use super::{Action, App, Effect, Loaded, Notice, Source};
 use crate::api::Answer;
 use crate::api::model::read_transcript;
 use crate::mapped::Pages;
 
-/// Where the transcript left out of an answer lies in its body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Later {
-    pub range: Range<usize>,
-    /// The body's pages, when it is a mapped file: handed back as they are read.
-    pub pages: Option<Pages>,
-}
-
 /// The work of reading a transcript: everything it needs, owned, so it runs on any thread.
 #[derive(Debug, Clone)]
 pub struct TranscriptJob {
     pub id: u64,
+    /// The answer without its transcript ([`Answer::transcript_left_out`] says where it is).
     answer: Answer,
     source: Source,
-    later: Later,
+    /// The body's pages, when it is a mapped file: handed back as they are read.
+    pages: Option<Pages>,
     watch_words: Vec<String>,
 }
 
@@ -41,12 +33,12 @@ impl TranscriptJob {
             id,
             mut answer,
             source,
-            later,
+            pages,
             watch_words,
         } = self;
-        let start = later.range.start;
-        let pages = later.pages.clone();
-        let read = read_transcript(&answer.exchange.body, later.range, |n| {
+        let range = answer.transcript_left_out.take().unwrap_or_default();
+        let start = range.start;
+        let read = read_transcript(&answer.exchange.body, range, |n| {
             if let Some(p) = &pages {
                 p.release(start..start + n);
             }
@@ -73,26 +65,52 @@ impl TranscriptJob {
 }
 
 impl App {
-    /// Opens with an answer whose transcript is still to be read (see [`Later`]): the
-    /// reading is the first effect out of [`App::update`].
-    pub fn with_answer_later(mut self, answer: Answer, source: Source, later: Later) -> Self {
-        let id = self.next_id;
-        self.next_id += 1;
-        let pages = later.pages.clone();
-        let job = TranscriptJob {
-            id,
-            answer: answer.clone(),
-            source: source.clone(),
-            later,
-            watch_words: self.context.watch_words.clone(),
-        };
+    /// Opens with an answer from a file (`open FILE`), with the file's pages when mapped.
+    /// An answer read without its transcript has it read by the first effect out of
+    /// [`App::update`].
+    pub fn with_answer_from_file(
+        mut self,
+        answer: Answer,
+        source: Source,
+        pages: Option<Pages>,
+    ) -> Self {
         self = self.with_answer(answer, source);
-        if let Some(l) = self.loaded.as_deref_mut() {
-            l.reading = Some(id);
+        if let Some(l) = self.original_mut() {
             l.pages = pages;
         }
-        self.queued.push(Effect::ReadTranscript(Box::new(job)));
+        self.read_later();
         self
+    }
+
+    /// Queues the reading of the transcript the answer just installed was read without.
+    pub(super) fn read_later(&mut self) {
+        let id = self.next_id;
+        let words = self.context.watch_words.clone();
+        let Some(l) = self
+            .original_mut()
+            .filter(|l| l.answer.transcript_left_out.is_some())
+        else {
+            return;
+        };
+        l.reading = Some(id);
+        let job = TranscriptJob {
+            id,
+            answer: l.answer.clone(),
+            source: l.source.clone(),
+            pages: l.pages.clone(),
+            watch_words: words,
+        };
+        self.next_id += 1;
+        self.queued.push(Effect::ReadTranscript(Box::new(job)));
+    }
+
+    /// The answer as received: on screen, or beside its masked copy.
+    fn original_mut(&mut self) -> Option<&mut Loaded> {
+        if self.masked {
+            self.twin.as_deref_mut()
+        } else {
+            self.loaded.as_deref_mut()
+        }
     }
 
     /// The transcript read: the whole answer replaces the one without it, wherever it is
@@ -155,16 +173,13 @@ mod tests {
             body: json.into(),
             received_at: chrono::Local::now(),
         };
-        let (answer, range) = interpret_head(exchange).unwrap();
-        let later = Later {
-            range: range.expect("a transcript to leave out"),
-            pages: None,
-        };
+        let answer = interpret_head(exchange).unwrap();
+        assert!(answer.transcript_left_out.is_some());
         let source = Source::File {
             path: "push.json".into(),
         };
-        let mut app =
-            App::new(Query::default(), Context::default()).with_answer_later(answer, source, later);
+        let mut app = App::new(Query::default(), Context::default())
+            .with_answer_from_file(answer, source, None);
         let mut effects = app.update(Action::Resize(160, 50));
         assert_eq!(effects.len(), 1, "{effects:?}");
         let Some(Effect::ReadTranscript(job)) = effects.pop() else {
@@ -241,7 +256,7 @@ mod tests {
         );
 
         let mut broken = job.clone();
-        broken.later.range = 0..3;
+        broken.answer.transcript_left_out = Some(0..3);
         app.update(broken.run());
         assert!(!app.reading_transcript());
         let notice = app.notice.as_ref().unwrap();
@@ -266,5 +281,47 @@ mod tests {
         assert!(!app.masked);
         assert!(!app.reading_transcript());
         assert!(has_turns(&app));
+    }
+
+    #[test]
+    fn a_query_answer_has_its_transcript_read_after_too() {
+        let mut app = App::new(Query::default(), Context::default());
+        app.pending = Some(crate::app::Pending {
+            id: 7,
+            started: std::time::Instant::now(),
+            query: Query::default(),
+        });
+        let answer = interpret_head(Exchange {
+            url: "http://127.0.0.1:1/x".into(),
+            status: 200,
+            latency: std::time::Duration::ZERO,
+            body: crate::generate::push(300, 3, 2, 5).into(),
+            received_at: chrono::Local::now(),
+        })
+        .unwrap();
+        let effects = app.update(Action::Reply {
+            id: 7,
+            result: Box::new(Ok(answer)),
+            elapsed: std::time::Duration::ZERO,
+        });
+        let job = effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::ReadTranscript(job) => Some(job),
+                _ => None,
+            })
+            .expect("the transcript is read after the answer shows");
+        assert!(app.reading_transcript());
+        app.update(job.run());
+        assert!(!app.reading_transcript());
+        assert!(has_turns(&app));
+        assert!(
+            app.loaded
+                .as_ref()
+                .unwrap()
+                .answer
+                .transcript_left_out
+                .is_none()
+        );
     }
 }

@@ -199,7 +199,8 @@ pub struct App {
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
-    /// Effects of the start (reading a transcript), sent out with the first update.
+    /// Effects queued outside `update` (the start's transcript reading), sent out with the
+    /// next one.
     queued: Vec<Effect>,
 }
 
@@ -276,8 +277,8 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        let mut effects = std::mem::take(&mut self.queued);
-        effects.extend(self.apply(action));
+        let mut effects = self.apply(action);
+        effects.append(&mut self.queued);
         effects
     }
 
@@ -366,6 +367,7 @@ impl App {
                     self.compare = None;
                 }
                 self.install(fresh);
+                self.read_later();
                 self.failure = None;
                 self.tab = Tab::Profile;
                 self.focus = Focus::Result;

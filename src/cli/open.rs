@@ -13,7 +13,6 @@ use super::{ConnArgs, Output, UiArgs};
 use crate::api::aes;
 use crate::api::client::{DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret, interpret_head};
 use crate::api::{Answer, ApiError};
-use crate::app::later::Later;
 use crate::mapped::Pages;
 
 /// Reads FILE (or stdin for `-`) up to `cap` bytes; a large file is mapped rather than
@@ -136,16 +135,16 @@ pub async fn run(
     }
     // On screen, everything but the transcript shows at once; the transcript (most of a
     // big push) is read off the UI thread. Masking works on the whole answer: no split.
-    let (answer, later) = if ui.mask {
+    let (answer, pages) = if ui.mask {
         (answer_from_bytes(body, label, encrypted)?, None)
     } else {
-        let (mut answer, range) = interpret_head(file_exchange(body, label))?;
+        let mut answer = interpret_head(file_exchange(body, label))?;
         answer.encrypted = encrypted;
         // The skim touched every page; those of the transcript come back as it is read.
         if let Some(p) = &pages {
             p.release(0..answer.exchange.body.len());
         }
-        (answer, range.map(|range| Later { range, pages }))
+        (answer, pages)
     };
     let path = answer.exchange.url.clone();
     super::tui::start(
@@ -154,7 +153,7 @@ pub async fn run(
         super::tui::Start::File {
             answer: Box::new(answer),
             path,
-            later,
+            pages,
         },
     )
     .await

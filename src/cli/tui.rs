@@ -9,22 +9,23 @@ use super::conn::resolve;
 use super::{ConnArgs, UiArgs};
 use crate::api::{Answer, ApiError, Auth, Client, ClientOptions, Query, Secret, Session};
 use crate::app::history::History;
-use crate::app::later::Later;
 use crate::app::run::{Exit, Services, run};
 use crate::app::{Action, App, Context, Notice, Source};
 use crate::clipboard::SystemClipboard;
 use crate::config::Loaded as LoadedConfig;
 use crate::demo::DemoServer;
+use crate::mapped::Pages;
 
 /// How the inspector opens.
 pub enum Start {
     /// The form, prefilled; sent at once when `submit`.
     Form { query: Query, submit: bool },
-    /// An answer read from a file; its transcript still to be read when `later` says where.
+    /// An answer read from a file (maybe without its transcript yet), with the file's pages
+    /// when it is mapped.
     File {
         answer: Box<Answer>,
         path: String,
-        later: Option<Later>,
+        pages: Option<Pages>,
     },
     /// Two pushes of one case: the first on screen, the Diff view against the second.
     Compare {
@@ -117,18 +118,17 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
         Start::File {
             answer,
             path,
-            later,
+            pages,
         } => {
             let (mut context, session) = connection(args, &loaded);
             // The answer's views read these when it is installed.
             context.watch_words = watch_words.clone();
             context.export_dir = export_dir.clone();
-            let app = App::new(Query::default(), context);
-            let source = Source::File { path };
-            let app = match later {
-                Some(later) => app.with_answer_later(*answer, source, later),
-                None => app.with_answer(*answer, source),
-            };
+            let app = App::new(Query::default(), context).with_answer_from_file(
+                *answer,
+                Source::File { path },
+                pages,
+            );
             (app, session)
         }
         Start::Compare {
