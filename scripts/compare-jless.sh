@@ -4,6 +4,7 @@
 #   scripts/compare-jless.sh                 # 100,000 turns, 5 runs of each, alternately
 #   TURNS=20000 RUNS=3 scripts/compare-jless.sh
 #   FULL=1 scripts/compare-jless.sh          # also idle CPU, G/g, search, and every tab
+#   QUERY=1 scripts/compare-jless.sh         # also a query over loopback against curl
 #
 # Needs: cargo, python3, and `jless` on PATH (or JLESS=/path/to/jless).
 # Every run is a fresh process in its own pseudo-terminal of 160×50. The clock starts at
@@ -19,6 +20,7 @@ QUESTIONS=${QUESTIONS:-20}
 RUNS=${RUNS:-5}
 JLESS=${JLESS:-jless}
 FULL=${FULL:-0}
+QUERY=${QUERY:-0}
 
 if ! command -v "$JLESS" >/dev/null 2>&1; then
     echo "jless not found: install it (cargo install jless) or set JLESS=/path/to/jless" >&2
@@ -38,10 +40,11 @@ export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state" XDG_CACHE_HOM
 export TERM=xterm-256color
 unset NO_COLOR
 
-exec python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" <<'PY'
+exec python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" "$QUERY" <<'PY'
 import codecs, fcntl, os, re, select, signal, statistics, struct, sys, termios, time, unicodedata
 
 BIN, JLESS, PUSH, RUNS, FULL = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
+QUERY = sys.argv[6] == "1"
 ROWS, COLS = 50, 160
 NAME = "MARIA LOPEZ GARCIA"
 MARKER = "[LAST-TURN-MARKER]"
@@ -346,4 +349,48 @@ if FULL:
         v = med(r[0][2][k] for r in rows)
         note = f" ({v * 2**20 / size:.2f}× the file)" if "MiB" in k else ""
         print(f"median {k}: {v:.1f}{note}")
+
+if QUERY:
+    # The generated answer (an API envelope) served on 127.0.0.1 to every POST; curl fetches
+    # it whole, rudder-inspect (ids given as flags, so it sends at once) shows it: time to the
+    # callee's name on screen, from the start of each process.
+    import http.server, subprocess, threading
+    with open(PUSH, "rb") as f:
+        body = f.read()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    path = "/service/cloud/workflow/apinoticeinfo"
+    os.environ["AIRUDDER_TOKEN"] = "compare-token"
+    ids = ["--workflow-id", "5f0c3c9e2b7d4a1f8e6d9c0b1a2f3e4d", "--node-id",
+           "a1b2c3d4e5f60718293a4b5c6d7e8f90", "--callee", "+525511112222"]
+    times = []
+    for i in range(RUNS):
+        t0 = time.monotonic()
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H", "token: compare-token",
+                        "-H", "Content-Type: application/json", "-d", "{}", url + path], check=True)
+        tc = time.monotonic() - t0
+        run = Run([BIN, "--no-history", "--base-url", url] + ids)
+        ti = run.wait_for(lambda s: s.has(NAME), f"{NAME} on screen") - run.t0
+        run.finish()
+        times.append((ti, tc))
+        print(f"query {i + 1}: rudder-inspect {ti * 1000:7.1f} ms   curl {tc * 1000:7.1f} ms")
+    print(f"median query to the first frame: rudder-inspect {med(t[0] for t in times) * 1000:.1f} ms,"
+          f" curl {med(t[1] for t in times) * 1000:.1f} ms;"
+          f" ratio {med(t[0] / t[1] for t in times):.2f}× (budget ≤ 1.2×)")
 PY

@@ -385,6 +385,11 @@ impl Client {
         if reqwest::Url::parse(base).is_ok_and(|u| is_loopback(&u)) {
             builder = builder.no_proxy();
         }
+        // Redirects are not followed, so a plain-http base URL never meets TLS: loading the
+        // platform's roots would only cost time.
+        if base.starts_with("http://") {
+            builder = builder.tls_built_in_root_certs(false);
+        }
         builder.build()
     }
 
