@@ -234,6 +234,29 @@ fn a_failure_after_an_answer_replaces_it_until_the_next_answer() {
 }
 
 #[test]
+fn esc_or_a_tab_key_brings_the_answer_back_from_under_a_failure() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('f')]);
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(ApiError::NoRecord));
+    press(&mut app, [ctrl('b')]);
+    assert_eq!(app.focus, Focus::Result);
+    assert!(screen(&app).contains("no push record"));
+    press(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.failure.is_none());
+    assert!(screen(&app).contains("WILL SMITH"));
+    // A tab key does the same, and lands on its tab.
+    let (id, _) = {
+        press(&mut app, [key('f')]);
+        submit(&mut app)
+    };
+    reply(&mut app, id, Err(ApiError::NoRecord));
+    press(&mut app, [ctrl('b'), key('2')]);
+    assert!(app.failure.is_none());
+    assert_eq!(app.tab, Tab::Call);
+}
+
+#[test]
 fn esc_while_loading_cancels_and_a_late_reply_is_ignored() {
     let mut app = form_app(&reference_query(), 160, 50);
     let (id, _) = submit(&mut app);

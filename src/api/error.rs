@@ -152,6 +152,7 @@ impl ApiError {
             ApiError::Http { status: 404, .. } => "the endpoint was not found: check the base URL".into(),
             ApiError::Http { status: 429, retry_after: Some(after), .. } => format!("rate limited: retry after {after}"),
             ApiError::Http { status: 429, .. } => "rate limited: wait a moment and try again".into(),
+            ApiError::Http { status: 503, retry_after: Some(after), .. } => format!("the server is unavailable for now: retry after {after}"),
             ApiError::Http { status: 300..=399, .. } => "the server answered with a redirect, which is not followed so the token goes nowhere else: check the base URL".into(),
             ApiError::Http { status, .. } if *status >= 500 => "the server failed: try again later; if it persists, contact AI Rudder support".into(),
             ApiError::Http { .. } => "the server refused the request: check the ids and the base URL".into(),

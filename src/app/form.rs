@@ -132,10 +132,16 @@ impl Form {
     }
 
     /// Pastes text into the focused field, on one line.
+    /// Pasted text goes in as one token: escape sequences, control and bidi characters
+    /// are dropped whole (not just their first byte), so nothing of them can be sent.
     pub fn paste(&mut self, text: &str) {
-        let one: String = text
+        let one: String = crate::text::one_line(text)
             .chars()
-            .filter(|c| !c.is_control())
+            .filter(|c| {
+                !c.is_control()
+                    && !matches!(*c, '\u{fffd}' | crate::text::NEWLINE_MARK)
+                    && !('\u{2400}'..='\u{243f}').contains(c)
+            })
             .collect::<String>()
             .trim()
             .to_string();
@@ -156,6 +162,13 @@ mod tests {
 
     fn key(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn pasted_escape_sequences_leave_nothing_behind() {
+        let mut form = Form::new(&Query::default());
+        form.paste("\u{1b}]0;PWNED\u{7}ab\u{202e}c\u{1b}[2Jd\u{9b}31me\r\n");
+        assert_eq!(form.query().workflow_id, "abcde");
     }
 
     #[test]

@@ -698,6 +698,24 @@ impl App {
         if self.editing_search().is_some() {
             return self.on_search_key(key);
         }
+        // A failure covers the answer on screen until the user turns back to it: Esc or a
+        // tab key shows the answer again.
+        if self.failure.is_some()
+            && self.loaded.is_some()
+            && self.pending.is_none()
+            && matches!(
+                key.code,
+                KeyCode::Esc
+                    | KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Char('1'..='7' | 'h' | 'l')
+            )
+        {
+            self.failure = None;
+            if key.code == KeyCode::Esc {
+                return Vec::new();
+            }
+        }
         // A tab may claim keys of its own (filters, time jumps, export).
         let (w, h) = self.body_size();
         let tab = self.tab;

@@ -41,9 +41,23 @@ pub async fn run(app: App, services: Services, initial: Vec<Action>) -> io::Resu
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    let watchdog = tokio::spawn(watchdog());
     let result = event_loop(&mut terminal, app, services, initial).await;
+    watchdog.abort();
     restore();
     result
+}
+
+/// On SIGTERM or SIGHUP, the event loop restores the terminal and returns. Should it not
+/// within two seconds — crossterm 0.29 reads a hung-up tty's end of file in a loop without
+/// returning (crossterm#793), on the thread the loop runs on — this task, on a runtime
+/// worker, restores the terminal and ends the process.
+async fn watchdog() {
+    let mut signals = Signals::new();
+    while let Signal::Resize = signals.next().await {}
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    restore();
+    std::process::exit(143);
 }
 
 /// Leaves raw mode, the alternate screen, mouse capture and bracketed paste; shows the cursor.
@@ -118,17 +132,10 @@ async fn event_loop(
     let size = terminal.size()?;
     let first = Action::Resize(size.width, size.height);
     for a in std::iter::once(first).chain(initial) {
-        handle(
-            &mut app,
-            a,
-            &mut services,
-            &tx,
-            &mut tasks,
-            &mut saves,
-            terminal,
-        );
+        handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves);
     }
     let mut dirty = true;
+    let mut failures = 0u32;
     loop {
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
@@ -139,26 +146,34 @@ async fn event_loop(
         }
         let action = tokio::select! {
             biased;
+            // Signals first: a hung-up terminal can keep the event stream busy forever.
+            signal = signals.next() => match signal {
+                Signal::Quit => return Ok(Exit::Signal),
+                // crossterm can miss a SIGWINCH that comes with keys: the size is asked again.
+                Signal::Resize => terminal
+                    .size()
+                    .ok()
+                    .map(|s| Action::Resize(s.width, s.height)),
+            },
             ev = events.next() => match ev {
-                Some(Ok(e)) => to_action(e),
-                Some(Err(_)) => None,
+                Some(Ok(e)) => {
+                    failures = 0;
+                    to_action(e)
+                }
+                // Errors without end: the terminal is gone.
+                Some(Err(_)) if failures > 100 => break,
+                Some(Err(_)) => {
+                    failures += 1;
+                    None
+                }
                 // The terminal went away.
                 None => break,
             },
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick(), if app.is_loading() => Some(Action::Tick),
-            _ = signals.next() => return Ok(Exit::Signal),
         };
         let Some(action) = action else { continue };
-        handle(
-            &mut app,
-            action,
-            &mut services,
-            &tx,
-            &mut tasks,
-            &mut saves,
-            terminal,
-        );
+        handle(&mut app, action, &mut services, &tx, &mut tasks, &mut saves);
         // Whatever else is already waiting is handled before the next frame.
         loop {
             // Polled with this task's waker: crossterm keeps the first waker it is handed
@@ -170,28 +185,12 @@ async fn event_loop(
             };
             if let Some(Ok(e)) = ready {
                 if let Some(a) = to_action(e) {
-                    handle(
-                        &mut app,
-                        a,
-                        &mut services,
-                        &tx,
-                        &mut tasks,
-                        &mut saves,
-                        terminal,
-                    );
+                    handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves);
                 }
                 continue;
             }
             match rx.try_recv() {
-                Ok(a) => handle(
-                    &mut app,
-                    a,
-                    &mut services,
-                    &tx,
-                    &mut tasks,
-                    &mut saves,
-                    terminal,
-                ),
+                Ok(a) => handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves),
                 Err(_) => break,
             }
         }
@@ -213,7 +212,6 @@ fn handle(
     tx: &mpsc::UnboundedSender<Action>,
     tasks: &mut HashMap<u64, JoinHandle<()>>,
     saves: &mut Vec<JoinHandle<()>>,
-    terminal: &mut DefaultTerminal,
 ) {
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
         tasks.remove(id);
@@ -266,10 +264,10 @@ fn handle(
                 }
             }
             Effect::Copy { text, what } => {
+                // OSC 52 draws nothing: no repaint is needed (and a clear would ask the
+                // terminal for the cursor position, which some never answer).
                 let outcome = services.clipboard.copy(&text);
                 let msg = message(&outcome, &text, &what);
-                // The copy may have written to the terminal; redraw everything after it.
-                let _ = terminal.clear();
                 app.update(match outcome {
                     crate::clipboard::Outcome::Failed(_) => Action::Warning(msg),
                     _ => Action::Notice(msg),
@@ -316,11 +314,21 @@ fn handle(
 }
 
 /// SIGTERM and SIGHUP end the loop so the terminal is restored.
+/// What a signal asks of the loop.
+enum Signal {
+    /// SIGTERM or SIGHUP: restore and go.
+    Quit,
+    /// SIGWINCH: the terminal changed size.
+    Resize,
+}
+
 struct Signals {
     #[cfg(unix)]
     term: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     hup: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    winch: Option<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -331,37 +339,32 @@ impl Signals {
             Signals {
                 term: signal(SignalKind::terminate()).ok(),
                 hup: signal(SignalKind::hangup()).ok(),
+                winch: signal(SignalKind::window_change()).ok(),
             }
         }
         #[cfg(not(unix))]
         Signals {}
     }
 
-    async fn next(&mut self) {
+    async fn next(&mut self) -> Signal {
         #[cfg(unix)]
         {
-            let term = async {
-                match self.term.as_mut() {
+            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s.as_mut() {
                     Some(s) => {
                         s.recv().await;
                     }
                     None => std::future::pending::<()>().await,
                 }
-            };
-            let hup = async {
-                match self.hup.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = term => {}
-                _ = hup => {}
             }
+            let quit = tokio::select! {
+                _ = recv(&mut self.term) => true,
+                _ = recv(&mut self.hup) => true,
+                _ = recv(&mut self.winch) => false,
+            };
+            if quit { Signal::Quit } else { Signal::Resize }
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await
+        std::future::pending::<Signal>().await
     }
 }

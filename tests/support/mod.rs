@@ -20,6 +20,9 @@ use rudder_inspect::api::{Answer, ApiError, Query};
 use rudder_inspect::app::{Action, App, Context, Effect, Source};
 use rudder_inspect::demo::{DemoCase, DemoServer};
 
+/// The real binary in a pseudo-terminal, with every byte it writes (hostile_pty, artefacts).
+pub mod pty;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_rudder-inspect");
 
