@@ -34,21 +34,6 @@ fn ids() -> Query {
     query_for(ANSWER)
 }
 
-fn id_args(q: &Query) -> Vec<String> {
-    let mut v = vec![
-        "--workflow-id".to_string(),
-        q.workflow_id.clone(),
-        "--node-id".into(),
-        q.node_id.clone(),
-        "--callee".into(),
-        q.callee.clone(),
-    ];
-    if let Some(id) = &q.case_id {
-        v.extend(["--case-id".to_string(), id.clone()]);
-    }
-    v
-}
-
 /// The token a request carries.
 fn bearer(req: &Request) -> String {
     req.headers

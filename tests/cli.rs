@@ -13,22 +13,6 @@ use rudder_inspect::api::Query;
 use serde_json::Value;
 use support::*;
 
-/// The id flags for `q`.
-fn id_args(q: &Query) -> Vec<String> {
-    let mut v = vec![
-        "--workflow-id".to_string(),
-        q.workflow_id.clone(),
-        "--node-id".into(),
-        q.node_id.clone(),
-        "--callee".into(),
-        q.callee.clone(),
-    ];
-    if let Some(id) = &q.case_id {
-        v.extend(["--case-id".to_string(), id.clone()]);
-    }
-    v
-}
-
 /// `query` against `base` for `q`, with `token` in AIRUDDER_TOKEN when given.
 fn query_cmd(
     sb: &Sandbox,

@@ -10,23 +10,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use rudder_inspect::api::Query;
 use support::*;
-
-fn id_args(q: &Query) -> Vec<String> {
-    let mut v = vec![
-        "--workflow-id".to_string(),
-        q.workflow_id.clone(),
-        "--node-id".into(),
-        q.node_id.clone(),
-        "--callee".into(),
-        q.callee.clone(),
-    ];
-    if let Some(id) = &q.case_id {
-        v.extend(["--case-id".to_string(), id.clone()]);
-    }
-    v
-}
 
 /// `query` for the reference ids against `base` with the demo token.
 fn query(sb: &Sandbox, base: &str) -> assert_cmd::Command {

@@ -476,3 +476,19 @@ pub fn assert_clean_text(text: &str, secrets: &[&str]) {
         assert!(!text.contains(s), "a secret leaked into:\n{text}");
     }
 }
+
+/// The id flags for `q`: `--workflow-id`, `--node-id`, `--callee`, and `--case-id` if set.
+pub fn id_args(q: &Query) -> Vec<String> {
+    let mut v = vec![
+        "--workflow-id".to_string(),
+        q.workflow_id.clone(),
+        "--node-id".into(),
+        q.node_id.clone(),
+        "--callee".into(),
+        q.callee.clone(),
+    ];
+    if let Some(id) = &q.case_id {
+        v.extend(["--case-id".to_string(), id.clone()]);
+    }
+    v
+}
