@@ -10,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rudder_inspect::api::Query;
-use rudder_inspect::api::client::{Exchange, interpret};
+use rudder_inspect::api::client::{Exchange, interpret, interpret_head};
+use rudder_inspect::api::model::read_transcript;
 use rudder_inspect::app::{Action, App, Context, Source};
 
 fuzz_target!(|data: &[u8]| {
@@ -19,15 +20,25 @@ fuzz_target!(|data: &[u8]| {
     }
     let (w, h) = (1 + data[0] as u16 % 200, 1 + data[1] as u16 % 70);
     let body = bytes::Bytes::copy_from_slice(&data[2..]);
-    let Ok(answer) = interpret(Exchange {
+    let exchange = Exchange {
         url: "fuzz".into(),
         status: 200,
         latency: Duration::ZERO,
         body,
         received_at: chrono::Local::now(),
-    }) else {
+    };
+    // Skimmed without the transcript, then the transcript read: the same answer as one read.
+    let head = interpret_head(exchange.clone());
+    let Ok(answer) = interpret(exchange) else {
+        assert!(head.is_err(), "the skim took what the whole read refused");
         return;
     };
+    let mut head = head.expect("the skim refused what the whole read took");
+    if let Some(range) = head.transcript_left_out.take() {
+        let list = read_transcript(&head.exchange.body, range, |_| ()).expect("a skimmed transcript reads");
+        head.document.data_mut().expect("a push").call.asr_result = list;
+    }
+    assert!(head.document == answer.document, "the skim and the whole read differ");
     let mut app = App::new(Query::default(), Context::default()).with_answer(answer, Source::File { path: "fuzz".into() });
     app.update(Action::Resize(w, h));
     let Ok(mut terminal) = Terminal::new(TestBackend::new(w, h)) else {
