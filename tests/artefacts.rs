@@ -215,8 +215,9 @@ fn sync(tui: &mut Tui) -> String {
 }
 
 /// The inspector on the stand-in with `env`, the reference ids sent at once: every tab with
-/// `y` and `Y` on each, an export, the history pane; then `q`. Returns the terminal.
-fn full_session(stand_in: &StandIn, env: &[(&str, &str)]) -> Tui {
+/// `y` and `Y` on each, an export, the history pane; then `q`, or a crash (the debug build's
+/// test hook) when `crash`. Returns the terminal.
+fn full_session(stand_in: &StandIn, env: &[(&str, &str)], crash: bool) -> Tui {
     let sandbox = Sandbox::new();
     let export_dir = sandbox.path("exports");
     let url = stand_in.url();
@@ -230,6 +231,7 @@ fn full_session(stand_in: &StandIn, env: &[(&str, &str)]) -> Tui {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut env = env.to_vec();
     env.push(("RUST_LOG", "trace"));
+    env.push(("RUDDER_INSPECT_CRASH_KEY", "!"));
     let mut tui = Tui::start(sandbox, &args, &env, 160, 50);
     tui.wait_for(&["DANIEL OKAFOR", "answer in"]);
     for tab in ['1', '2', '3', '4', '5', '6'] {
@@ -266,9 +268,25 @@ fn full_session(stand_in: &StandIn, env: &[(&str, &str)]) -> Tui {
     // resize round trip, not keys, makes sure it was.
     tui.send(ESC);
     tui.barrier(160, 50);
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
-    tui.assert_restored();
+    if crash {
+        tui.send("!");
+        assert_ne!(tui.wait_exit(), 0, "a crash is not a clean exit");
+        // The panic's own words follow the restore, on the main screen.
+        let raw = tui.raw();
+        let left = raw
+            .windows(8)
+            .rposition(|w| w == b"\x1b[?1049l")
+            .expect("the alternate screen was left");
+        let after = String::from_utf8_lossy(&raw[left..]);
+        assert!(
+            after.contains("\x1b[?25h"),
+            "the cursor is shown: {after:?}"
+        );
+    } else {
+        tui.send("q");
+        assert_eq!(tui.wait_exit(), 0);
+        tui.assert_restored();
+    }
     tui
 }
 
@@ -309,8 +327,16 @@ fn assert_session_left_no_secret(tui: &Tui, secrets: &[&str]) -> Vec<std::path::
 #[test]
 fn a_full_session_with_a_given_token_leaves_it_nowhere() {
     let stand_in = StandIn::start();
-    let tui = full_session(&stand_in, &[("AIRUDDER_TOKEN", TOKEN)]);
+    let tui = full_session(&stand_in, &[("AIRUDDER_TOKEN", TOKEN)], true);
     let files = assert_session_left_no_secret(&tui, &[TOKEN]);
+    // The crash left its report, with the panic and a backtrace, and no token.
+    let report = files
+        .iter()
+        .find(|p| p.display().to_string().contains("crashes/crash-"))
+        .unwrap_or_else(|| panic!("no crash report: {files:?}"));
+    let text = std::fs::read_to_string(report).unwrap();
+    assert!(text.contains("RUDDER_INSPECT_CRASH_KEY"), "{text}");
+    assert!(text.contains("backtrace"), "{text}");
     // A given token is never cached.
     assert!(
         !files
@@ -331,6 +357,7 @@ fn a_full_session_signed_in_keeps_the_token_only_in_its_0600_cache() {
             ("AIRUDDER_APP_KEY", APP_KEY),
             ("AIRUDDER_APP_SECRET", APP_SECRET),
         ],
+        false,
     );
     assert_eq!(stand_in.sign_ins.load(Ordering::SeqCst), 1);
     let files = assert_session_left_no_secret(&tui, &[SIGNED_TOKEN, APP_SECRET]);

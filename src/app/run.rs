@@ -48,6 +48,19 @@ pub async fn run(app: App, services: Services, initial: Vec<Action>) -> io::Resu
     result
 }
 
+/// Debug builds crash on the key named by `RUDDER_INSPECT_CRASH_KEY`, so tests can check what
+/// a crash leaves behind (a restored terminal, a report without secrets).
+fn crash_if_asked(action: &Action) {
+    #[cfg(debug_assertions)]
+    if let Action::Key(k) = action
+        && let crossterm::event::KeyCode::Char(c) = k.code
+        && std::env::var("RUDDER_INSPECT_CRASH_KEY").is_ok_and(|v| v.starts_with(c))
+    {
+        panic!("a crash asked for by RUDDER_INSPECT_CRASH_KEY");
+    }
+    let _ = action;
+}
+
 /// On SIGTERM or SIGHUP, the event loop restores the terminal and returns. Should it not
 /// within two seconds — crossterm 0.29 reads a hung-up tty's end of file in a loop without
 /// returning (crossterm#793), on the thread the loop runs on — this task, on a runtime
@@ -216,6 +229,7 @@ fn handle(
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
         tasks.remove(id);
     }
+    crash_if_asked(&action);
     for effect in app.update(action) {
         match effect {
             Effect::Send { id, query } => {
