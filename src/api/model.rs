@@ -233,8 +233,9 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
 /// to read later (off the UI thread). Skipping costs a scan of the text, a fraction of
 /// reading 100,000 turns, so the rest of a big push is on screen at once.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
-    let (doc, range) = skip_lists::<AsrItem, _>(bytes, || parse_document(bytes));
-    Ok((doc?, range))
+    let doc = skip_lists::<AsrItem, _>(bytes, || parse_document(bytes))?;
+    let range = doc.data().and_then(|d| d.call.asr_result.left_out.clone());
+    Ok((doc, range))
 }
 
 /// The transcript left out by [`parse_head`]: the value at `range` of the same `bytes`, read
@@ -496,6 +497,19 @@ mod head_tests {
         ] {
             same_as_whole(json);
         }
+    }
+
+    /// Found by the fuzzer: a later duplicate `call` without `asr_result` replaces the first,
+    /// and the transcript skimmed in the first must not reappear in it.
+    #[test]
+    fn a_duplicate_parent_takes_its_left_out_transcript_with_it() {
+        same_as_whole(
+            r#"{"call":{"asr_result":[{"text":"first call"}],"call_id":"a"},"call":{"call_id":"b"}}"#,
+        );
+        same_as_whole(r#"{"call":{"call_id":"a"},"call":{"asr_result":[{"text":"second call"}]}}"#);
+        same_as_whole(
+            r#"{"data":{"call":{"asr_result":[{"text":"x"}]}},"data":{"call":{}},"code":200}"#,
+        );
     }
 
     #[test]

@@ -527,6 +527,8 @@ pub struct List<T> {
     /// Items that were not objects (`null`, numbers, ...) and were left out; also 1 when a
     /// lone non-object value (a number, a non-JSON string) arrived where the list belongs.
     pub skipped: usize,
+    /// Set when the list was left unread ([`skip_lists`]): where its text lies in the input.
+    pub left_out: Option<std::ops::Range<usize>>,
 }
 
 impl<T> Default for List<T> {
@@ -535,6 +537,7 @@ impl<T> Default for List<T> {
             items: Vec::new(),
             shape: Shape::Absent,
             skipped: 0,
+            left_out: None,
         }
     }
 }
@@ -544,7 +547,7 @@ impl<T> List<T> {
         List {
             items,
             shape: Shape::Sent,
-            skipped: 0,
+            ..List::default()
         }
     }
     pub fn len(&self) -> usize {
@@ -564,8 +567,13 @@ impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for List<
             return d.deserialize_any(ListVisitor(PhantomData));
         }
         let raw = <&serde_json::value::RawValue>::deserialize(d)?;
-        if record_skipped(raw.get()) {
-            return Ok(List::default());
+        if let Some(at) = in_input(raw.get()) {
+            // The list itself says where it was: a later duplicate of its parent replaces
+            // it, mark and all, as a whole read would.
+            return Ok(List {
+                left_out: Some(at..at + raw.get().len()),
+                ..List::default()
+            });
         }
         // A list inside JSON-in-a-string lies in another buffer: read it now, as usual.
         let state = SKIP.take();
@@ -575,13 +583,12 @@ impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for List<
     }
 }
 
-/// While [`skip_lists`] runs: the item type whose lists are skipped, the input's address
-/// range, and where the last such list was.
+/// While [`skip_lists`] runs: the item type whose lists are skipped, and the input's
+/// address range.
 #[derive(Clone, Copy)]
 struct Skip {
     item: std::any::TypeId,
     input: (usize, usize),
-    found: Option<(usize, usize)>,
 }
 
 thread_local! {
@@ -593,28 +600,18 @@ fn skipping<T: 'static>() -> bool {
         .is_some_and(|s| s.item == std::any::TypeId::of::<T>())
 }
 
-/// Notes where a skipped list's text lies, when it lies in the input being read.
-fn record_skipped(text: &str) -> bool {
-    let Some(mut s) = SKIP.get() else {
-        return false;
-    };
+/// Where `text` starts in the input being read, if it lies in it.
+fn in_input(text: &str) -> Option<usize> {
+    let s = SKIP.get()?;
     let start = text.as_ptr() as usize;
-    if start < s.input.0 || start + text.len() > s.input.1 {
-        return false;
-    }
-    s.found = Some((start - s.input.0, text.len()));
-    SKIP.set(Some(s));
-    true
+    (start >= s.input.0 && start + text.len() <= s.input.1).then(|| start - s.input.0)
 }
 
-/// Runs `read` over `input` with every `List<I>` left empty (absent) instead of read; the
-/// byte range of the last one in `input`, if any, comes back beside the result, to be read
-/// later with [`read_list`]. serde_json still checks the skipped text is well-formed JSON.
-/// Lists inside JSON-in-a-string are read as usual (their text is not in `input`).
-pub(crate) fn skip_lists<I: 'static, R>(
-    input: &[u8],
-    read: impl FnOnce() -> R,
-) -> (R, Option<std::ops::Range<usize>>) {
+/// Runs `read` over `input` with every `List<I>` left unread: empty and absent, its
+/// [`left_out`](List::left_out) saying where its text lies in `input`, to be read later
+/// with [`read_list`]. serde_json still checks the skipped text is well-formed JSON. Lists
+/// inside JSON-in-a-string are read as usual (their text is not in `input`).
+pub(crate) fn skip_lists<I: 'static, R>(input: &[u8], read: impl FnOnce() -> R) -> R {
     struct Reset(Option<Skip>);
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -625,11 +622,8 @@ pub(crate) fn skip_lists<I: 'static, R>(
     let _reset = Reset(SKIP.replace(Some(Skip {
         item: std::any::TypeId::of::<I>(),
         input: (start, start + input.len()),
-        found: None,
     })));
-    let r = read();
-    let found = SKIP.get().and_then(|s| s.found);
-    (r, found.map(|(at, len)| at..at + len))
+    read()
 }
 
 /// Reads the text of one list value as [`List`] would have, item by item when it is a JSON
