@@ -36,6 +36,22 @@ fn app_for(body: Vec<u8>) -> Option<App> {
     ))
 }
 
+/// The skim without the transcript, then the transcript read, make the document one whole
+/// read makes (the path `open` and queries take to their first frame).
+fn same_read_skimmed(bytes: &[u8]) {
+    let whole = parse_document(bytes);
+    let head = rudder_inspect::api::model::parse_head(bytes);
+    assert_eq!(whole.is_ok(), head.is_ok());
+    let (Ok(whole), Ok((mut head, range))) = (whole, head) else {
+        return;
+    };
+    if let Some(range) = range {
+        let list = rudder_inspect::api::model::read_transcript(bytes, range, |_| ()).unwrap();
+        head.data_mut().unwrap().call.asr_result = list;
+    }
+    assert_eq!(head, whole);
+}
+
 /// Draws every tab, moving around in each, at `w`×`h`; returns all screens' text.
 fn draw_everything(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -112,6 +128,7 @@ proptest! {
         let mut doc: Value = serde_json::from_slice(include_bytes!("../assets/demo/01-reference.json")).unwrap();
         set(&mut doc["data"], FIELDS[field], v);
         let bytes = serde_json::to_vec(&doc).unwrap();
+        same_read_skimmed(&bytes);
         if let Some(mut app) = app_for(bytes) {
             draw_everything(&mut app, w, h);
         }
@@ -120,6 +137,7 @@ proptest! {
     /// Arbitrary bytes never panic the parser or the domain.
     #[test]
     fn any_bytes_parse_or_fail_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        same_read_skimmed(&bytes);
         if let Ok(doc) = parse_document(&bytes)
             && let Some(d) = doc.data()
         {
