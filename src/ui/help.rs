@@ -22,7 +22,10 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
                 "Ctrl-R",
                 "past lookups: type to filter, ↑/↓ choose, Enter puts one in the form (Enter again sends it), Esc closes",
             ),
-            ("Esc", "cancel the running request"),
+            (
+                "Esc",
+                "cancel the running request; after a failure, the answer again",
+            ),
         ],
     ),
     (
