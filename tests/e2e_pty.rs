@@ -542,6 +542,29 @@ fn transcript_search_osc52_copy_and_export() {
     assert_eq!(tui.wait_exit(), 0);
 }
 
+/// A push over a MiB shows at once, then its whole transcript: the end, a search, the
+/// Call tab's totals.
+#[test]
+fn a_big_push_shows_before_its_transcript_is_read_and_then_all_of_it() {
+    // Over a MiB: mapped, skimmed, the transcript read after the first frame.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, rudder_inspect::generate::push(12_000, 300, 8, 11)).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 1 << 20);
+    let mut tui = Tui::start(&["open", path.to_str().unwrap()], 160, 50, false);
+    tui.wait_for(&["MARIA LOPEZ GARCIA"]);
+    tui.send("5");
+    tui.wait_for(&["turns", "showing all turns"]);
+    tui.send("G");
+    tui.wait_for(&["[LAST-TURN-MARKER]"]);
+    tui.send("/last-turn-marker\r");
+    tui.wait_for(&["1/1"]);
+    tui.send("2");
+    tui.wait_for(&["turns (", "robot"]);
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
 /// CJK, emoji and a long unbroken turn show in the transcript of a real terminal.
 #[test]
 fn chinese_transcript_shows_in_a_pty() {

@@ -158,6 +158,10 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_without(exchange, "")
 }
 
+/// From this size on, the inspector shows an answer before reading its transcript: below
+/// it, reading everything takes a few milliseconds, and an answer is simplest whole.
+pub const SKIM_FROM: usize = 1 << 20;
+
 /// [`interpret`] that leaves the transcript out (see [`crate::api::model::parse_head`]): the
 /// answer comes back with `call.asr_result` empty and
 /// [`transcript_left_out`](Answer::transcript_left_out) saying where its text is, to be read
@@ -406,7 +410,8 @@ impl Client {
         self.verify_as(token, query, false).await
     }
 
-    /// [`Client::verify`], leaving the transcript out when `head` (see [`interpret_head`]).
+    /// [`Client::verify`], leaving the transcript out when `head` and the answer is large
+    /// (see [`interpret_head`], [`SKIM_FROM`]).
     pub async fn verify_as(
         &self,
         token: &Secret,
@@ -417,7 +422,7 @@ impl Client {
             .post_json(VERIFY_PATH, Some(token), query.body())
             .await?;
         let encrypted = self.opts.aes.is_some();
-        let parse = if head {
+        let parse = if head && exchange.body.len() >= SKIM_FROM {
             parse_head
         } else {
             |b: &[u8]| parse_document(b).map(|d| (d, None))

@@ -11,7 +11,9 @@ use super::conn;
 use super::query::print_answer;
 use super::{ConnArgs, Output, UiArgs};
 use crate::api::aes;
-use crate::api::client::{DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret, interpret_head};
+use crate::api::client::{
+    DEFAULT_MAX_BODY, Exchange, SKIM_FROM, decrypt_answer, interpret, interpret_head,
+};
 use crate::api::{Answer, ApiError};
 use crate::mapped::Pages;
 
@@ -133,9 +135,9 @@ pub async fn run(
         print_answer(&answer, o, ui.mask)?;
         return Ok(ExitCode::SUCCESS);
     }
-    // On screen, everything but the transcript shows at once; the transcript (most of a
-    // big push) is read off the UI thread. Masking works on the whole answer: no split.
-    let (answer, pages) = if ui.mask {
+    // On screen, everything but the transcript of a big push shows at once; the transcript
+    // (most of its bytes) is read off the UI thread. Masking works on the whole answer.
+    let (answer, pages) = if ui.mask || body.len() < SKIM_FROM {
         (answer_from_bytes(body, label, encrypted)?, None)
     } else {
         let mut answer = interpret_head(file_exchange(body, label))?;
