@@ -119,17 +119,7 @@ impl Tui {
         let url = demo().url();
         let mut args = vec!["--base-url".to_string(), url];
         if let Some(q) = ids {
-            args.extend([
-                "--workflow-id".into(),
-                q.workflow_id.clone(),
-                "--node-id".into(),
-                q.node_id.clone(),
-                "--callee".into(),
-                q.callee.clone(),
-            ]);
-            if let Some(id) = &q.case_id {
-                args.extend(["--case-id".into(), id.clone()]);
-            }
+            args.extend(id_args(q));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         Tui::start(&args, cols, rows, true)

@@ -170,13 +170,33 @@ pub fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_head)
 }
 
+/// How the inspector reads an answer to show: [`interpret_head`] from [`SKIM_FROM`] bytes,
+/// [`interpret`] below.
+pub fn interpret_for_screen(exchange: Exchange) -> Result<Answer, ApiError> {
+    interpret_with(exchange, "", parse_for_screen)
+}
+
 /// [`interpret`], keeping `secret` (the token, if the server echoes it) out of the error.
 fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiError> {
-    interpret_with(exchange, secret, |b| parse_document(b).map(|d| (d, None)))
+    interpret_with(exchange, secret, parse_whole)
 }
 
 /// Where a left-out transcript lies in the body.
 type Deferred = Option<std::ops::Range<usize>>;
+
+/// The whole document, transcript included.
+fn parse_whole(body: &[u8]) -> Result<(Document, Deferred), ParseError> {
+    parse_document(body).map(|d| (d, None))
+}
+
+/// The document without its transcript when the body is large, whole otherwise.
+fn parse_for_screen(body: &[u8]) -> Result<(Document, Deferred), ParseError> {
+    if body.len() >= SKIM_FROM {
+        parse_head(body)
+    } else {
+        parse_whole(body)
+    }
+}
 
 fn interpret_with(
     exchange: Exchange,
@@ -410,8 +430,7 @@ impl Client {
         self.verify_as(token, query, false).await
     }
 
-    /// [`Client::verify`], leaving the transcript out when `head` and the answer is large
-    /// (see [`interpret_head`], [`SKIM_FROM`]).
+    /// [`Client::verify`], read as [`interpret_for_screen`] does when `head`.
     pub async fn verify_as(
         &self,
         token: &Secret,
@@ -422,11 +441,7 @@ impl Client {
             .post_json(VERIFY_PATH, Some(token), query.body())
             .await?;
         let encrypted = self.opts.aes.is_some();
-        let parse = if head && exchange.body.len() >= SKIM_FROM {
-            parse_head
-        } else {
-            |b: &[u8]| parse_document(b).map(|d| (d, None))
-        };
+        let parse = if head { parse_for_screen } else { parse_whole };
         interpret_with(exchange, token.expose(), parse)
             .map(|mut a| {
                 a.encrypted = encrypted;

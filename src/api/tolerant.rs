@@ -559,6 +559,13 @@ impl<T> List<T> {
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
+    /// Keeps an item that is an object; counts one that is not.
+    fn add(&mut self, item: Item<T>) {
+        match item.0 {
+            Some(t) => self.items.push(t),
+            None => self.skipped += 1,
+        }
+    }
 }
 
 impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for List<T> {
@@ -645,10 +652,7 @@ pub(crate) fn read_list<T: AcceptKeys + DeserializeOwned + 'static>(
     out.items.reserve_exact(raws.len());
     let mut told = 0;
     for raw in raws {
-        match serde_json::from_str::<Item<T>>(raw.get())?.0 {
-            Some(t) => out.items.push(t),
-            None => out.skipped += 1,
-        }
+        out.add(serde_json::from_str::<Item<T>>(raw.get())?);
         let behind = raw.get().as_ptr() as usize + raw.get().len() - text.as_ptr() as usize;
         if behind - told >= STEP {
             consumed(behind);
@@ -688,10 +692,7 @@ impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Visitor<'de> for ListVisit
             out.items.reserve(n.min(1 << 16));
         }
         while let Some(item) = seq.next_element::<Item<T>>()? {
-            match item.0 {
-                Some(t) => out.items.push(t),
-                None => out.skipped += 1,
-            }
+            out.add(item);
         }
         Ok(out)
     }

@@ -106,21 +106,13 @@ impl App {
 
     /// The answer as received: on screen, or beside its masked copy.
     fn original_mut(&mut self) -> Option<&mut Loaded> {
-        if self.masked {
-            self.twin.as_deref_mut()
-        } else {
-            self.loaded.as_deref_mut()
-        }
+        self.original_slot().as_deref_mut()
     }
 
     /// The transcript read: the whole answer replaces the one without it, wherever it is
     /// (on screen, or waiting beside its masked copy), keeping the user's place.
     pub(super) fn on_transcript(&mut self, id: u64, result: Result<Box<Loaded>, String>) {
-        let slot = if self.masked {
-            &mut self.twin
-        } else {
-            &mut self.loaded
-        };
+        let slot = self.original_slot();
         let Some(old) = slot.as_deref_mut().filter(|l| l.reading == Some(id)) else {
             return;
         };

@@ -50,6 +50,15 @@ impl App {
         }
     }
 
+    /// Where the answer as received is: on screen, or beside its masked copy.
+    pub(super) fn original_slot(&mut self) -> &mut Option<Box<Loaded>> {
+        if self.masked {
+            &mut self.twin
+        } else {
+            &mut self.loaded
+        }
+    }
+
     /// Takes the answer on screen away, as received (the masked copy is dropped).
     pub(super) fn take_original(&mut self) -> Option<Box<Loaded>> {
         let shown = self.loaded.take();

@@ -67,6 +67,11 @@ fn crash_if_asked(action: &Action) {
 /// worker, restores the terminal and ends the process.
 async fn watchdog() {
     let mut signals = Signals::new();
+    // Only the way out matters here.
+    #[cfg(unix)]
+    {
+        signals.winch = None;
+    }
     while let Signal::Resize = signals.next().await {}
     tokio::time::sleep(Duration::from_secs(2)).await;
     restore();

@@ -12,7 +12,7 @@ use super::query::print_answer;
 use super::{ConnArgs, Output, UiArgs};
 use crate::api::aes;
 use crate::api::client::{
-    DEFAULT_MAX_BODY, Exchange, SKIM_FROM, decrypt_answer, interpret, interpret_head,
+    DEFAULT_MAX_BODY, Exchange, decrypt_answer, interpret, interpret_for_screen,
 };
 use crate::api::{Answer, ApiError};
 use crate::mapped::Pages;
@@ -137,10 +137,10 @@ pub async fn run(
     }
     // On screen, everything but the transcript of a big push shows at once; the transcript
     // (most of its bytes) is read off the UI thread. Masking works on the whole answer.
-    let (answer, pages) = if ui.mask || body.len() < SKIM_FROM {
+    let (answer, pages) = if ui.mask {
         (answer_from_bytes(body, label, encrypted)?, None)
     } else {
-        let mut answer = interpret_head(file_exchange(body, label))?;
+        let mut answer = interpret_for_screen(file_exchange(body, label))?;
         answer.encrypted = encrypted;
         // The skim touched every page; those of the transcript come back as it is read.
         if let Some(p) = &pages {
