@@ -13,23 +13,6 @@ use rudder_inspect::api::Query;
 use serde_json::Value;
 use support::*;
 
-/// `query` against `base` for `q`, with `token` in AIRUDDER_TOKEN when given.
-fn query_cmd(
-    sb: &Sandbox,
-    base: &str,
-    q: &Query,
-    token: Option<&str>,
-    output: &str,
-) -> assert_cmd::Command {
-    let mut c = sb.cmd();
-    c.args(["--base-url", base, "query", "--output", output])
-        .args(id_args(q));
-    if let Some(t) = token {
-        c.env("AIRUDDER_TOKEN", t);
-    }
-    c
-}
-
 /// Ids the demo server answers with a fault, whatever the ids: only the callee matters.
 fn fault_query(callee: &str) -> Query {
     Query {
@@ -38,24 +21,6 @@ fn fault_query(callee: &str) -> Query {
         callee: callee.into(),
         case_id: None,
     }
-}
-
-/// Runs `cmd`, expects `code`, an empty stdout and a short clean error; returns stderr.
-fn fails_with(cmd: &mut assert_cmd::Command, code: i32, secrets: &[&str]) -> String {
-    let out = cmd.output().expect("run the binary");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "exit code; stderr:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout should be empty on failure:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_short_error(&stderr, secrets);
-    stderr
 }
 
 /// Runs `cmd`, expects success and a clean (possibly empty) stderr; returns stdout.

@@ -14,30 +14,7 @@ use support::*;
 
 /// `query` for the reference ids against `base` with the demo token.
 fn query(sb: &Sandbox, base: &str) -> assert_cmd::Command {
-    let mut c = sb.cmd();
-    c.env("AIRUDDER_TOKEN", DEMO_TOKEN)
-        .args(["--base-url", base, "query", "--output", "json"])
-        .args(id_args(&reference_query()));
-    c
-}
-
-/// Runs `cmd`; expects exit `code`, nothing on stdout and a short clean error; returns the
-/// error's first line.
-fn fails_with(cmd: &mut assert_cmd::Command, code: i32) -> String {
-    let out = cmd.output().expect("run the binary");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "exit code; stderr:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout should be empty on failure:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_short_error(&stderr, &[DEMO_TOKEN]);
-    stderr
+    query_cmd(sb, base, &reference_query(), Some(DEMO_TOKEN), "json")
 }
 
 #[test]
@@ -54,7 +31,7 @@ fn top_level_bodies_that_say_nothing_are_named() {
     ];
     for (body, code, words) in cases {
         let server = mock(json_reply(200, body));
-        let err = fails_with(&mut query(&sb, &server.uri()), *code);
+        let err = fails_with(&mut query(&sb, &server.uri()), *code, &[DEMO_TOKEN]);
         assert!(err.contains(words), "{body:?}: {err}");
         assert!(err.starts_with("error: "), "{body:?}: {err}");
     }
@@ -69,7 +46,7 @@ fn http_503_with_retry_after_says_when() {
             .insert_header("retry-after", "120")
             .set_body_raw(b"down for maintenance".to_vec(), "text/plain"),
     );
-    let err = fails_with(&mut query(&sb, &server.uri()), 7);
+    let err = fails_with(&mut query(&sb, &server.uri()), 7, &[DEMO_TOKEN]);
     assert!(err.contains("HTTP 503"), "{err}");
     assert!(err.contains("Service Unavailable"), "{err}");
     assert!(err.contains("down for maintenance"), "{err}");
@@ -158,7 +135,7 @@ fn an_answer_that_never_finishes_times_out_cleanly() {
     // One byte every 100 ms: 113 KB would take three hours.
     let url = trickle_server(head, body, 1, Duration::from_millis(100));
     let started = Instant::now();
-    let err = fails_with(query(&sb, &url).args(["--timeout", "2"]), 6);
+    let err = fails_with(query(&sb, &url).args(["--timeout", "2"]), 6, &[DEMO_TOKEN]);
     assert!(err.contains("timed out after 2 s"), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(20),
@@ -178,7 +155,7 @@ fn headers_that_trickle_in_and_stop_time_out_cleanly() {
         Duration::from_millis(50),
     );
     let started = Instant::now();
-    let err = fails_with(query(&sb, &url).args(["--timeout", "3"]), 6);
+    let err = fails_with(query(&sb, &url).args(["--timeout", "3"]), 6, &[DEMO_TOKEN]);
     assert!(err.contains("timed out"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(20));
 }

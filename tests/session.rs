@@ -519,23 +519,6 @@ mod pty {
     }
 }
 
-/// Every file under `dir`, read as bytes.
-fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else if let Ok(b) = std::fs::read(&p) {
-            out.push((p, b));
-        }
-    }
-    out
-}
-
 #[test]
 fn a_lookup_in_one_demo_run_is_rerun_from_ctrl_r_in_the_next() {
     let sandbox = Sandbox::new();
@@ -565,7 +548,7 @@ fn a_lookup_in_one_demo_run_is_rerun_from_ctrl_r_in_the_next() {
     assert_eq!(history::load(&file).entries.len(), 2);
 
     // No file the two runs wrote holds the demo token.
-    let files = files_under(sandbox.dir.path());
+    let files = support::pty::files_under(sandbox.dir.path());
     assert!(files.iter().any(|(p, _)| p == &file));
     for (p, bytes) in files {
         let text = String::from_utf8_lossy(&bytes);

@@ -492,3 +492,38 @@ pub fn id_args(q: &Query) -> Vec<String> {
     }
     v
 }
+
+/// `query` against `base` for `q`, with `token` in AIRUDDER_TOKEN when given.
+pub fn query_cmd(
+    sb: &Sandbox,
+    base: &str,
+    q: &Query,
+    token: Option<&str>,
+    output: &str,
+) -> assert_cmd::Command {
+    let mut c = sb.cmd();
+    c.args(["--base-url", base, "query", "--output", output])
+        .args(id_args(q));
+    if let Some(t) = token {
+        c.env("AIRUDDER_TOKEN", t);
+    }
+    c
+}
+
+/// Runs `cmd`, expects `code`, an empty stdout and a short clean error; returns stderr.
+pub fn fails_with(cmd: &mut assert_cmd::Command, code: i32, secrets: &[&str]) -> String {
+    let out = cmd.output().expect("run the binary");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "exit code; stderr:\n{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "stdout should be empty on failure:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_short_error(&stderr, secrets);
+    stderr
+}
