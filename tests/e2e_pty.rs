@@ -5,244 +5,29 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
-use std::time::{Duration, Instant};
-
-use portable_pty::{ChildKiller, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use rudder_inspect::api::Query;
+use support::pty::{CTRL_C, ENTER, ESC, PAGE_DOWN, TAB, Tui};
 use support::*;
 
-/// How long any one expected thing may take to appear, on a loaded 2-core machine.
-const DEADLINE: Duration = Duration::from_secs(20);
-
-const ENTER: &str = "\r";
-const TAB: &str = "\t";
-const ESC: &str = "\x1b";
-const CTRL_C: &str = "\x03";
-const PAGE_DOWN: &str = "\x1b[6~";
-
-/// What the terminal has shown so far.
-struct Term {
-    parser: vt100::Parser,
-    /// Every byte the program wrote.
-    raw: Vec<u8>,
-    /// The program closed the terminal.
-    closed: bool,
+/// Starts `rudder-inspect ARGS` at `cols`×`rows` in a temporary home, with the demo token in
+/// AIRUDDER_TOKEN when `token`.
+fn start(args: &[&str], cols: u16, rows: u16, token: bool) -> Tui {
+    let env: &[(&str, &str)] = if token {
+        &[("AIRUDDER_TOKEN", DEMO_TOKEN)]
+    } else {
+        &[]
+    };
+    Tui::start(Sandbox::new(), args, env, cols, rows)
 }
 
-/// The binary running in a pseudo-terminal.
-struct Tui {
-    term: Arc<(Mutex<Term>, Condvar)>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
-    killer: Box<dyn ChildKiller + Send + Sync>,
-    exit: mpsc::Receiver<portable_pty::ExitStatus>,
-    _home: Sandbox,
-}
-
-impl Tui {
-    /// Starts `rudder-inspect ARGS` at `cols`×`rows` with the demo token in AIRUDDER_TOKEN
-    /// (when `token`), an empty environment otherwise, and a temporary home.
-    fn start(args: &[&str], cols: u16, rows: u16, token: bool) -> Tui {
-        let home = Sandbox::new();
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.env_clear();
-        for (k, v) in home.env() {
-            cmd.env(k, v);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        if token {
-            cmd.env("AIRUDDER_TOKEN", DEMO_TOKEN);
-        }
-        cmd.cwd(home.dir.path());
-        let mut child = pair.slave.spawn_command(cmd).expect("spawn the binary");
-        // Only the child holds the terminal's other end: its exit closes the stream.
-        drop(pair.slave);
-        let killer = child.clone_killer();
-        let (tx, exit) = mpsc::channel();
-        std::thread::spawn(move || {
-            if let Ok(status) = child.wait() {
-                let _ = tx.send(status);
-            }
-        });
-
-        let term = Arc::new((
-            Mutex::new(Term {
-                parser: vt100::Parser::new(rows, cols, 0),
-                raw: Vec::new(),
-                closed: false,
-            }),
-            Condvar::new(),
-        ));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let shared = term.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                let n = reader.read(&mut buf).unwrap_or(0);
-                let (lock, cvar) = &*shared;
-                let mut t = lock.lock().unwrap();
-                if n == 0 {
-                    t.closed = true;
-                    cvar.notify_all();
-                    break;
-                }
-                t.parser.process(&buf[..n]);
-                t.raw.extend_from_slice(&buf[..n]);
-                cvar.notify_all();
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Tui {
-            term,
-            writer,
-            master: pair.master,
-            killer,
-            exit,
-            _home: home,
-        }
+/// Starts the inspector on the demo server with the form empty or prefilled by `ids`.
+fn inspector(ids: Option<&Query>, cols: u16, rows: u16) -> Tui {
+    let mut args = vec!["--base-url".to_string(), demo().url()];
+    if let Some(q) = ids {
+        args.extend(id_args(q));
     }
-
-    /// Starts the inspector on the demo server with the form empty or prefilled by `ids`.
-    fn inspector(ids: Option<&Query>, cols: u16, rows: u16) -> Tui {
-        let url = demo().url();
-        let mut args = vec!["--base-url".to_string(), url];
-        if let Some(q) = ids {
-            args.extend(id_args(q));
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        Tui::start(&args, cols, rows, true)
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush keys");
-    }
-
-    /// The screen now, one line per row.
-    fn screen(&self) -> String {
-        self.term.0.lock().unwrap().parser.screen().contents()
-    }
-
-    /// Waits until `pred` holds for the screen; returns that screen.
-    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        let (lock, cvar) = &*self.term;
-        let mut t = lock.lock().unwrap();
-        loop {
-            let s = t.parser.screen().contents();
-            if pred(&s) {
-                return s;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || t.closed {
-                panic!(
-                    "waited {DEADLINE:?} for {what}{}; the screen:\n{s}",
-                    if t.closed {
-                        " (the program closed the terminal)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            t = cvar.wait_timeout(t, left).unwrap().0;
-        }
-    }
-
-    /// Waits until every one of `texts` is on the screen.
-    fn wait_for(&self, texts: &[&str]) -> String {
-        self.wait_until(&format!("{texts:?}"), |s| {
-            texts.iter().all(|t| s.contains(t))
-        })
-    }
-
-    /// Sends `keys` and waits until the screen differs from before.
-    fn send_and_wait_change(&mut self, keys: &str) -> String {
-        let before = self.screen();
-        self.send(keys);
-        self.wait_until(&format!("a change after {keys:?}"), |s| s != before)
-    }
-
-    /// Resizes the terminal (the program gets SIGWINCH).
-    fn resize(&mut self, cols: u16, rows: u16) {
-        self.term
-            .0
-            .lock()
-            .unwrap()
-            .parser
-            .screen_mut()
-            .set_size(rows, cols);
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize the pty");
-    }
-
-    /// Waits for the program to exit and to close the terminal; returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let status = self
-            .exit
-            .recv_timeout(DEADLINE)
-            .unwrap_or_else(|_| panic!("the program did not exit; screen:\n{}", self.screen()));
-        let (lock, cvar) = &*self.term;
-        let t = lock.lock().unwrap();
-        let (t, timeout) = cvar.wait_timeout_while(t, DEADLINE, |t| !t.closed).unwrap();
-        assert!(!timeout.timed_out(), "the terminal stayed open after exit");
-        drop(t);
-        status.exit_code()
-    }
-
-    /// The terminal is as the program found it: main screen, cursor shown, no mouse
-    /// reporting, no bracketed paste, and the last thing written leaves the alternate screen
-    /// and shows the cursor.
-    fn assert_restored(&self) {
-        let t = self.term.0.lock().unwrap();
-        let screen = t.parser.screen();
-        assert!(!screen.alternate_screen(), "still in the alternate screen");
-        assert!(!screen.hide_cursor(), "the cursor is still hidden");
-        assert_eq!(
-            screen.mouse_protocol_mode(),
-            vt100::MouseProtocolMode::None,
-            "mouse reporting is still on"
-        );
-        assert!(!screen.bracketed_paste(), "bracketed paste is still on");
-        let raw = &t.raw;
-        let leave = b"\x1b[?1049l";
-        let at = raw
-            .windows(leave.len())
-            .rposition(|w| w == leave)
-            .expect("the program left the alternate screen");
-        let tail = String::from_utf8_lossy(&raw[at + leave.len()..]).into_owned();
-        assert!(
-            tail.contains("\x1b[?25h"),
-            "no cursor show at the end: {tail:?}"
-        );
-        assert!(
-            tail.replace("\x1b[?25h", "").is_empty(),
-            "something written after the terminal was restored: {tail:?}"
-        );
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        let _ = self.killer.kill();
-    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    start(&args, cols, rows, true)
 }
 
 /// Types the reference ids into an empty form, field by field.
@@ -260,7 +45,7 @@ fn type_reference_ids(tui: &mut Tui) {
 
 #[test]
 fn typed_query_shows_every_tab_at_160x50_and_q_quits() {
-    let mut tui = Tui::inspector(None, 160, 50);
+    let mut tui = inspector(None, 160, 50);
     tui.wait_for(&["workflow_id", "No answer yet"]);
     type_reference_ids(&mut tui);
     tui.send(ENTER);
@@ -293,7 +78,7 @@ fn typed_query_shows_every_tab_at_160x50_and_q_quits() {
 
 #[test]
 fn prefilled_by_flags_at_80x24_sends_at_once_and_ctrl_c_quits() {
-    let mut tui = Tui::inspector(Some(&reference_query()), 80, 24);
+    let mut tui = inspector(Some(&reference_query()), 80, 24);
     // The form hides itself for room on 80 columns.
     let s = tui.wait_for(&["WILL SMITH", "form hidden"]);
     assert!(!s.contains("Query"), "the form is hidden:\n{s}");
@@ -322,7 +107,7 @@ fn prefilled_by_flags_at_80x24_sends_at_once_and_ctrl_c_quits() {
 
 #[test]
 fn http_500_shows_while_the_form_keeps_its_text() {
-    let mut tui = Tui::inspector(None, 160, 50);
+    let mut tui = inspector(None, 160, 50);
     tui.wait_for(&["workflow_id"]);
     tui.send("0ca6e3a59cf74630906683882aa5111a");
     tui.send(TAB);
@@ -358,7 +143,7 @@ fn esc_cancels_a_request_that_never_answers() {
         callee: "+10000000408".into(),
         ..reference_query()
     };
-    let mut tui = Tui::inspector(Some(&q), 160, 50);
+    let mut tui = inspector(Some(&q), 160, 50);
     tui.wait_for(&["Esc cancels"]);
     tui.send(ESC);
     let s = tui.wait_for(&["cancelled"]);
@@ -369,7 +154,7 @@ fn esc_cancels_a_request_that_never_answers() {
 
 #[test]
 fn resizing_to_tiny_and_back_keeps_it_alive() {
-    let mut tui = Tui::inspector(Some(&reference_query()), 160, 50);
+    let mut tui = inspector(Some(&reference_query()), 160, 50);
     tui.wait_for(&["WILL SMITH"]);
     tui.resize(30, 8);
     tui.wait_for(&["too small"]);
@@ -387,7 +172,7 @@ fn resizing_to_tiny_and_back_keeps_it_alive() {
 
 #[test]
 fn demo_subcommand_sends_its_cases() {
-    let mut tui = Tui::start(&["demo"], 160, 50, false);
+    let mut tui = start(&["demo"], 160, 50, false);
     tui.wait_for(&["WILL SMITH", "Ctrl-N"]);
     tui.send(ENTER);
     tui.wait_for(&["AIRUDDER", "HTTP 200"]);
@@ -407,36 +192,12 @@ fn demo_subcommand_sends_its_cases() {
 
 #[test]
 fn a_hangup_restores_the_terminal_too() {
-    let mut tui = Tui::inspector(Some(&reference_query()), 80, 24);
+    let mut tui = inspector(Some(&reference_query()), 80, 24);
     tui.wait_for(&["WILL SMITH"]);
     // portable-pty's killer sends SIGHUP, as a closing terminal window does.
-    tui.killer.kill().expect("send SIGHUP");
+    tui.sighup();
     assert_ne!(tui.wait_exit(), 0, "a hangup is not a success");
     tui.assert_restored();
-}
-
-/// Waits until the bytes the program wrote hold `needle` after `from`; returns them all.
-fn wait_raw(tui: &Tui, from: usize, needle: &[u8]) -> Vec<u8> {
-    let deadline = Instant::now() + DEADLINE;
-    let (lock, cvar) = &*tui.term;
-    let mut t = lock.lock().unwrap();
-    loop {
-        // The needle, and the BEL that ends its sequence.
-        if let Some(at) = t
-            .raw
-            .get(from..)
-            .and_then(|r| r.windows(needle.len()).position(|w| w == needle))
-            && t.raw[from + at..].contains(&0x07)
-        {
-            return t.raw.clone();
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(
-            !left.is_zero() && !t.closed,
-            "waited {DEADLINE:?} for {needle:?} in the output"
-        );
-        t = cvar.wait_timeout(t, left).unwrap().0;
-    }
 }
 
 /// The transcript review in a real terminal with no display: search and step, copy the whole
@@ -457,7 +218,7 @@ fn transcript_search_osc52_copy_and_export() {
         })
         .sum();
     assert!(expected > 1);
-    let mut tui = Tui::inspector(Some(&q), 160, 50);
+    let mut tui = inspector(Some(&q), 160, 50);
     tui.wait_for(&["DANIEL OKAFOR"]);
     tui.send("5");
     tui.wait_for(&["Robot"]);
@@ -468,9 +229,16 @@ fn transcript_search_osc52_copy_and_export() {
     tui.wait_for(&[&format!("2/{expected}")]);
 
     // Y: the whole transcript, by OSC 52 since there is no display.
-    let mark = tui.term.0.lock().unwrap().raw.len();
+    let mark = tui.raw_len();
     tui.send("Y");
-    let raw = wait_raw(&tui, mark, b"\x1b]52;c;");
+    // The copy's sequence, and the BEL that ends it.
+    tui.wait_term("an OSC 52 copy", |t| {
+        t.raw
+            .get(mark..)
+            .and_then(|r| r.windows(7).position(|w| w == b"\x1b]52;c;"))
+            .is_some_and(|at| t.raw[mark + at..].contains(&0x07))
+    });
+    let raw = tui.raw();
     let start = mark
         + raw[mark..]
             .windows(7)
@@ -505,7 +273,7 @@ fn transcript_search_osc52_copy_and_export() {
     tui.wait_for(&["exported"]);
     tui.send("e");
     tui.wait_until("a second export", |s| s.contains("-2"));
-    let mut md: Vec<String> = std::fs::read_dir(tui._home.dir.path())
+    let mut md: Vec<String> = std::fs::read_dir(tui.sandbox.dir.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -513,7 +281,7 @@ fn transcript_search_osc52_copy_and_export() {
         .collect();
     md.sort();
     assert_eq!(md.len(), 2, "{md:?}");
-    let report = std::fs::read_to_string(tui._home.dir.path().join(&md[0])).unwrap();
+    let report = std::fs::read_to_string(tui.sandbox.dir.path().join(&md[0])).unwrap();
     assert!(report.contains("DANIEL OKAFOR"));
 
     // G reaches the last turn.
@@ -541,7 +309,7 @@ fn a_big_push_shows_before_its_transcript_is_read_and_then_all_of_it() {
     let path = dir.path().join("big.json");
     std::fs::write(&path, rudder_inspect::generate::push(12_000, 300, 8, 11)).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() > 1 << 20);
-    let mut tui = Tui::start(&["open", path.to_str().unwrap()], 160, 50, false);
+    let mut tui = start(&["open", path.to_str().unwrap()], 160, 50, false);
     tui.wait_for(&["MARIA LOPEZ GARCIA"]);
     tui.send("5");
     tui.wait_for(&["turns", "showing all turns"]);
@@ -559,7 +327,7 @@ fn a_big_push_shows_before_its_transcript_is_read_and_then_all_of_it() {
 #[test]
 fn chinese_transcript_shows_in_a_pty() {
     let q = query_for("06-chinese.json");
-    let mut tui = Tui::inspector(Some(&q), 120, 40);
+    let mut tui = inspector(Some(&q), 120, 40);
     tui.wait_for(&["张伟"]);
     tui.send("5");
     tui.wait_for(&["您好，请问是张伟先生吗？"]);

@@ -559,6 +559,11 @@ impl Tui {
         self.master = None;
     }
 
+    /// Sends SIGHUP (portable-pty's killer does), as a closing terminal window does.
+    pub fn sighup(&mut self) {
+        self.killer.kill().expect("send SIGHUP");
+    }
+
     /// Waits up to the deadline for the program to exit; its exit code, or `None` if it is
     /// still running.
     pub fn exit_within_deadline(&mut self) -> Option<u32> {
