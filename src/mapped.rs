@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use memmap2::{Mmap, UncheckedAdvice};
+use memmap2::{Mmap, MmapMut, UncheckedAdvice};
 
 /// Smaller files are read: mapping them saves nothing.
 const MAP_FROM: u64 = 1 << 20;
@@ -71,6 +71,53 @@ pub fn map(file: &File) -> Option<(Bytes, Pages)> {
     Some((Bytes::from_owner(Shared(map)), pages))
 }
 
+/// A buffer for a big body of known length, filled as it arrives: anonymous memory asked
+/// for in huge pages, so 17 MB cost a handful of page faults instead of four thousand (on
+/// loopback those faults were a third of the time to read the body).
+pub struct Filling {
+    map: MmapMut,
+    len: usize,
+}
+
+struct Filled(MmapMut);
+
+impl AsRef<[u8]> for Filled {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Filling {
+    /// Room for `capacity` bytes; `None` when the memory cannot be had that way.
+    pub fn new(capacity: usize) -> Option<Self> {
+        let map = MmapMut::map_anon(capacity.max(1)).ok()?;
+        // Only advice: without huge pages the buffer still works, a page at a time.
+        #[cfg(target_os = "linux")]
+        let _ = map.advise(memmap2::Advice::HugePage);
+        Some(Filling { map, len: 0 })
+    }
+
+    /// Appends `chunk`; false (and nothing appended) when it does not fit.
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        let Some(room) = self.map.get_mut(self.len..self.len + chunk.len()) else {
+            return false;
+        };
+        room.copy_from_slice(chunk);
+        self.len += chunk.len();
+        true
+    }
+
+    /// The bytes so far.
+    pub fn filled(&self) -> &[u8] {
+        &self.map[..self.len]
+    }
+
+    pub fn freeze(self) -> Bytes {
+        let len = self.len;
+        Bytes::from_owner(Filled(self.map)).slice(..len)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +137,27 @@ mod tests {
         drop(pages);
         assert_eq!(bytes.len(), content.len(), "the body outlives the handle");
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_filling_holds_what_fits_and_refuses_the_rest() {
+        let mut f = Filling::new(10).unwrap();
+        assert!(f.push(b"hello"));
+        assert!(f.push(b""));
+        assert!(!f.push(b"world!"), "11 bytes do not fit in 10");
+        assert!(f.push(b"world"));
+        assert!(!f.push(b"x"));
+        assert_eq!(f.filled(), b"helloworld");
+        assert_eq!(&f.freeze()[..], b"helloworld");
+        let mut short = Filling::new(3 << 20).unwrap();
+        assert!(short.push(b"{}"));
+        let bytes = short.freeze();
+        assert_eq!(
+            &bytes[..],
+            b"{}",
+            "a body shorter than announced is cut to what came"
+        );
+        assert!(Filling::new(0).unwrap().freeze().is_empty());
     }
 
     #[test]

@@ -252,6 +252,41 @@ async fn body_exactly_at_the_cap_is_read() {
     ));
 }
 
+/// A body of several MiB (its own memory, filled as it arrives) read whole, and read for the
+/// screen on the network thread: the transcript left out, then read, gives the same answer.
+#[tokio::test]
+async fn a_big_body_reads_whole_and_for_the_screen_alike() {
+    let push = rudder_inspect::generate::push(20_000, 50, 5, 9);
+    assert!(push.len() > 3 << 20, "{}", push.len());
+    let server = serving(json(200, &push)).await;
+    let c = client_with(&server.uri(), Duration::from_secs(30), 64 << 20);
+    let whole = ok(&c, &query(None)).await;
+    assert_eq!(&whole.exchange.body[..], push.as_bytes());
+    assert!(whole.transcript_left_out.is_none());
+    let head =
+        rudder_inspect::api::net::spawn(
+            async move { c.verify_as(&token(), &query(None), true).await },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(&head.exchange.body[..], push.as_bytes());
+    let range = head
+        .transcript_left_out
+        .clone()
+        .expect("a big body is skimmed");
+    assert!(head.data().call.asr_result.items.is_empty());
+    let read = rudder_inspect::api::model::complete(
+        &head.exchange.body,
+        head.document.clone(),
+        range,
+        |_| (),
+    )
+    .unwrap();
+    assert_eq!(read, whole.document);
+    assert_eq!(read.data().unwrap().call.asr_result.items.len(), 20_000);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP status errors
 // ---------------------------------------------------------------------------------------------

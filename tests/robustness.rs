@@ -39,17 +39,23 @@ fn app_for(body: Vec<u8>) -> Option<App> {
 /// The skim without the transcript, then the transcript read, make the document one whole
 /// read makes (the path `open` and queries take to their first frame).
 fn same_read_skimmed(bytes: &[u8]) {
-    let whole = parse_document(bytes);
-    let head = rudder_inspect::api::model::parse_head(bytes);
-    assert_eq!(whole.is_ok(), head.is_ok());
-    let (Ok(whole), Ok((mut head, range))) = (whole, head) else {
-        return;
-    };
-    if let Some(range) = range {
-        let list = rudder_inspect::api::model::read_transcript(bytes, range, |_| ()).unwrap();
-        head.data_mut().unwrap().call.asr_result = list;
+    use rudder_inspect::api::model::{complete, parse_head};
+    match (parse_document(bytes), parse_head(bytes)) {
+        (Ok(whole), Ok((head, range))) => {
+            let read = match range {
+                Some(range) => complete(bytes, head, range, |_| ()).unwrap(),
+                None => head,
+            };
+            assert_eq!(read, whole);
+        }
+        (Ok(_), Err(e)) => panic!("the skim refused what the whole read took: {e:?}"),
+        // A transcript is checked when it is read: then the whole read's error comes out.
+        (Err(e), Ok((head, Some(range)))) => {
+            assert_eq!(complete(bytes, head, range, |_| ()), Err(e));
+        }
+        (Err(e), Ok((_, None))) => panic!("the skim took what the whole read refused: {e:?}"),
+        (Err(_), Err(_)) => {}
     }
-    assert_eq!(head, whole);
 }
 
 /// Draws every tab, moving around in each, at `w`×`h`; returns all screens' text.
@@ -132,6 +138,28 @@ proptest! {
         if let Some(mut app) = app_for(bytes) {
             draw_everything(&mut app, w, h);
         }
+    }
+
+    /// A push with one byte changed, inserted or removed anywhere (its transcript
+    /// included, where the skim leaves the checking to the transcript's read): the skim and
+    /// that read agree with the whole read, document or error.
+    #[test]
+    fn a_push_with_one_byte_wrong_skims_as_it_reads(
+        seed in 0u64..50,
+        at in 0.0f64..1.0,
+        byte in prop::sample::select(b"\"\\[]{},:0 aq\x01\xff".to_vec()),
+        how in 0u8..3,
+    ) {
+        let mut bytes = rudder_inspect::generate::push(12, 2, 2, seed).into_bytes();
+        let i = ((bytes.len() - 1) as f64 * at) as usize;
+        match how {
+            0 => bytes[i] = byte,
+            1 => bytes.insert(i, byte),
+            _ => {
+                bytes.remove(i);
+            }
+        }
+        same_read_skimmed(&bytes);
     }
 
     /// Arbitrary bytes never panic the parser or the domain.

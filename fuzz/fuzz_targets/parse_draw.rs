@@ -10,8 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rudder_inspect::api::Query;
-use rudder_inspect::api::client::{Exchange, interpret, interpret_head};
-use rudder_inspect::api::model::read_transcript;
+use rudder_inspect::api::client::{Exchange, interpret};
+use rudder_inspect::api::model::{complete, parse_document, parse_head};
 use rudder_inspect::app::{Action, App, Context, Source};
 
 fuzz_target!(|data: &[u8]| {
@@ -28,22 +28,30 @@ fuzz_target!(|data: &[u8]| {
         received_at: chrono::Local::now(),
     };
     // Skimmed without the transcript, then the transcript read: the same answer as one read.
-    let head = interpret_head(exchange.clone());
+    // The skim and the transcript read after it give what the whole read gives; a
+    // transcript that is not well-formed JSON fails when it is read, with the whole
+    // read's error.
+    match (parse_document(&data[2..]), parse_head(&data[2..])) {
+        (Ok(whole), Ok((head, range))) => {
+            let read = match range {
+                Some(range) => complete(&data[2..], head, range, |_| ()).expect("a skimmed transcript completes"),
+                None => head,
+            };
+            assert!(read == whole, "the skim and the whole read differ");
+        }
+        (Ok(_), Err(_)) => panic!("the skim refused what the whole read took"),
+        (Err(e), Ok((head, Some(range)))) => {
+            assert!(complete(&data[2..], head, range, |_| ()) == Err(e), "the transcript read fails otherwise");
+        }
+        (Err(_), Ok((_, None))) => panic!("the skim took what the whole read refused"),
+        (Err(_), Err(_)) => {}
+    }
     let Ok(answer) = interpret(exchange) else {
-        assert!(head.is_err(), "the skim took what the whole read refused");
         return;
     };
-    let mut head = head.expect("the skim refused what the whole read took");
-    if let Some(range) = head.transcript_left_out.take() {
-        let list = read_transcript(&head.exchange.body, range, |_| ()).expect("a skimmed transcript reads");
-        head.document.data_mut().expect("a push").call.asr_result = list;
-    }
-    assert!(head.document == answer.document, "the skim and the whole read differ");
     let mut app = App::new(Query::default(), Context::default()).with_answer(answer, Source::File { path: "fuzz".into() });
     app.update(Action::Resize(w, h));
-    let Ok(mut terminal) = Terminal::new(TestBackend::new(w, h)) else {
-        return;
-    };
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(w, h));
     for c in ['1', '2', '3', '4', '5', '6'] {
         for k in [c, 'G', 'g', 'j'] {
             app.update(Action::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)));

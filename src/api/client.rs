@@ -573,21 +573,21 @@ impl Client {
         cap: u64,
         strict: bool,
     ) -> Result<Bytes, ApiError> {
-        if strict && resp.content_length().is_some_and(|n| n > cap) {
+        let announced = resp.content_length();
+        if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });
         }
-        let mut buf =
-            BytesMut::with_capacity(resp.content_length().unwrap_or(16 * 1024).min(cap) as usize);
+        let mut buf = Body::for_length(announced.unwrap_or(16 * 1024).min(cap) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(&e))? {
             if (buf.len() + chunk.len()) as u64 > cap {
                 if strict {
                     return Err(ApiError::TooLarge { limit: cap });
                 }
                 let room = cap as usize - buf.len();
-                buf.extend_from_slice(&chunk[..room]);
+                buf.push(&chunk[..room]);
                 break;
             }
-            buf.extend_from_slice(&chunk);
+            buf.push(&chunk);
         }
         Ok(buf.freeze())
     }
@@ -709,6 +709,56 @@ impl WithoutUrl for reqwest::Error {
         match self.url() {
             Some(u) => text.replace(&format!(" ({u})"), ""),
             None => text,
+        }
+    }
+}
+
+/// Where a body goes as it arrives.
+enum Body {
+    Small(BytesMut),
+    /// A big body of announced length ([`crate::mapped::Filling`]).
+    Big(crate::mapped::Filling),
+}
+
+impl Body {
+    /// From this many announced bytes, the body goes to memory of its own.
+    const BIG: usize = 1 << 20;
+
+    fn for_length(announced: usize) -> Body {
+        if announced >= Self::BIG
+            && let Some(f) = crate::mapped::Filling::new(announced)
+        {
+            return Body::Big(f);
+        }
+        Body::Small(BytesMut::with_capacity(announced))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Body::Small(b) => b.len(),
+            Body::Big(f) => f.filled().len(),
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        match self {
+            Body::Small(b) => b.extend_from_slice(chunk),
+            Body::Big(f) => {
+                if !f.push(chunk) {
+                    // More than announced: on in ordinary memory.
+                    let mut b = BytesMut::with_capacity(f.filled().len() * 2);
+                    b.extend_from_slice(f.filled());
+                    b.extend_from_slice(chunk);
+                    *self = Body::Small(b);
+                }
+            }
+        }
+    }
+
+    fn freeze(self) -> Bytes {
+        match self {
+            Body::Small(b) => b.freeze(),
+            Body::Big(f) => f.freeze(),
         }
     }
 }

@@ -230,9 +230,40 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
 
 /// [`parse_document`] without the transcript: `call.asr_result` is left empty and the byte
 /// range of its value in `bytes` comes back beside the document, for [`read_transcript`]
-/// to read later (off the UI thread). Skipping costs a scan of the text, a fraction of
-/// reading 100,000 turns, so the rest of a big push is on screen at once.
+/// to read later (off the UI thread), so the rest of a big push is on screen at once.
+///
+/// Where the transcript is comes from a scan of the text's structure ([`super::scan`]);
+/// the text without that span is read, and the span is taken only if the read puts it
+/// exactly where `call.asr_result` goes. The transcript's own text is then checked when it
+/// is read ([`complete`]). Should the scan find nothing usable, serde_json skips the
+/// transcript as it reads the whole text (checking it is well-formed on the way), which
+/// costs three times as much.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
+    if let Some(span) = super::scan::transcript_span(bytes)
+        && let Some(read) = parse_without(bytes, span)
+    {
+        return Ok(read);
+    }
+    parse_skipping(bytes)
+}
+
+/// The document read from `bytes` with `span` (an array) replaced by `[]`, if that is where
+/// its transcript goes.
+fn parse_without(bytes: &[u8], span: Range<usize>) -> Option<(Document, Option<Range<usize>>)> {
+    let mut rest = Vec::with_capacity(bytes.len() - span.len() + 2);
+    rest.extend_from_slice(&bytes[..span.start]);
+    rest.extend_from_slice(b"[]");
+    rest.extend_from_slice(&bytes[span.end..]);
+    let (mut doc, at) = parse_skipping(&rest).ok()?;
+    if at != Some(span.start..span.start + 2) {
+        return None;
+    }
+    doc.data_mut()?.call.asr_result.left_out = Some(span.clone());
+    Some((doc, Some(span)))
+}
+
+/// [`parse_head`] by serde_json alone: it skips the transcript's text (checking it).
+fn parse_skipping(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
     let doc = skip_lists::<AsrItem, _>(bytes, || parse_document(bytes))?;
     let range = doc.data().and_then(|d| d.call.asr_result.left_out.clone());
     Ok((doc, range))
@@ -251,6 +282,25 @@ pub fn read_transcript(
         .and_then(|b| std::str::from_utf8(b).ok())
         .ok_or_else(|| ParseError::NotJson("the transcript is not where it was".into()))?;
     read_list(text, consumed).map_err(|e| ParseError::NotJson(e.to_string()))
+}
+
+/// What [`parse_document`] gives for `bytes`, from `head` and the transcript at `range`
+/// that [`parse_head`] left out: the transcript read into the head or, should it not read
+/// (the text is not well-formed after all), the whole text read the usual way — so its
+/// error is the one a whole read gives.
+pub fn complete(
+    bytes: &[u8],
+    mut head: Document,
+    range: Range<usize>,
+    consumed: impl FnMut(usize),
+) -> Result<Document, ParseError> {
+    match (read_transcript(bytes, range, consumed), head.data_mut()) {
+        (Ok(list), Some(data)) => {
+            data.call.asr_result = list;
+            Ok(head)
+        }
+        _ => parse_document(bytes),
+    }
 }
 
 /// The first key of a top-level object, when it is a plain string (no escapes) that comes
@@ -513,9 +563,31 @@ mod head_tests {
     }
 
     #[test]
-    fn a_broken_transcript_still_fails_the_head() {
+    fn a_broken_transcript_fails_the_head_or_its_reading() {
+        // Unclosed: no span is found, and serde_json's skim fails.
         assert!(parse_head(br#"{"call":{"asr_result":[{"text":"open"#).is_err());
-        assert!(parse_head(br#"{"call":{"asr_result":[1,]}}"#).is_err());
+        // Closed but broken: the head reads, the transcript does not, and completing the
+        // document gives the whole read's error.
+        let text = br#"{"call":{"asr_result":[1,]}}"#;
+        let (head, range) = parse_head(text).unwrap();
+        assert_eq!(range, Some(22..26));
+        assert!(read_transcript(text, 22..26, |_| ()).is_err());
+        assert_eq!(
+            complete(text, head, 22..26, |_| ()),
+            Err(parse_document(text).unwrap_err())
+        );
+    }
+
+    #[test]
+    fn the_scanned_span_is_used_only_where_the_transcript_goes() {
+        // A larger `asr_result` array elsewhere: the span is checked and not taken.
+        for text in [
+            r#"{"call":{"asr_result":[{"text":"a"}]},"other":{"asr_result":[1,2,3,4,5,6,7,8]}}"#,
+            r#"{"call":{"asr_result":[{"text":"a"}]},"call":{"asr_result":[{"text":"bb"},{"text":"c"}]}}"#,
+            r#"{"call":{"asr_result":[{"text":"a"},{"text":"b"},{"text":"c"}]},"call":{"call_id":"x"}}"#,
+        ] {
+            same_as_whole(text);
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use super::{Action, App, Effect, Loaded, Notice, Source};
 use crate::api::Answer;
-use crate::api::model::read_transcript;
+use crate::api::Document;
+use crate::api::model::{ParseError, complete};
 use crate::mapped::Pages;
 
 /// The work of reading a transcript: everything it needs, owned, so it runs on any thread.
@@ -38,24 +39,21 @@ impl TranscriptJob {
         } = self;
         let range = answer.transcript_left_out.take().unwrap_or_default();
         let start = range.start;
-        let read = read_transcript(&answer.exchange.body, range, |n| {
+        let head = std::mem::replace(&mut answer.document, Document::Push(Box::default()));
+        let read = complete(&answer.exchange.body, head, range, |n| {
             if let Some(p) = &pages {
                 p.release(start..start + n);
             }
         });
-        let result = match (read, answer.document.data_mut()) {
-            (Ok(list), Some(data)) => {
-                data.call.asr_result = list;
+        let result = match read {
+            Ok(document) => {
+                answer.document = document;
                 let mut loaded = Loaded::new(answer, source);
                 loaded.views.transcript.watch_words = watch_words;
                 super::transcript::prepare(&mut loaded);
                 Ok(Box::new(loaded))
             }
-            (Ok(_), None) => Err("the answer has no push".to_string()),
-            (Err(e), _) => Err(match e {
-                crate::api::model::ParseError::NotJson(d)
-                | crate::api::model::ParseError::WrongShape(d) => d,
-            }),
+            Err(ParseError::NotJson(d) | ParseError::WrongShape(d)) => Err(d),
         };
         Action::Transcript {
             id,
@@ -247,12 +245,38 @@ mod tests {
             "another job's answer changes nothing"
         );
 
-        let mut broken = job.clone();
-        broken.answer.transcript_left_out = Some(0..3);
-        app.update(broken.run());
+        // Not where it was said to be: the whole text is read instead.
+        let mut misplaced = job.clone();
+        misplaced.answer.transcript_left_out = Some(0..3);
+        app.update(misplaced.run());
         assert!(!app.reading_transcript());
+        assert!(has_turns(&app));
+        assert!(app.notice.as_ref().is_none_or(|n| !n.warn));
+    }
+
+    #[test]
+    fn a_transcript_that_is_not_json_is_said_with_the_whole_read_s_words() {
+        let json = crate::generate::push(50, 2, 2, 1);
+        let at = json.find("\"asr_result\"").unwrap();
+        let at = at + json[at..].find("\"text\": \"").unwrap() + "\"text\": \"".len();
+        let broken = format!("{}\\q{}", &json[..at], &json[at..]);
+        let whole = crate::api::parse_document(broken.as_bytes()).unwrap_err();
+        let (mut app, job) = opened(broken);
+        assert!(app.loaded.is_some(), "the rest of the answer is on screen");
+        app.update(job.run());
+        assert!(!app.reading_transcript());
+        assert!(!has_turns(&app));
         let notice = app.notice.as_ref().unwrap();
-        assert!(notice.warn && notice.text.starts_with("could not read the transcript"));
+        assert!(notice.warn, "{notice:?}");
+        assert!(notice.text.starts_with("could not read the transcript"));
+        let crate::api::model::ParseError::NotJson(words) = whole else {
+            panic!("{whole:?}");
+        };
+        assert!(
+            notice.text.contains(&words[..20]),
+            "{} / {words}",
+            notice.text
+        );
     }
 
     fn has_turns(app: &App) -> bool {

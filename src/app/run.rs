@@ -240,7 +240,7 @@ fn handle(
             Effect::Send { id, query } => {
                 let tx = tx.clone();
                 let session = services.session.clone();
-                let task = tokio::spawn(async move {
+                let task = crate::api::net::spawn(async move {
                     let started = Instant::now();
                     let result = match session {
                         // The transcript of a big answer is read after its first frame.
@@ -265,7 +265,7 @@ fn handle(
             Effect::Verify { id, query } => {
                 let tx = tx.clone();
                 let session = services.session.clone();
-                let task = tokio::spawn(async move {
+                let task = crate::api::net::spawn(async move {
                     let result = match session {
                         Some(s) => s.verify(&query).await,
                         None => Err(crate::api::ApiError::NoToken),

@@ -1,0 +1,439 @@
+//! Where the transcript lies in a JSON text, found without parsing it: a scan of the text's
+//! structure 64 bytes at a time (the string/escape bitmask method of simdjson's first
+//! stage), fed as the body arrives. It looks for arrays that are the value of a key named
+//! `asr_result` and keeps the largest. The result is a hint: [`crate::api::model`] checks a
+//! document read without that span puts it exactly where `call.asr_result` goes, and reads
+//! the whole text the usual way otherwise.
+//!
+//! Only `[` and `]` outside strings are counted: in valid JSON they pair up among
+//! themselves; in invalid JSON the hint is wrong and the checks after it say so.
+
+use std::ops::Range;
+
+const KEY: &[u8] = b"\"asr_result\"";
+/// How far ahead the key is searched for at once.
+const WINDOW: usize = 1 << 16;
+
+/// A scan under way over a text that grows between calls (and never changes behind).
+#[derive(Debug, Default, Clone)]
+pub struct TranscriptScan {
+    /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
+    pos: usize,
+    /// All ones when the last block ended inside a string.
+    in_string: u64,
+    /// 1 when the last block ended in an odd run of backslashes.
+    escape_carry: u64,
+    state: State,
+    /// The next place the key's bytes occur, not yet reached; searched up to `searched`.
+    next_key: Option<usize>,
+    searched: usize,
+    best: Option<Range<usize>>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum State {
+    #[default]
+    Looking,
+    /// A key `"asr_result"` ended at this offset: its value may be an array.
+    AfterKey(usize),
+    /// In such an array since `start`, `depth` brackets deep.
+    InArray { start: usize, depth: u32 },
+}
+
+impl TranscriptScan {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Scans what of `text` can be: whole blocks of 64 bytes past what was scanned, each
+    /// with the bytes of a key that starts in it there too.
+    pub fn advance(&mut self, text: &[u8]) {
+        self.advance_to(text, text.len().saturating_sub(KEY.len() - 1));
+    }
+
+    fn advance_to(&mut self, text: &[u8], end: usize) {
+        while self.pos + 64 <= end {
+            let block: &[u8; 64] = text[self.pos..self.pos + 64].try_into().expect("64 bytes");
+            self.block(text, block);
+            self.pos += 64;
+        }
+    }
+
+    /// Scans the rest of the complete `text`: the largest array that is the value of an
+    /// `asr_result` key, if any was closed.
+    pub fn finish(mut self, text: &[u8]) -> Option<Range<usize>> {
+        self.advance_to(text, text.len());
+        if let Some(rest) = text.get(self.pos..).filter(|r| !r.is_empty()) {
+            // The tail, padded with spaces (which change nothing).
+            let mut block = [b' '; 64];
+            block[..rest.len()].copy_from_slice(rest);
+            self.block(text, &block);
+        }
+        self.best
+    }
+
+    fn block(&mut self, text: &[u8], block: &[u8; 64]) {
+        let m = Masks::of(block);
+        let escaped = escaped(m.backslash, &mut self.escape_carry);
+        let quotes = m.quote & !escaped;
+        let inside = prefix_xor(quotes) ^ self.in_string;
+        self.in_string = ((inside as i64) >> 63) as u64;
+        let brackets = (m.open | m.close) & !inside;
+        // Opening quotes (ones that start a string) where the key's bytes begin.
+        let opening_keys = |scan: &mut Self| scan.keys_at(text) & quotes & inside;
+        let mut keys = match self.state {
+            State::InArray { .. } => 0,
+            _ => opening_keys(self),
+        };
+        let mut events = brackets | keys;
+        while events != 0 {
+            let i = events.trailing_zeros() as usize;
+            events &= events - 1;
+            let at = self.pos + i;
+            let bit = 1u64 << i;
+            self.state = match self.state {
+                _ if keys & bit != 0 => State::AfterKey(at + KEY.len()),
+                State::Looking => State::Looking,
+                State::AfterKey(from) if m.open & bit != 0 && is_colon(&text[from..at]) => {
+                    State::InArray {
+                        start: at,
+                        depth: 1,
+                    }
+                }
+                State::AfterKey(_) => State::Looking,
+                State::InArray { start, depth } if m.open & bit != 0 => State::InArray {
+                    start,
+                    depth: depth + 1,
+                },
+                State::InArray { start, depth: 1 } => {
+                    let span = start..at + 1;
+                    if self.best.as_ref().is_none_or(|b| span.len() > b.len()) {
+                        self.best = Some(span);
+                    }
+                    // Keys after the array, in the rest of this block.
+                    let after = !((bit << 1).wrapping_sub(1));
+                    keys = (keys | opening_keys(self)) & after;
+                    events |= keys;
+                    State::Looking
+                }
+                State::InArray { start, depth } => State::InArray {
+                    start,
+                    depth: depth - 1,
+                },
+            };
+            if matches!(self.state, State::InArray { .. }) {
+                // Keys inside the array do not count; nor do the rest of this block's.
+                events &= !keys;
+            }
+        }
+    }
+
+    /// Bits of this block where the key's bytes begin (whatever the string state).
+    fn keys_at(&mut self, text: &[u8]) -> u64 {
+        let (lo, hi) = (self.pos, self.pos + 64);
+        let mut bits = 0;
+        loop {
+            let k = match self.next_key {
+                // Passed over (inside an array): look again from here.
+                Some(k) if k < lo => {
+                    self.next_key = None;
+                    self.searched = lo;
+                    continue;
+                }
+                Some(k) => k,
+                None => {
+                    // A window at a time: after a key comes its value, likely a long array
+                    // in which keys do not count, so searching on to the end would be waste.
+                    let from = self.searched.max(lo);
+                    let to = text.len().min(from.max(hi) + WINDOW);
+                    match text
+                        .get(from..to)
+                        .and_then(|t| memchr::memmem::find(t, KEY))
+                    {
+                        Some(i) => {
+                            self.next_key = Some(from + i);
+                            continue;
+                        }
+                        None => {
+                            // A key cut at the end of the window is found on a later search.
+                            self.searched = to.saturating_sub(KEY.len() - 1).max(from);
+                            if self.searched >= hi || to == text.len() {
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                }
+            };
+            if k >= hi {
+                break;
+            }
+            bits |= 1 << (k - lo);
+            self.next_key = None;
+            self.searched = k + 1;
+        }
+        bits
+    }
+}
+
+/// Whitespace, one `:`, whitespace: what lies between a key and its value.
+fn is_colon(between: &[u8]) -> bool {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let mut rest = between.iter().skip_while(|b| ws(b));
+    rest.next() == Some(&b':') && rest.all(ws)
+}
+
+/// One bit per byte of a block, for the bytes that matter.
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+}
+
+impl Masks {
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for (k, lane) in block.chunks_exact(16).enumerate() {
+            // SAFETY: `lane` is 16 readable bytes, loaded unaligned; SSE2 is part of every
+            // x86_64 target.
+            let bits = |c: u8| unsafe {
+                let v = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+                let eq = _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                u64::from(_mm_movemask_epi8(eq) as u16) << (16 * k)
+            };
+            m.quote |= bits(b'"');
+            m.backslash |= bits(b'\\');
+            m.open |= bits(b'[');
+            m.close |= bits(b']');
+        }
+        m
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 64]) -> Masks {
+        Masks::portable(block)
+    }
+
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    fn portable(block: &[u8; 64]) -> Masks {
+        let bits = |c: u8| {
+            block
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, &b)| m | (u64::from(b == c) << i))
+        };
+        Masks {
+            quote: bits(b'"'),
+            backslash: bits(b'\\'),
+            open: bits(b'['),
+            close: bits(b']'),
+        }
+    }
+}
+
+/// The bytes escaped by a backslash: each one after an odd run of backslashes. `carry` is 1
+/// when the previous block ended in such a run, and is set for the next.
+fn escaped(backslash: u64, carry: &mut u64) -> u64 {
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    const ODD: u64 = !EVEN;
+    let starts = backslash & !(backslash << 1);
+    let even_start_mask = EVEN ^ *carry;
+    let even_starts = starts & even_start_mask;
+    let odd_starts = starts & !even_start_mask;
+    let even_carries = backslash.wrapping_add(even_starts);
+    let (odd_carries, overflow) = backslash.overflowing_add(odd_starts);
+    let odd_carries = odd_carries | *carry;
+    *carry = u64::from(overflow);
+    let even_start_odd_end = even_carries & !backslash & ODD;
+    let odd_start_even_end = odd_carries & !backslash & EVEN;
+    even_start_odd_end | odd_start_even_end
+}
+
+/// Bit i is the parity of the bits at and below i: 1 inside a string (its opening quote
+/// included), 0 outside (its closing quote included).
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// The same scan over a whole text at once.
+pub fn transcript_span(text: &[u8]) -> Option<Range<usize>> {
+    TranscriptScan::new().finish(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same question answered a byte at a time, plainly.
+    fn slow(text: &[u8]) -> Option<Range<usize>> {
+        let (mut in_str, mut esc) = (false, false);
+        let mut state = State::Looking;
+        let mut best: Option<Range<usize>> = None;
+        for (i, &b) in text.iter().enumerate() {
+            // A backslash escapes the next byte wherever it is (outside strings only in
+            // broken JSON, where any answer will do as long as both scans give it).
+            let escaped = esc;
+            esc = b == b'\\' && !escaped;
+            if in_str {
+                if b == b'"' && !escaped {
+                    in_str = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' if !escaped => {
+                    in_str = true;
+                    if !matches!(state, State::InArray { .. }) && text[i..].starts_with(KEY) {
+                        state = State::AfterKey(i + KEY.len());
+                    }
+                }
+                b'[' => {
+                    state = match state {
+                        State::AfterKey(from) if is_colon(&text[from..i]) => {
+                            State::InArray { start: i, depth: 1 }
+                        }
+                        State::InArray { start, depth } => State::InArray {
+                            start,
+                            depth: depth + 1,
+                        },
+                        _ => State::Looking,
+                    }
+                }
+                b']' => {
+                    state = match state {
+                        State::InArray { start, depth: 1 } => {
+                            if best.as_ref().is_none_or(|b| i + 1 - start > b.len()) {
+                                best = Some(start..i + 1);
+                            }
+                            State::Looking
+                        }
+                        State::InArray { start, depth } => State::InArray {
+                            start,
+                            depth: depth - 1,
+                        },
+                        _ => State::Looking,
+                    }
+                }
+                _ => {}
+            }
+        }
+        best
+    }
+
+    /// Scanned whole, and fed in pieces of `step` bytes as a body arrives.
+    fn both(text: &[u8], step: usize) -> Option<Range<usize>> {
+        let whole = transcript_span(text);
+        let mut scan = TranscriptScan::new();
+        for end in (0..text.len()).step_by(step.max(1)) {
+            scan.advance(&text[..end]);
+        }
+        assert_eq!(scan.finish(text), whole, "in pieces of {step}");
+        whole
+    }
+
+    #[test]
+    fn finds_the_transcript_of_a_push() {
+        let text = br#"{"data": {"call": {"x": [1, [2]], "asr_result": [{"text": "a ] \" [ b"}, []] , "y": 1}}}"#;
+        let span = both(text, 7).unwrap();
+        assert_eq!(&text[span], br#"[{"text": "a ] \" [ b"}, []]"#);
+    }
+
+    #[test]
+    fn the_largest_of_several_wins_and_values_that_are_not_arrays_do_not_count() {
+        let text = br#"{"asr_result": "[x]", "a": [1,2,3], "asr_result" : 
+ [1], "b": {"asr_result":[1, 2, 3]}, "asr_result": {"k": [1,2,3,4,5]}}"#;
+        let span = both(text, 5).unwrap();
+        assert_eq!(&text[span], b"[1, 2, 3]");
+    }
+
+    #[test]
+    fn keys_inside_strings_or_escaped_are_not_keys() {
+        let text = br#"{"s": "\"asr_result\": [1, 2]", "t": "x\\", "asr_result": [9]}"#;
+        assert_eq!(&text[both(text, 3).unwrap()], b"[9]");
+        let text = br#"{"s": "asr_result", "asr_result2": [1, 2, 3]}"#;
+        assert_eq!(both(text, 64), None);
+    }
+
+    #[test]
+    fn an_unclosed_array_is_no_answer() {
+        assert_eq!(both(br#"{"asr_result": [[1], 2"#, 4), None);
+        assert_eq!(both(b"", 1), None);
+    }
+
+    #[test]
+    fn blocks_and_the_byte_at_a_time_scan_agree_on_generated_pushes() {
+        for (turns, seed) in [(0, 1), (3, 2), (500, 3)] {
+            let text = crate::generate::push(turns, 5, 3, seed);
+            let text = text.as_bytes();
+            let span = both(text, 4093);
+            assert_eq!(span, slow(text));
+            let value: serde_json::Value = serde_json::from_slice(text).unwrap();
+            let asr = &value["data"]["call"]["asr_result"];
+            let found: serde_json::Value = serde_json::from_slice(&text[span.unwrap()]).unwrap();
+            assert_eq!(&found, asr);
+        }
+    }
+
+    #[test]
+    fn escapes_across_block_edges() {
+        // Runs of backslashes of every length ending at every place around a block edge.
+        for run in 0..6 {
+            for at in 50..70 {
+                let mut text = br#"{"a": ""#.to_vec();
+                text.resize(at, b'x');
+                text.extend(std::iter::repeat_n(b'\\', run));
+                if run % 2 == 1 {
+                    text.push(b'"'); // escaped: still in the string
+                }
+                text.extend_from_slice(br#"", "asr_result": [1, "]"]}"#);
+                assert_eq!(both(&text, 13), slow(&text), "run {run} at {at}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Any text made of the pieces that matter, scanned in any pieces, finds what the
+        /// byte-at-a-time scan finds.
+        #[test]
+        fn any_text_scans_as_byte_at_a_time(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\"asr_result\"", ":", " ", "\n", "[", "]", "\"", "\\", "\\\\",
+                    "{", "}", ",", "a", "\"x\"", "asr_result", "\"asr_result\": [",
+                    "                                                               ",
+                ]),
+                0..400,
+            ),
+            step in 1usize..200,
+        ) {
+            let text = parts.concat();
+            let text = text.as_bytes();
+            proptest::prop_assert_eq!(both(text, step), slow(text));
+        }
+    }
+
+    #[test]
+    fn portable_masks_match() {
+        let block: [u8; 64] = std::array::from_fn(|i| b"\"\\[]ab"[i * 7 % 6]);
+        let (a, b) = (Masks::of(&block), Masks::portable(&block));
+        assert_eq!(
+            (a.quote, a.backslash, a.open, a.close),
+            (b.quote, b.backslash, b.open, b.close)
+        );
+    }
+}
