@@ -41,6 +41,7 @@ fn answer_of(push: &str) -> Answer {
         status: 0,
         latency: Duration::ZERO,
         body: push.as_bytes().to_vec().into(),
+        transcript_scan: None,
         received_at: chrono::Local::now(),
     })
     .expect("the generated push is a valid answer")

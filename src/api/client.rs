@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
-use super::model::{DataSlot, Document, ParseError, parse_document, parse_head};
+use super::model::{DataSlot, Document, ParseError, parse_document, parse_head_scanned};
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
 use crate::text::one_line;
@@ -121,6 +121,9 @@ pub struct Exchange {
     pub latency: Duration,
     pub body: Bytes,
     pub received_at: DateTime<Local>,
+    /// Set when the transcript scan ([`crate::api::scan`]) ran over the body as it arrived:
+    /// the span it found, if any. A hint for [`interpret_for_screen`], which checks it.
+    pub transcript_scan: Option<Option<std::ops::Range<usize>>>,
 }
 
 /// A 2xx answer whose body holds a push.
@@ -167,7 +170,7 @@ pub const SKIM_FROM: usize = 1 << 20;
 /// [`transcript_left_out`](Answer::transcript_left_out) saying where its text is, to be read
 /// with [`crate::api::model::read_transcript`].
 pub fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
-    interpret_with(exchange, "", parse_head)
+    interpret_with(exchange, "", parse_head_scanned)
 }
 
 /// How the inspector reads an answer to show: [`interpret_head`] from [`SKIM_FROM`] bytes,
@@ -184,24 +187,27 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
 /// Where a left-out transcript lies in the body.
 type Deferred = Option<std::ops::Range<usize>>;
 
+/// What the transcript scan found as the body arrived, if it ran.
+type Scanned = Option<Option<std::ops::Range<usize>>>;
+
 /// The whole document, transcript included.
-fn parse_whole(body: &[u8]) -> Result<(Document, Deferred), ParseError> {
+fn parse_whole(body: &[u8], _: Scanned) -> Result<(Document, Deferred), ParseError> {
     parse_document(body).map(|d| (d, None))
 }
 
 /// The document without its transcript when the body is large, whole otherwise.
-fn parse_for_screen(body: &[u8]) -> Result<(Document, Deferred), ParseError> {
+fn parse_for_screen(body: &[u8], scanned: Scanned) -> Result<(Document, Deferred), ParseError> {
     if body.len() >= SKIM_FROM {
-        parse_head(body)
+        parse_head_scanned(body, scanned)
     } else {
-        parse_whole(body)
+        parse_whole(body, None)
     }
 }
 
 fn interpret_with(
     exchange: Exchange,
     secret: &str,
-    parse: impl FnOnce(&[u8]) -> Result<(Document, Deferred), ParseError>,
+    parse: impl FnOnce(&[u8], Scanned) -> Result<(Document, Deferred), ParseError>,
 ) -> Result<Answer, ApiError> {
     if exchange.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::NotJson {
@@ -209,13 +215,14 @@ fn interpret_with(
             body_start: String::new(),
         });
     }
-    let (document, range) = parse(&exchange.body).map_err(|e| match e {
-        ParseError::NotJson(detail) => ApiError::NotJson {
-            detail: one_line(&detail),
-            body_start: ApiError::body_excerpt_without(&exchange.body, secret),
-        },
-        ParseError::WrongShape(what) => ApiError::WrongShape { what },
-    })?;
+    let (document, range) =
+        parse(&exchange.body, exchange.transcript_scan.clone()).map_err(|e| match e {
+            ParseError::NotJson(detail) => ApiError::NotJson {
+                detail: one_line(&detail),
+                body_start: ApiError::body_excerpt_without(&exchange.body, secret),
+            },
+            ParseError::WrongShape(what) => ApiError::WrongShape { what },
+        })?;
     check_document_without(&document, secret)?;
     Ok(Answer {
         exchange,
@@ -517,6 +524,7 @@ impl Client {
             let mut body = self
                 .read_capped(resp, 4096, false)
                 .await
+                .map(|(body, _)| body)
                 .unwrap_or_default();
             if encrypted
                 && let Some(key) = &self.opts.aes
@@ -549,10 +557,12 @@ impl Client {
             .get(aes::HEADER_SIGNED)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_ascii_lowercase());
-        let mut body = self.read_capped(resp, self.opts.max_body, true).await?;
+        let (mut body, mut transcript_scan) =
+            self.read_capped(resp, self.opts.max_body, true).await?;
         match &self.opts.aes {
             Some(key) if marked || aes::looks_encrypted(&body) => {
                 body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
+                transcript_scan = None;
             }
             None if marked => return Err(ApiError::Encrypted),
             _ => {}
@@ -562,17 +572,19 @@ impl Client {
             status: status.as_u16(),
             latency: started.elapsed(),
             body,
+            transcript_scan,
             received_at: Local::now(),
         })
     }
 
-    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
+    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes; a
+    /// big body is scanned for its transcript as it arrives (see [`Exchange::transcript_scan`]).
     async fn read_capped(
         &self,
         mut resp: reqwest::Response,
         cap: u64,
         strict: bool,
-    ) -> Result<Bytes, ApiError> {
+    ) -> Result<(Bytes, Scanned), ApiError> {
         let announced = resp.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });
@@ -717,7 +729,8 @@ impl WithoutUrl for reqwest::Error {
 enum Body {
     Small(BytesMut),
     /// A big body of announced length ([`crate::mapped::Filling`]).
-    Big(crate::mapped::Filling),
+    /// The scan runs on each chunk while it is still in the cache.
+    Big(crate::mapped::Filling, super::scan::TranscriptScan),
 }
 
 impl Body {
@@ -728,7 +741,7 @@ impl Body {
         if announced >= Self::BIG
             && let Some(f) = crate::mapped::Filling::new(announced)
         {
-            return Body::Big(f);
+            return Body::Big(f, super::scan::TranscriptScan::new());
         }
         Body::Small(BytesMut::with_capacity(announced))
     }
@@ -736,15 +749,17 @@ impl Body {
     fn len(&self) -> usize {
         match self {
             Body::Small(b) => b.len(),
-            Body::Big(f) => f.filled().len(),
+            Body::Big(f, _) => f.filled().len(),
         }
     }
 
     fn push(&mut self, chunk: &[u8]) {
         match self {
             Body::Small(b) => b.extend_from_slice(chunk),
-            Body::Big(f) => {
-                if !f.push(chunk) {
+            Body::Big(f, scan) => {
+                if f.push(chunk) {
+                    scan.advance(f.filled());
+                } else {
                     // More than announced: on in ordinary memory.
                     let mut b = BytesMut::with_capacity(f.filled().len() * 2);
                     b.extend_from_slice(f.filled());
@@ -755,10 +770,13 @@ impl Body {
         }
     }
 
-    fn freeze(self) -> Bytes {
+    fn freeze(self) -> (Bytes, Scanned) {
         match self {
-            Body::Small(b) => b.freeze(),
-            Body::Big(f) => f.freeze(),
+            Body::Small(b) => (b.freeze(), None),
+            Body::Big(f, scan) => {
+                let found = scan.finish(f.filled());
+                (f.freeze(), Some(found))
+            }
         }
     }
 }

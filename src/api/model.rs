@@ -239,7 +239,16 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
 /// transcript as it reads the whole text (checking it is well-formed on the way), which
 /// costs three times as much.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
-    if let Some(span) = super::scan::transcript_span(bytes)
+    parse_head_scanned(bytes, None)
+}
+
+/// [`parse_head`] with the scan's finding when it already ran (as the bytes arrived).
+pub fn parse_head_scanned(
+    bytes: &[u8],
+    scanned: Option<Option<Range<usize>>>,
+) -> Result<(Document, Option<Range<usize>>), ParseError> {
+    let span = scanned.unwrap_or_else(|| super::scan::transcript_span(bytes));
+    if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.start < s.end)
         && let Some(read) = parse_without(bytes, span)
     {
         return Ok(read);

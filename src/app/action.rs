@@ -64,7 +64,10 @@ pub enum Effect {
     },
     /// Save a lookup in the history file.
     History(Box<crate::history::Entry>),
-    /// Read the transcript left out of the answer on screen (off the UI thread).
-    ReadTranscript(Box<super::later::TranscriptJob>),
+    /// Read the transcript left out of the answer on screen (off the UI thread), once the
+    /// frame is drawn: [`App::transcript_job`](super::App::transcript_job) is the work.
+    ReadTranscript {
+        id: u64,
+    },
     Quit,
 }

@@ -83,7 +83,6 @@ impl App {
     /// Queues the reading of the transcript the answer just installed was read without.
     pub(super) fn read_later(&mut self) {
         let id = self.next_id;
-        let words = self.context.watch_words.clone();
         let Some(l) = self
             .original_mut()
             .filter(|l| l.answer.transcript_left_out.is_some())
@@ -91,15 +90,21 @@ impl App {
             return;
         };
         l.reading = Some(id);
-        let job = TranscriptJob {
+        self.next_id += 1;
+        self.queued.push(Effect::ReadTranscript { id });
+    }
+
+    /// The work of reading transcript `id`, if the answer on screen (or beside its masked
+    /// copy) still waits for it: everything the job needs, copied.
+    pub fn transcript_job(&self, id: u64) -> Option<TranscriptJob> {
+        let l = self.original().filter(|l| l.reading == Some(id))?;
+        Some(TranscriptJob {
             id,
             answer: l.answer.clone(),
             source: l.source.clone(),
             pages: l.pages.clone(),
-            watch_words: words,
-        };
-        self.next_id += 1;
-        self.queued.push(Effect::ReadTranscript(Box::new(job)));
+            watch_words: self.context.watch_words.clone(),
+        })
     }
 
     /// The answer as received: on screen, or beside its masked copy.
@@ -161,6 +166,7 @@ mod tests {
             status: 0,
             latency: std::time::Duration::ZERO,
             body: json.into(),
+            transcript_scan: None,
             received_at: chrono::Local::now(),
         };
         let answer = interpret_head(exchange).unwrap();
@@ -172,10 +178,13 @@ mod tests {
             .with_answer_from_file(answer, source, None);
         let mut effects = app.update(Action::Resize(160, 50));
         assert_eq!(effects.len(), 1, "{effects:?}");
-        let Some(Effect::ReadTranscript(job)) = effects.pop() else {
+        let Some(Effect::ReadTranscript { id }) = effects.pop() else {
             panic!("the first update reads the transcript");
         };
-        (app, *job)
+        let job = app
+            .transcript_job(id)
+            .expect("the job of the answer on screen");
+        (app, job)
     }
 
     fn screen(app: &App) -> String {
@@ -312,6 +321,7 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: crate::generate::push(300, 3, 2, 5).into(),
+            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();
@@ -320,13 +330,17 @@ mod tests {
             result: Box::new(Ok(answer)),
             elapsed: std::time::Duration::ZERO,
         });
-        let job = effects
+        let id = effects
             .into_iter()
             .find_map(|e| match e {
-                Effect::ReadTranscript(job) => Some(job),
+                Effect::ReadTranscript { id } => Some(id),
                 _ => None,
             })
             .expect("the transcript is read after the answer shows");
+        let job = app
+            .transcript_job(id)
+            .expect("the job of the answer on screen");
+        assert!(app.transcript_job(id + 1).is_none(), "no other job");
         assert!(app.reading_transcript());
         app.update(job.run());
         assert!(!app.reading_transcript());

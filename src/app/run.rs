@@ -12,7 +12,8 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use futures::StreamExt;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -36,16 +37,38 @@ pub enum Exit {
 }
 
 /// Takes over the terminal, runs until the user quits, and gives the terminal back on every
-/// path (a panic included: `ratatui::init` installs a restoring hook, ours chains to it).
-pub async fn run(app: App, services: Services, initial: Vec<Action>) -> io::Result<Exit> {
-    let mut terminal = ratatui::try_init()?;
+/// path (a panic included: the panic hook restores it before anything is printed).
+pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> io::Result<Exit> {
+    let mut state = Loop::new();
+    // The first actions go first: a query given on the command line is on its way while
+    // the terminal is set up.
+    let (width, height) = crossterm::terminal::size()?;
+    for a in std::iter::once(Action::Resize(width, height)).chain(initial) {
+        state.handle(&mut app, a, &mut services);
+    }
+    let mut terminal = take_terminal()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let watchdog = tokio::spawn(watchdog());
-    let result = event_loop(&mut terminal, app, services, initial).await;
+    let result = event_loop(&mut terminal, app, services, state).await;
     watchdog.abort();
     restore();
     result
+}
+
+/// The terminal the loop draws on: standard output behind a buffer the size of a big frame,
+/// so a frame goes out in one write rather than in twenty of a line buffer's 1 KiB.
+type Screen = Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
+
+/// Raw mode and the alternate screen (`ratatui::try_init` without its panic hook: ours
+/// restores the terminal too), then the terminal.
+fn take_terminal() -> io::Result<Screen> {
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))
 }
 
 /// Debug builds crash on the key named by `RUDDER_INSPECT_CRASH_KEY`, so tests can check what
@@ -133,31 +156,72 @@ fn to_action(event: Event) -> Option<Action> {
     }
 }
 
+/// The loop's own state: where replies come in, and the work under way.
+struct Loop {
+    tx: mpsc::UnboundedSender<Action>,
+    rx: mpsc::UnboundedReceiver<Action>,
+    tasks: HashMap<u64, JoinHandle<()>>,
+    /// History saves under way: waited for at the end, so a lookup just made is kept.
+    saves: Vec<JoinHandle<()>>,
+    /// Transcripts to read once the frame is drawn ([`Loop::after_frame`]).
+    transcripts: Vec<u64>,
+}
+
+impl Loop {
+    fn new() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel::<Action>();
+        Loop {
+            tx,
+            rx,
+            tasks: HashMap::new(),
+            saves: Vec::new(),
+            transcripts: Vec::new(),
+        }
+    }
+
+    fn handle(&mut self, app: &mut App, action: Action, services: &mut Services) {
+        handle(app, action, services, self);
+    }
+
+    /// Work that waits for the frame: the transcripts to read, each job built now (a copy
+    /// of the answer) rather than before the answer is on screen.
+    fn after_frame(&mut self, app: &App) {
+        for id in std::mem::take(&mut self.transcripts) {
+            if let Some(job) = app.transcript_job(id) {
+                let tx = self.tx.clone();
+                // Parsing is CPU work: a blocking thread, not a runtime worker.
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(job.run());
+                });
+            }
+        }
+    }
+}
+
 async fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     mut app: App,
     mut services: Services,
-    initial: Vec<Action>,
+    mut state: Loop,
 ) -> io::Result<Exit> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
-    let mut tasks: HashMap<u64, JoinHandle<()>> = HashMap::new();
-    // History saves under way: waited for at the end, so a lookup just made is kept.
-    let mut saves: Vec<JoinHandle<()>> = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new();
+    // The size again: it may have changed while the terminal was set up.
     let size = terminal.size()?;
-    let first = Action::Resize(size.width, size.height);
-    for a in std::iter::once(first).chain(initial) {
-        handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves);
-    }
+    state.handle(
+        &mut app,
+        Action::Resize(size.width, size.height),
+        &mut services,
+    );
     let mut dirty = true;
     let mut failures = 0u32;
     loop {
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             dirty = false;
+            state.after_frame(&app);
         }
         if app.quit {
             break;
@@ -187,11 +251,11 @@ async fn event_loop(
                 // The terminal went away.
                 None => break,
             },
-            Some(a) = rx.recv() => Some(a),
+            Some(a) = state.rx.recv() => Some(a),
             _ = tick.tick(), if app.is_loading() => Some(Action::Tick),
         };
         let Some(action) = action else { continue };
-        handle(&mut app, action, &mut services, &tx, &mut tasks, &mut saves);
+        state.handle(&mut app, action, &mut services);
         // Whatever else is already waiting is handled before the next frame.
         loop {
             // Polled with this task's waker: crossterm keeps the first waker it is handed
@@ -203,34 +267,34 @@ async fn event_loop(
             };
             if let Some(Ok(e)) = ready {
                 if let Some(a) = to_action(e) {
-                    handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves);
+                    state.handle(&mut app, a, &mut services);
                 }
                 continue;
             }
-            match rx.try_recv() {
-                Ok(a) => handle(&mut app, a, &mut services, &tx, &mut tasks, &mut saves),
+            match state.rx.try_recv() {
+                Ok(a) => state.handle(&mut app, a, &mut services),
                 Err(_) => break,
             }
         }
         dirty = true;
     }
-    for (_, t) in tasks.drain() {
+    for (_, t) in state.tasks.drain() {
         t.abort();
     }
-    for s in saves {
+    for s in state.saves {
         let _ = s.await;
     }
     Ok(Exit::Quit)
 }
 
-fn handle(
-    app: &mut App,
-    action: Action,
-    services: &mut Services,
-    tx: &mpsc::UnboundedSender<Action>,
-    tasks: &mut HashMap<u64, JoinHandle<()>>,
-    saves: &mut Vec<JoinHandle<()>>,
-) {
+fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Loop) {
+    let Loop {
+        tx,
+        tasks,
+        saves,
+        transcripts,
+        ..
+    } = state;
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
         tasks.remove(id);
     }
@@ -255,13 +319,7 @@ fn handle(
                 });
                 tasks.insert(id, task);
             }
-            Effect::ReadTranscript(job) => {
-                let tx = tx.clone();
-                // Parsing is CPU work: a blocking thread, not a runtime worker.
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(job.run());
-                });
-            }
+            Effect::ReadTranscript { id } => transcripts.push(id),
             Effect::Verify { id, query } => {
                 let tx = tx.clone();
                 let session = services.session.clone();

@@ -740,6 +740,7 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: bytes::Bytes::from_static(bytes),
+            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();

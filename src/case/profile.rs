@@ -97,14 +97,17 @@ pub fn other_extra(callee: &Callee) -> impl Iterator<Item = &ExtraItem> {
 
 /// Phone numbers compared without spaces, dashes, dots or parentheses.
 pub fn same_number(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let (a, b) = (norm(a), norm(b));
-    !a.is_empty() && a == b
+    let a = number_key(a);
+    !a.is_empty() && a == number_key(b)
+}
+
+/// A phone number as [`same_number`] compares it: without spaces, dashes, dots or
+/// parentheses, in lower case.
+pub fn number_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// An amount with the sent text's own decimals kept (`20310.00 − 20000.00 = 310.00`).

@@ -5,7 +5,9 @@
 use chrono::NaiveDateTime;
 
 use super::call::CallTimes;
-use super::profile::{extend_callees, same_number};
+use std::collections::HashMap;
+
+use super::profile::{extend_callees, number_key, same_number};
 use super::time::parse_datetime;
 use crate::api::Data;
 use crate::api::tolerant::Scalar;
@@ -134,28 +136,33 @@ impl Timeline {
                 .iter()
                 .any(|t| t.text.is_set() || t.robottext.is_set());
         let mut numbers: Vec<NumberTotal> = Vec::new();
+        // Each number's place in `numbers`, by the number as `same_number` compares it (a
+        // number that compares as nothing goes by its text): thousands of attempts are
+        // counted without comparing each with every number so far.
+        let mut places: HashMap<String, usize> = HashMap::new();
         for a in &attempts {
             let key = if a.number.trim().is_empty() {
                 "(no number)"
             } else {
                 a.number.trim()
             };
-            let entry = match numbers
-                .iter_mut()
-                .position(|n| same_number(&n.number, key) || n.number == key)
-            {
-                Some(i) => &mut numbers[i],
-                None => {
-                    numbers.push(NumberTotal {
-                        number: key.to_string(),
-                        attempts: 0,
-                        ring_secs: 0,
-                        connected: false,
-                        in_extend_callees: false,
-                    });
-                    numbers.last_mut().expect("just pushed")
-                }
+            let compared = number_key(key);
+            let compared = if compared.is_empty() {
+                format!("\0{key}")
+            } else {
+                compared
             };
+            let i = *places.entry(compared).or_insert_with(|| {
+                numbers.push(NumberTotal {
+                    number: key.to_string(),
+                    attempts: 0,
+                    ring_secs: 0,
+                    connected: false,
+                    in_extend_callees: false,
+                });
+                numbers.len() - 1
+            });
+            let entry = &mut numbers[i];
             entry.attempts += 1;
             entry.ring_secs += a.ring_secs.unwrap_or(0).max(0);
             if a.is_final && connected_final {

@@ -19,6 +19,9 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     if s.is_empty() {
         return None;
     }
+    if let Some(t) = plain_datetime(s) {
+        return Some(t);
+    }
     for f in DATETIME_FORMATS {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(t);
@@ -27,6 +30,28 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.naive_local())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` exactly, as the API sends nearly every time, read without a
+/// format string (a redial timeline reads thousands); anything else is left to the formats.
+fn plain_datetime(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
 }
 
 /// A calendar date (`2024-03-07`, `2024/03/07`), or the date of a timestamp.
@@ -107,6 +132,54 @@ mod tests {
         assert_eq!(parse_datetime("2024-03-12T14:54:26+08:00"), Some(t));
         assert_eq!(parse_datetime("yesterday"), None);
         assert_eq!(parse_datetime(""), None);
+    }
+
+    #[test]
+    fn the_quick_read_agrees_with_the_format() {
+        let by_format = |s: &str| NaiveDateTime::parse_from_str(s, DATETIME_FORMATS[0]).ok();
+        let mut texts = vec![
+            "2024-03-07 09:15:00".to_string(),
+            "2024-02-29 23:59:59".into(),
+            "2023-02-29 10:00:00".into(),
+            "2024-13-01 10:00:00".into(),
+            "2024-12-31 24:00:00".into(),
+            "2024-12-31 23:59:60".into(),
+            "0000-01-01 00:00:00".into(),
+            "2024-1-07 09:15:000".into(),
+            "2024-03-07T09:15:00".into(),
+            "+024-03-07 09:15:00".into(),
+        ];
+        // Every digit in every place of one timestamp.
+        let base = "2024-03-07 09:15:00";
+        for i in 0..base.len() {
+            for d in '0'..='9' {
+                let mut t: Vec<char> = base.chars().collect();
+                t[i] = d;
+                texts.push(t.into_iter().collect());
+            }
+        }
+        for t in &texts {
+            assert_eq!(
+                parse_datetime(t),
+                by_format(t).or_else(|| parse_datetime_slowly(t)),
+                "{t}"
+            );
+            if let Some(q) = plain_datetime(t) {
+                assert_eq!(Some(q), by_format(t), "{t}");
+            }
+        }
+    }
+
+    /// [`parse_datetime`] without its quick read.
+    fn parse_datetime_slowly(s: &str) -> Option<NaiveDateTime> {
+        DATETIME_FORMATS
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .or_else(|| {
+                DateTime::parse_from_rfc3339(s)
+                    .ok()
+                    .map(|t| t.naive_local())
+            })
     }
 
     #[test]

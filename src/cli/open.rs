@@ -76,6 +76,7 @@ fn file_exchange(body: Bytes, label: String) -> Exchange {
         status: 0,
         latency: std::time::Duration::ZERO,
         body,
+        transcript_scan: None,
         received_at: Local::now(),
     }
 }
