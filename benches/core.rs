@@ -128,9 +128,13 @@ fn parse(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("parse_head", LARGE), |b| {
         b.iter(|| parse_head(black_box(bytes)).expect("parses"))
     });
+    g.bench_function(BenchmarkId::new("scan_transcript", LARGE), |b| {
+        b.iter(|| rudder_inspect::api::scan::transcript_span(black_box(bytes)).expect("found"))
+    });
     let range = parse_head(bytes)
         .expect("parses")
         .1
+        .transcript
         .expect("the transcript is left out");
     // The throughput of the transcript's own bytes (nearly all of the push).
     g.throughput(Throughput::Bytes(range.len() as u64));

@@ -262,7 +262,7 @@ async fn a_big_body_reads_whole_and_for_the_screen_alike() {
     let c = client_with(&server.uri(), Duration::from_secs(30), 64 << 20);
     let whole = ok(&c, &query(None)).await;
     assert_eq!(&whole.exchange.body[..], push.as_bytes());
-    assert!(whole.transcript_left_out.is_none());
+    assert!(whole.left_out.is_empty());
     let head =
         rudder_inspect::api::net::spawn(
             async move { c.verify_as(&token(), &query(None), true).await },
@@ -271,15 +271,14 @@ async fn a_big_body_reads_whole_and_for_the_screen_alike() {
         .unwrap()
         .unwrap();
     assert_eq!(&head.exchange.body[..], push.as_bytes());
-    let range = head
-        .transcript_left_out
-        .clone()
-        .expect("a big body is skimmed");
+    assert!(head.left_out.transcript.is_some(), "a big body is skimmed");
+    assert!(head.left_out.redials.is_some());
     assert!(head.data().call.asr_result.items.is_empty());
+    assert!(head.data().call.redial_call.items.is_empty());
     let read = rudder_inspect::api::model::complete(
         &head.exchange.body,
         head.document.clone(),
-        range,
+        &head.left_out,
         |_| (),
     )
     .unwrap();

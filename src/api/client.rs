@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
-use super::model::{DataSlot, Document, ParseError, parse_document, parse_head_scanned};
+use super::model::{DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned};
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
 use crate::text::one_line;
@@ -133,9 +133,10 @@ pub struct Answer {
     pub document: Document,
     /// The exchange used the AES transport (the body here is the decrypted text).
     pub encrypted: bool,
-    /// Set when the document was read without its transcript ([`interpret_head`]): where
-    /// the text of `call.asr_result` lies in the body, to be read later.
-    pub transcript_left_out: Option<std::ops::Range<usize>>,
+    /// Set when the document was read without its big lists ([`interpret_head`]): where
+    /// the text of `call.asr_result` and `call.redial_call` lies in the body, to be read
+    /// later ([`crate::api::model::complete`]).
+    pub left_out: LeftOut,
 }
 
 impl Answer {
@@ -161,14 +162,15 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_without(exchange, "")
 }
 
-/// From this size on, the inspector shows an answer before reading its transcript: below
-/// it, reading everything takes a few milliseconds, and an answer is simplest whole.
+/// From this size on, the inspector shows an answer before reading its transcript and
+/// redials: below it, reading everything takes a few milliseconds, and an answer is
+/// simplest whole.
 pub const SKIM_FROM: usize = 1 << 20;
 
-/// [`interpret`] that leaves the transcript out (see [`crate::api::model::parse_head`]): the
-/// answer comes back with `call.asr_result` empty and
-/// [`transcript_left_out`](Answer::transcript_left_out) saying where its text is, to be read
-/// with [`crate::api::model::read_transcript`].
+/// [`interpret`] that leaves the transcript and the redials out (see
+/// [`crate::api::model::parse_head`]): the answer comes back with `call.asr_result` and
+/// `call.redial_call` empty and [`left_out`](Answer::left_out) saying where their text is,
+/// to be read with [`crate::api::model::complete`].
 pub fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_head_scanned)
 }
@@ -184,15 +186,15 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
     interpret_with(exchange, secret, parse_whole)
 }
 
-/// Where a left-out transcript lies in the body.
-type Deferred = Option<std::ops::Range<usize>>;
+/// Where lists left out lie in the body.
+type Deferred = LeftOut;
 
 /// What the transcript scan found as the body arrived, if it ran.
 type Scanned = Option<Option<std::ops::Range<usize>>>;
 
 /// The whole document, transcript included.
 fn parse_whole(body: &[u8], _: Scanned) -> Result<(Document, Deferred), ParseError> {
-    parse_document(body).map(|d| (d, None))
+    parse_document(body).map(|d| (d, LeftOut::default()))
 }
 
 /// The document without its transcript when the body is large, whole otherwise.
@@ -228,7 +230,7 @@ fn interpret_with(
         exchange,
         document,
         encrypted: false,
-        transcript_left_out: range,
+        left_out: range,
     })
 }
 

@@ -7,8 +7,8 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::tolerant::{
-    AS_SENT_KEY, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar, Shape,
-    Unknown, after_token, dedupe_last_wins, read_list, skip_lists,
+    AS_SENT_KEY, AcceptKeys, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar,
+    Shape, Unknown, after_token, dedupe_last_wins, read_list, skip_lists,
 };
 use crate::tolerant_struct;
 
@@ -228,17 +228,42 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
     parse_probed(bytes)
 }
 
-/// [`parse_document`] without the transcript: `call.asr_result` is left empty and the byte
-/// range of its value in `bytes` comes back beside the document, for [`read_transcript`]
-/// to read later (off the UI thread), so the rest of a big push is on screen at once.
+/// Where the lists a skim left unread lie in the body: the transcript (`call.asr_result`)
+/// and the redials (`call.redial_call`), what a big push is made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub transcript: Option<Range<usize>>,
+    pub redials: Option<Range<usize>>,
+}
+
+impl LeftOut {
+    pub fn is_empty(&self) -> bool {
+        self.transcript.is_none() && self.redials.is_none()
+    }
+
+    /// The places a skimmed document's lists say they were left out.
+    fn of(doc: &Document) -> LeftOut {
+        doc.data()
+            .map(|d| LeftOut {
+                transcript: d.call.asr_result.left_out.clone(),
+                redials: d.call.redial_call.left_out.clone(),
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// [`parse_document`] without its two big lists: `call.asr_result` and `call.redial_call`
+/// are left empty, and where their values lie in `bytes` comes back beside the document
+/// for [`complete`] to read later (off the UI thread), so the rest of a big push is on
+/// screen at once.
 ///
 /// Where the transcript is comes from a scan of the text's structure ([`super::scan`]);
 /// the text without that span is read, and the span is taken only if the read puts it
 /// exactly where `call.asr_result` goes. The transcript's own text is then checked when it
-/// is read ([`complete`]). Should the scan find nothing usable, serde_json skips the
-/// transcript as it reads the whole text (checking it is well-formed on the way), which
-/// costs three times as much.
-pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
+/// is read. Should the scan find nothing usable, serde_json skips the transcript as it
+/// reads the whole text (checking it is well-formed on the way), which costs three times
+/// as much. The redials are skipped by serde_json either way.
+pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
     parse_head_scanned(bytes, None)
 }
 
@@ -246,7 +271,7 @@ pub fn parse_head(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), Pars
 pub fn parse_head_scanned(
     bytes: &[u8],
     scanned: Option<Option<Range<usize>>>,
-) -> Result<(Document, Option<Range<usize>>), ParseError> {
+) -> Result<(Document, LeftOut), ParseError> {
     let span = scanned.unwrap_or_else(|| super::scan::transcript_span(bytes));
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.start < s.end)
         && let Some(read) = parse_without(bytes, span)
@@ -258,24 +283,42 @@ pub fn parse_head_scanned(
 
 /// The document read from `bytes` with `span` (an array) replaced by `[]`, if that is where
 /// its transcript goes.
-fn parse_without(bytes: &[u8], span: Range<usize>) -> Option<(Document, Option<Range<usize>>)> {
+fn parse_without(bytes: &[u8], span: Range<usize>) -> Option<(Document, LeftOut)> {
     let mut rest = Vec::with_capacity(bytes.len() - span.len() + 2);
     rest.extend_from_slice(&bytes[..span.start]);
     rest.extend_from_slice(b"[]");
     rest.extend_from_slice(&bytes[span.end..]);
-    let (mut doc, at) = parse_skipping(&rest).ok()?;
-    if at != Some(span.start..span.start + 2) {
+    let (mut doc, left_out) = parse_skipping(&rest).ok()?;
+    let at = span.start..span.start + 2;
+    if left_out.transcript.as_ref() != Some(&at) {
         return None;
     }
-    doc.data_mut()?.call.asr_result.left_out = Some(span.clone());
-    Some((doc, Some(span)))
+    // Places in `rest` after the `[]` are that much further on in `bytes`.
+    let shift = span.len() - 2;
+    let redials = left_out.redials.map(|r| {
+        if r.start >= at.end {
+            r.start + shift..r.end + shift
+        } else {
+            r
+        }
+    });
+    let call = &mut doc.data_mut()?.call;
+    call.asr_result.left_out = Some(span.clone());
+    call.redial_call.left_out = redials.clone();
+    Some((
+        doc,
+        LeftOut {
+            transcript: Some(span),
+            redials,
+        },
+    ))
 }
 
-/// [`parse_head`] by serde_json alone: it skips the transcript's text (checking it).
-fn parse_skipping(bytes: &[u8]) -> Result<(Document, Option<Range<usize>>), ParseError> {
-    let doc = skip_lists::<AsrItem, _>(bytes, || parse_document(bytes))?;
-    let range = doc.data().and_then(|d| d.call.asr_result.left_out.clone());
-    Ok((doc, range))
+/// [`parse_head`] by serde_json alone: it skips the lists' text (checking it).
+fn parse_skipping(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
+    let doc = skip_lists::<AsrItem, RedialCall, _>(bytes, || parse_document(bytes))?;
+    let left_out = LeftOut::of(&doc);
+    Ok((doc, left_out))
 }
 
 /// The transcript left out by [`parse_head`]: the value at `range` of the same `bytes`, read
@@ -286,28 +329,43 @@ pub fn read_transcript(
     range: Range<usize>,
     consumed: impl FnMut(usize),
 ) -> Result<List<AsrItem>, ParseError> {
+    read_left_out(bytes, range, consumed)
+}
+
+fn read_left_out<T: AcceptKeys + serde::de::DeserializeOwned + 'static>(
+    bytes: &[u8],
+    range: Range<usize>,
+    consumed: impl FnMut(usize),
+) -> Result<List<T>, ParseError> {
     let text = bytes
         .get(range)
         .and_then(|b| std::str::from_utf8(b).ok())
-        .ok_or_else(|| ParseError::NotJson("the transcript is not where it was".into()))?;
+        .ok_or_else(|| ParseError::NotJson("a list is not where it was".into()))?;
     read_list(text, consumed).map_err(|e| ParseError::NotJson(e.to_string()))
 }
 
-/// What [`parse_document`] gives for `bytes`, from `head` and the transcript at `range`
-/// that [`parse_head`] left out: the transcript read into the head or, should it not read
-/// (the text is not well-formed after all), the whole text read the usual way — so its
-/// error is the one a whole read gives.
+/// What [`parse_document`] gives for `bytes`, from `head` and the lists [`parse_head`] left
+/// out: the lists read into the head or, should one not read (the text is not well-formed
+/// after all), the whole text read the usual way — so its error is the one a whole read
+/// gives. `consumed(n)` is told now and then that the first `n` bytes of the transcript's
+/// range are read.
 pub fn complete(
     bytes: &[u8],
     mut head: Document,
-    range: Range<usize>,
+    left_out: &LeftOut,
     consumed: impl FnMut(usize),
 ) -> Result<Document, ParseError> {
-    match (read_transcript(bytes, range, consumed), head.data_mut()) {
-        (Ok(list), Some(data)) => {
-            data.call.asr_result = list;
-            Ok(head)
+    let fill = |data: &mut Data| -> Result<(), ParseError> {
+        if let Some(r) = &left_out.redials {
+            data.call.redial_call = read_left_out(bytes, r.clone(), |_| ())?;
         }
+        if let Some(r) = &left_out.transcript {
+            data.call.asr_result = read_left_out(bytes, r.clone(), consumed)?;
+        }
+        Ok(())
+    };
+    match head.data_mut().map(fill) {
+        Some(Ok(())) => Ok(head),
         _ => parse_document(bytes),
     }
 }
@@ -518,25 +576,21 @@ pub fn unknown_of(u: &Unknown) -> impl Iterator<Item = (&str, &serde_json::Value
 mod head_tests {
     use super::*;
 
-    /// The head and the transcript read apart make the same document as one read.
+    /// The head and the lists read apart make the same document as one read.
     fn same_as_whole(json: &str) {
         let whole = parse_document(json.as_bytes()).unwrap();
-        let (mut head, range) = parse_head(json.as_bytes()).unwrap();
-        if let Some(range) = range {
-            let mut told = Vec::new();
-            let list = read_transcript(json.as_bytes(), range.clone(), |n| told.push(n)).unwrap();
+        let (head, left_out) = parse_head(json.as_bytes()).unwrap();
+        let mut told = Vec::new();
+        let read = complete(json.as_bytes(), head, &left_out, |n| told.push(n)).unwrap();
+        if let Some(range) = &left_out.transcript {
             assert_eq!(told.last(), Some(&range.len()), "{json}");
-            let data = match &mut head {
-                Document::Push(d) => d,
-                Document::Envelope(Envelope {
-                    data: DataSlot::Object(d),
-                    ..
-                }) => d,
-                Document::Envelope(_) => panic!("no data: {json}"),
-            };
-            data.call.asr_result = list;
+            // Read where it was said to be, not by the whole read `complete` falls back to.
+            read_transcript(json.as_bytes(), range.clone(), |_| ()).unwrap();
         }
-        assert_eq!(head, whole, "{json}");
+        if let Some(range) = &left_out.redials {
+            read_left_out::<RedialCall>(json.as_bytes(), range.clone(), |_| ()).unwrap();
+        }
+        assert_eq!(read, whole, "{json}");
     }
 
     #[test]
@@ -578,13 +632,30 @@ mod head_tests {
         // Closed but broken: the head reads, the transcript does not, and completing the
         // document gives the whole read's error.
         let text = br#"{"call":{"asr_result":[1,]}}"#;
-        let (head, range) = parse_head(text).unwrap();
-        assert_eq!(range, Some(22..26));
+        let (head, left_out) = parse_head(text).unwrap();
+        assert_eq!(left_out.transcript, Some(22..26));
         assert!(read_transcript(text, 22..26, |_| ()).is_err());
         assert_eq!(
-            complete(text, head, 22..26, |_| ()),
+            complete(text, head, &left_out, |_| ()),
             Err(parse_document(text).unwrap_err())
         );
+    }
+
+    #[test]
+    fn the_redials_are_left_out_before_and_after_the_transcript() {
+        let redials = r#"[{"call_id":"r1","ring_time":"12"},{"call_id":"r2","ring_time":3}]"#;
+        for json in [
+            format!(r#"{{"call":{{"redial_call":{redials},"asr_result":[{{"text":"a"}}]}}}}"#),
+            format!(r#"{{"call":{{"asr_result":[{{"text":"a"}}],"redial_call":{redials}}}}}"#),
+            r#"{"call":{"redial_call":"","asr_result":[{"text":"a"}]}}"#.to_string(),
+            format!(r#"{{"call":{{"redial_call":{redials}}}}}"#),
+        ] {
+            let (head, left_out) = parse_head(json.as_bytes()).unwrap();
+            let range = left_out.redials.clone().expect("the redials are left out");
+            assert!(json[range].starts_with(['[', '"']), "{json}");
+            assert!(head.data().unwrap().call.redial_call.items.is_empty());
+            same_as_whole(&json);
+        }
     }
 
     #[test]
@@ -609,8 +680,8 @@ mod head_tests {
             r#"{{"call":{{"asr_result":[{}]}}}}"#,
             vec![turn; 3000].join(",")
         );
-        let (_, range) = parse_head(json.as_bytes()).unwrap();
-        let range = range.unwrap();
+        let (_, left_out) = parse_head(json.as_bytes()).unwrap();
+        let range = left_out.transcript.unwrap();
         let mut told = Vec::new();
         let list = read_transcript(json.as_bytes(), range.clone(), |n| told.push(n)).unwrap();
         assert_eq!(list.len(), 3000);

@@ -590,11 +590,11 @@ impl<'de, T: AcceptKeys + DeserializeOwned + 'static> Deserialize<'de> for List<
     }
 }
 
-/// While [`skip_lists`] runs: the item type whose lists are skipped, and the input's
+/// While [`skip_lists`] runs: the item types whose lists are skipped, and the input's
 /// address range.
 #[derive(Clone, Copy)]
 struct Skip {
-    item: std::any::TypeId,
+    items: [std::any::TypeId; 2],
     input: (usize, usize),
 }
 
@@ -604,7 +604,7 @@ thread_local! {
 
 fn skipping<T: 'static>() -> bool {
     SKIP.get()
-        .is_some_and(|s| s.item == std::any::TypeId::of::<T>())
+        .is_some_and(|s| s.items.contains(&std::any::TypeId::of::<T>()))
 }
 
 /// Where `text` starts in the input being read, if it lies in it.
@@ -614,11 +614,11 @@ fn in_input(text: &str) -> Option<usize> {
     (start >= s.input.0 && start + text.len() <= s.input.1).then(|| start - s.input.0)
 }
 
-/// Runs `read` over `input` with every `List<I>` left unread: empty and absent, its
-/// [`left_out`](List::left_out) saying where its text lies in `input`, to be read later
-/// with [`read_list`]. serde_json still checks the skipped text is well-formed JSON. Lists
-/// inside JSON-in-a-string are read as usual (their text is not in `input`).
-pub(crate) fn skip_lists<I: 'static, R>(input: &[u8], read: impl FnOnce() -> R) -> R {
+/// Runs `read` over `input` with every `List<I>` and `List<J>` left unread: empty and
+/// absent, its [`left_out`](List::left_out) saying where its text lies in `input`, to be
+/// read later with [`read_list`]. serde_json still checks the skipped text is well-formed
+/// JSON. Lists inside JSON-in-a-string are read as usual (their text is not in `input`).
+pub(crate) fn skip_lists<I: 'static, J: 'static, R>(input: &[u8], read: impl FnOnce() -> R) -> R {
     struct Reset(Option<Skip>);
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -627,7 +627,7 @@ pub(crate) fn skip_lists<I: 'static, R>(input: &[u8], read: impl FnOnce() -> R) 
     }
     let start = input.as_ptr() as usize;
     let _reset = Reset(SKIP.replace(Some(Skip {
-        item: std::any::TypeId::of::<I>(),
+        items: [std::any::TypeId::of::<I>(), std::any::TypeId::of::<J>()],
         input: (start, start + input.len()),
     })));
     read()

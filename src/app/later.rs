@@ -12,7 +12,8 @@ use crate::mapped::Pages;
 #[derive(Debug, Clone)]
 pub struct TranscriptJob {
     pub id: u64,
-    /// The answer without its transcript ([`Answer::transcript_left_out`] says where it is).
+    /// The answer without its transcript and redials ([`Answer::left_out`] says where they
+    /// are).
     answer: Answer,
     source: Source,
     /// The body's pages, when it is a mapped file: handed back as they are read.
@@ -37,10 +38,10 @@ impl TranscriptJob {
             pages,
             watch_words,
         } = self;
-        let range = answer.transcript_left_out.take().unwrap_or_default();
-        let start = range.start;
+        let left_out = std::mem::take(&mut answer.left_out);
+        let start = left_out.transcript.as_ref().map_or(0, |r| r.start);
         let head = std::mem::replace(&mut answer.document, Document::Push(Box::default()));
-        let read = complete(&answer.exchange.body, head, range, |n| {
+        let read = complete(&answer.exchange.body, head, &left_out, |n| {
             if let Some(p) = &pages {
                 p.release(start..start + n);
             }
@@ -59,6 +60,18 @@ impl TranscriptJob {
             id,
             result: Box::new(result),
         }
+    }
+}
+
+impl Loaded {
+    /// Whether the transcript is still being read (left out of this answer for now).
+    pub fn waits_for_transcript(&self) -> bool {
+        self.reading.is_some() && self.answer.left_out.transcript.is_some()
+    }
+
+    /// Whether the redials are still being read (left out of this answer for now).
+    pub fn waits_for_redials(&self) -> bool {
+        self.reading.is_some() && self.answer.left_out.redials.is_some()
     }
 }
 
@@ -85,7 +98,7 @@ impl App {
         let id = self.next_id;
         let Some(l) = self
             .original_mut()
-            .filter(|l| l.answer.transcript_left_out.is_some())
+            .filter(|l| !l.answer.left_out.is_empty())
         else {
             return;
         };
@@ -140,7 +153,7 @@ impl App {
         }
     }
 
-    /// Whether the answer on screen still waits for its transcript.
+    /// Whether the answer on screen still waits for the lists left out of it.
     pub fn reading_transcript(&self) -> bool {
         self.loaded.as_deref().is_some_and(|l| l.reading.is_some())
     }
@@ -170,7 +183,7 @@ mod tests {
             received_at: chrono::Local::now(),
         };
         let answer = interpret_head(exchange).unwrap();
-        assert!(answer.transcript_left_out.is_some());
+        assert!(!answer.left_out.is_empty());
         let source = Source::File {
             path: "push.json".into(),
         };
@@ -209,9 +222,14 @@ mod tests {
         assert!(first.contains("MARIA LOPEZ GARCIA"), "{first}");
         app.update(key('5'));
         assert!(screen(&app).contains("reading the transcript…"));
+        app.update(key('3'));
+        assert!(screen(&app).contains("reading the redials…"));
+        // Nothing that needs the whole answer starts meanwhile: a copy of the redials...
+        assert!(app.update(key('y')).is_empty());
+        assert!(app.notice.take().unwrap().text.contains("still being read"));
         app.update(key('2'));
         assert!(screen(&app).contains("reading…"));
-        // Nothing that needs the whole answer starts meanwhile.
+        // ... or an export.
         assert!(app.update(key('e')).is_empty());
         assert!(
             app.notice
@@ -241,6 +259,18 @@ mod tests {
             app.loaded.as_ref().unwrap().data().call.asr_result.items,
             items
         );
+        assert_eq!(
+            app.loaded.as_ref().unwrap().data().call.redial_call,
+            whole.data().unwrap().call.redial_call
+        );
+        app.update(key('3'));
+        let redials = screen(&app);
+        assert!(!redials.contains("reading the redials"), "{redials}");
+        assert_eq!(
+            app.loaded.as_ref().unwrap().facts.timeline.attempts.len(),
+            31,
+            "30 redials and the final call"
+        );
     }
 
     #[test]
@@ -256,7 +286,7 @@ mod tests {
 
         // Not where it was said to be: the whole text is read instead.
         let mut misplaced = job.clone();
-        misplaced.answer.transcript_left_out = Some(0..3);
+        misplaced.answer.left_out.transcript = Some(0..3);
         app.update(misplaced.run());
         assert!(!app.reading_transcript());
         assert!(has_turns(&app));
@@ -345,13 +375,6 @@ mod tests {
         app.update(job.run());
         assert!(!app.reading_transcript());
         assert!(has_turns(&app));
-        assert!(
-            app.loaded
-                .as_ref()
-                .unwrap()
-                .answer
-                .transcript_left_out
-                .is_none()
-        );
+        assert!(app.loaded.as_ref().unwrap().answer.left_out.is_empty());
     }
 }

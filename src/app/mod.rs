@@ -75,7 +75,8 @@ pub struct Loaded {
     pub facts: CaseFacts,
     pub source: Source,
     pub views: Views,
-    /// The id of the job reading the transcript, while it is left out (see [`later`]).
+    /// The id of the job reading the transcript and redials, while they are left out (see
+    /// [`later`]).
     pub reading: Option<u64>,
     /// The body's pages when it is a mapped file: whatever reads all of it (the Raw JSON
     /// index, a search) hands them back after.
@@ -781,13 +782,16 @@ impl App {
             }
             KeyCode::Char('n') => self.step_search(true),
             KeyCode::Char('N') => self.step_search(false),
-            // Exports and transcript copies wait for the whole answer (a moment).
+            // Exports, and copies from the lists being read, wait for the whole answer (a
+            // moment).
             KeyCode::Char('e' | 'y' | 'Y')
                 if self.reading_transcript()
-                    && (key.code == KeyCode::Char('e') || self.tab == Tab::Transcript) =>
+                    && (key.code == KeyCode::Char('e')
+                        || matches!(self.tab, Tab::Transcript | Tab::Redials)) =>
             {
                 self.notice = Some(Notice {
-                    text: "the transcript is still being read: try again in a moment".into(),
+                    text: "the transcript and redials are still being read: try again in a moment"
+                        .into(),
                     warn: true,
                 });
             }

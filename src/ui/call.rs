@@ -78,7 +78,7 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let st = &facts.transcript.stats;
     outcome.push(Row::new(
         "transcript",
-        if loaded.reading.is_some() {
+        if loaded.waits_for_transcript() {
             "reading…".to_string()
         } else {
             format!(

@@ -863,6 +863,12 @@ fn page(loaded: &Loaded, w: u16, h: u16) -> usize {
 
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.timeline;
+    if loaded.waits_for_redials() {
+        let mut s = Section::new("Redials");
+        s.empty = Some("reading the redials…".into());
+        draw_lines(frame, area, &column(&[s], area.width, theme), 0);
+        return;
+    }
     if t.attempts.is_empty() {
         let list = &loaded.data().call.redial_call;
         let mut s = Section::new("Redials");

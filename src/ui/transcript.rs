@@ -542,7 +542,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.transcript;
     if t.entries.is_empty() {
         let asr = &loaded.data().call.asr_result;
-        let words = if loaded.reading.is_some() {
+        let words = if loaded.waits_for_transcript() {
             "reading the transcript…".to_string()
         } else if asr.shape.is_present() && asr.is_empty() {
             "no turns: asr_result is empty".to_string()
