@@ -74,11 +74,16 @@ pub fn map(file: &File) -> Option<(Bytes, Pages)> {
 /// A buffer for a big body of known length, filled as it arrives: anonymous memory asked
 /// for in huge pages, so 17 MB cost a handful of page faults instead of four thousand (on
 /// loopback those faults were a third of the time to read the body).
+///
+/// In a virtual machine a huge page can be one the host took back; faulting it in again
+/// then costs ~5 ms instead of 0.1. The first such fault turns the rest of the buffer to
+/// ordinary pages, which come from memory the guest used last.
 pub struct Filling {
     map: MmapMut,
     len: usize,
+    /// Huge pages are still asked for past `len`.
+    huge: bool,
 }
-
 struct Filled(MmapMut);
 
 impl AsRef<[u8]> for Filled {
@@ -93,18 +98,44 @@ impl Filling {
         let map = MmapMut::map_anon(capacity.max(1)).ok()?;
         // Only advice: without huge pages the buffer still works, a page at a time.
         #[cfg(target_os = "linux")]
-        let _ = map.advise(memmap2::Advice::HugePage);
-        Some(Filling { map, len: 0 })
+        let huge = map.advise(memmap2::Advice::HugePage).is_ok();
+        #[cfg(not(target_os = "linux"))]
+        let huge = false;
+        Some(Filling { map, len: 0, huge })
     }
+
+    /// A copy into one new huge page takes well under this when the page is at hand.
+    const SLOW_COPY: std::time::Duration = std::time::Duration::from_millis(2);
+    const HUGE_PAGE: usize = 2 << 20;
 
     /// Appends `chunk`; false (and nothing appended) when it does not fit.
     pub fn push(&mut self, chunk: &[u8]) -> bool {
-        let Some(room) = self.map.get_mut(self.len..self.len + chunk.len()) else {
+        let end = self.len + chunk.len();
+        let Some(room) = self.map.get_mut(self.len..end) else {
             return false;
         };
+        let started = self.huge.then(std::time::Instant::now);
         room.copy_from_slice(chunk);
-        self.len += chunk.len();
+        self.len = end;
+        if started.is_some_and(|t| t.elapsed() > Self::SLOW_COPY) {
+            self.ordinary_pages_on();
+        }
         true
+    }
+
+    /// Ordinary pages from the next huge page's place on.
+    fn ordinary_pages_on(&mut self) {
+        self.huge = false;
+        #[cfg(target_os = "linux")]
+        {
+            let from = self
+                .len
+                .next_multiple_of(Self::HUGE_PAGE)
+                .min(self.map.len());
+            let _ = self
+                .map
+                .advise_range(memmap2::Advice::NoHugePage, from, self.map.len() - from);
+        }
     }
 
     /// The bytes so far.
@@ -158,6 +189,21 @@ mod tests {
             "a body shorter than announced is cut to what came"
         );
         assert!(Filling::new(0).unwrap().freeze().is_empty());
+    }
+
+    #[test]
+    fn a_filling_turned_to_ordinary_pages_holds_the_same_bytes() {
+        let content: Vec<u8> = (0..5 << 20).map(|i: u32| (i % 253) as u8).collect();
+        let mut f = Filling::new(content.len()).unwrap();
+        for (i, chunk) in content.chunks(300_001).enumerate() {
+            assert!(f.push(chunk));
+            if i == 3 {
+                // As after a slow huge page: the rest of the buffer in ordinary pages.
+                f.ordinary_pages_on();
+                assert!(!f.huge);
+            }
+        }
+        assert_eq!(f.freeze(), content);
     }
 
     #[test]
