@@ -323,6 +323,39 @@ fn a_big_push_shows_before_its_transcript_is_read_and_then_all_of_it() {
     assert_eq!(tui.wait_exit(), 0);
 }
 
+/// An answer over a MiB, by query: received into memory of its own, scanned as it arrives,
+/// on screen before its transcript and redials are read, then all of them.
+#[test]
+fn a_big_answer_by_query_shows_first_then_its_transcript_and_redials() {
+    let body = rudder_inspect::generate::push(12_000, 300, 8, 11);
+    assert!(body.len() > 1 << 20);
+    let server = mock(
+        wiremock::ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json"),
+    );
+    let q = Query {
+        workflow_id: "5f0c3c9e2b7d4a1f8e6d9c0b1a2f3e4d".into(),
+        node_id: "a1b2c3d4e5f60718293a4b5c6d7e8f90".into(),
+        callee: "+525511112222".into(),
+        case_id: None,
+    };
+    let mut args = vec!["--base-url".to_string(), server.uri()];
+    args.extend(id_args(&q));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut tui = start(&args, 160, 50, true);
+    tui.wait_for(&["MARIA LOPEZ GARCIA", "answer in"]);
+    // The redials: 300 and the final call, once read.
+    tui.send("3");
+    tui.wait_for(&["r0000000000000000000000000000000", "ByCallee"]);
+    tui.send("G");
+    tui.wait_for(&["Attempt 301 of 301"]);
+    tui.send("5");
+    tui.send("G");
+    tui.wait_for(&["[LAST-TURN-MARKER]"]);
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+}
+
 /// CJK, emoji and a long unbroken turn show in the transcript of a real terminal.
 #[test]
 fn chinese_transcript_shows_in_a_pty() {
