@@ -807,3 +807,15 @@ fn readme_exit_codes_match_what_the_tests_see() {
         );
     }
 }
+
+/// The inspector without a terminal says so, with the way to get a case without one.
+#[test]
+fn the_inspector_without_a_terminal_says_what_to_use_instead() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().arg("--no-history").output().unwrap();
+    assert_eq!(out.status.code(), Some(19), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the inspector needs a terminal"), "{err}");
+    assert!(err.contains("rudder-inspect query"), "{err}");
+    assert!(!err.contains("config"), "{err}");
+}

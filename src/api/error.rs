@@ -82,6 +82,9 @@ pub enum ApiError {
     Config { path: String, detail: String },
     #[error("network error talking to {target}: {detail}")]
     Network { target: String, detail: String },
+    /// The inspector was started without a terminal to draw on.
+    #[error("the inspector needs a terminal: {detail}")]
+    NoTerminal { detail: String },
 }
 
 fn body_suffix(body: &str) -> String {
@@ -165,6 +168,9 @@ impl ApiError {
             ApiError::File { .. } => "check the path and that the file is readable".into(),
             ApiError::Config { .. } => "fix the config file, or choose another profile".into(),
             ApiError::Network { .. } => "try again; check the network".into(),
+            ApiError::NoTerminal { .. } => {
+                "run it in a terminal; `rudder-inspect query …` prints a case without one".into()
+            }
         }
     }
 
@@ -187,6 +193,7 @@ impl ApiError {
             ApiError::Decrypt { .. } => 16,
             ApiError::Signature { .. } => 17,
             ApiError::Encrypted => 18,
+            ApiError::NoTerminal { .. } => 19,
         }
     }
 
@@ -211,6 +218,7 @@ impl ApiError {
             ApiError::File { .. } => "file error",
             ApiError::Config { .. } => "config error",
             ApiError::Network { .. } => "network error",
+            ApiError::NoTerminal { .. } => "no terminal",
         }
     }
 
@@ -291,6 +299,7 @@ impl ApiError {
                 path: r(path),
                 detail: r(detail),
             },
+            ApiError::NoTerminal { detail } => ApiError::NoTerminal { detail: r(detail) },
             ApiError::Network { target, detail } => ApiError::Network {
                 target: r(target),
                 detail: r(detail),

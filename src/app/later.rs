@@ -154,7 +154,7 @@ impl App {
     }
 
     /// Whether the answer on screen still waits for the lists left out of it.
-    pub fn reading_transcript(&self) -> bool {
+    pub fn reading_left_out(&self) -> bool {
         self.loaded.as_deref().is_some_and(|l| l.reading.is_some())
     }
 }
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn the_transcript_arrives_after_the_first_frame_where_the_user_is() {
         let (mut app, job) = opened(crate::generate::push(2_000, 30, 4, 7));
-        assert!(app.reading_transcript());
+        assert!(app.reading_left_out());
         let first = screen(&app);
         assert!(first.contains("MARIA LOPEZ GARCIA"), "{first}");
         app.update(key('5'));
@@ -240,7 +240,7 @@ mod tests {
         );
 
         app.update(job.run());
-        assert!(!app.reading_transcript());
+        assert!(!app.reading_left_out());
         assert_eq!(app.tab, Tab::Call);
         let call = screen(&app);
         assert!(
@@ -280,7 +280,7 @@ mod tests {
         stale.id += 100;
         app.update(stale.run());
         assert!(
-            app.reading_transcript(),
+            app.reading_left_out(),
             "another job's answer changes nothing"
         );
 
@@ -288,7 +288,7 @@ mod tests {
         let mut misplaced = job.clone();
         misplaced.answer.left_out.transcript = Some(0..3);
         app.update(misplaced.run());
-        assert!(!app.reading_transcript());
+        assert!(!app.reading_left_out());
         assert!(has_turns(&app));
         assert!(app.notice.as_ref().is_none_or(|n| !n.warn));
     }
@@ -303,7 +303,7 @@ mod tests {
         let (mut app, job) = opened(broken);
         assert!(app.loaded.is_some(), "the rest of the answer is on screen");
         app.update(job.run());
-        assert!(!app.reading_transcript());
+        assert!(!app.reading_left_out());
         assert!(!has_turns(&app));
         let notice = app.notice.as_ref().unwrap();
         assert!(notice.warn, "{notice:?}");
@@ -334,7 +334,7 @@ mod tests {
         app.update(job.run());
         app.update(key('m'));
         assert!(!app.masked);
-        assert!(!app.reading_transcript());
+        assert!(!app.reading_left_out());
         assert!(has_turns(&app));
     }
 
@@ -371,9 +371,9 @@ mod tests {
             .transcript_job(id)
             .expect("the job of the answer on screen");
         assert!(app.transcript_job(id + 1).is_none(), "no other job");
-        assert!(app.reading_transcript());
+        assert!(app.reading_left_out());
         app.update(job.run());
-        assert!(!app.reading_transcript());
+        assert!(!app.reading_left_out());
         assert!(has_turns(&app));
         assert!(app.loaded.as_ref().unwrap().answer.left_out.is_empty());
     }

@@ -785,7 +785,7 @@ impl App {
             // Exports, and copies from the lists being read, wait for the whole answer (a
             // moment).
             KeyCode::Char('e' | 'y' | 'Y')
-                if self.reading_transcript()
+                if self.reading_left_out()
                     && (key.code == KeyCode::Char('e')
                         || matches!(self.tab, Tab::Transcript | Tab::Redials)) =>
             {

@@ -39,12 +39,17 @@ pub enum Exit {
 /// Takes over the terminal, runs until the user quits, and gives the terminal back on every
 /// path (a panic included: the panic hook restores it before anything is printed).
 pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> io::Result<Exit> {
+    // Frames go to standard output: into a file or a pipe they would be noise, and the
+    // keys would come from whatever terminal the process has.
+    if !io::IsTerminal::is_terminal(&io::stdout()) {
+        return Err(io::Error::other("standard output is not a terminal"));
+    }
     let mut state = Loop::new();
     // The first actions go first: a query given on the command line is on its way while
     // the terminal is set up.
     let (width, height) = crossterm::terminal::size()?;
     for a in std::iter::once(Action::Resize(width, height)).chain(initial) {
-        state.handle(&mut app, a, &mut services);
+        handle(&mut app, a, &mut services, &mut state);
     }
     let mut terminal = take_terminal()?;
     install_panic_hook();
@@ -179,10 +184,6 @@ impl Loop {
         }
     }
 
-    fn handle(&mut self, app: &mut App, action: Action, services: &mut Services) {
-        handle(app, action, services, self);
-    }
-
     /// Work that waits for the frame: the transcripts to read, each job built now (a copy
     /// of the answer) rather than before the answer is on screen.
     fn after_frame(&mut self, app: &App) {
@@ -210,10 +211,11 @@ async fn event_loop(
     let mut signals = Signals::new();
     // The size again: it may have changed while the terminal was set up.
     let size = terminal.size()?;
-    state.handle(
+    handle(
         &mut app,
         Action::Resize(size.width, size.height),
         &mut services,
+        &mut state,
     );
     let mut dirty = true;
     let mut failures = 0u32;
@@ -255,7 +257,7 @@ async fn event_loop(
             _ = tick.tick(), if app.is_loading() => Some(Action::Tick),
         };
         let Some(action) = action else { continue };
-        state.handle(&mut app, action, &mut services);
+        handle(&mut app, action, &mut services, &mut state);
         // Whatever else is already waiting is handled before the next frame.
         loop {
             // Polled with this task's waker: crossterm keeps the first waker it is handed
@@ -267,12 +269,12 @@ async fn event_loop(
             };
             if let Some(Ok(e)) = ready {
                 if let Some(a) = to_action(e) {
-                    state.handle(&mut app, a, &mut services);
+                    handle(&mut app, a, &mut services, &mut state);
                 }
                 continue;
             }
             match state.rx.try_recv() {
-                Ok(a) => state.handle(&mut app, a, &mut services),
+                Ok(a) => handle(&mut app, a, &mut services, &mut state),
                 Err(_) => break,
             }
         }
@@ -287,6 +289,7 @@ async fn event_loop(
     Ok(Exit::Quit)
 }
 
+/// Turns one action into state changes and sends its effects out.
 fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Loop) {
     let Loop {
         tx,

@@ -185,9 +185,8 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     };
     let exit = run(app, services, initial)
         .await
-        .map_err(|e| ApiError::Config {
-            path: "terminal".into(),
-            detail: format!("cannot run the inspector here: {e}"),
+        .map_err(|e| ApiError::NoTerminal {
+            detail: e.to_string(),
         })?;
     Ok(match exit {
         Exit::Quit => ExitCode::SUCCESS,
