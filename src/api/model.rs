@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use super::scan::deepest_in;
 use super::tolerant::{
     AS_SENT_KEY, AcceptKeys, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar,
     Shape, Unknown, after_token, dedupe_last_wins, read_list, skip_lists,
@@ -261,7 +262,7 @@ impl LeftOut {
 /// the text without that span is read, and the span is taken only if the read puts it
 /// exactly where `call.asr_result` goes. The transcript's own text is then checked when it
 /// is read. Should the scan find nothing usable, serde_json skips the transcript as it
-/// reads the whole text (checking it is well-formed on the way), which costs three times
+/// reads the whole text (checking it is well-formed on the way, nesting aside), which costs three times
 /// as much. The redials are skipped by serde_json either way.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
     parse_head_scanned(bytes, None)
@@ -273,7 +274,7 @@ pub fn parse_head_scanned(
     scanned: Option<Option<Range<usize>>>,
 ) -> Result<(Document, LeftOut), ParseError> {
     let span = scanned.unwrap_or_else(|| super::scan::transcript_span(bytes));
-    if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.start < s.end)
+    if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)
         && let Some(read) = parse_without(bytes, span)
     {
         return Ok(read);
@@ -345,28 +346,56 @@ fn read_left_out<T: AcceptKeys + serde::de::DeserializeOwned + 'static>(
 }
 
 /// What [`parse_document`] gives for `bytes`, from `head` and the lists [`parse_head`] left
-/// out: the lists read into the head or, should one not read (the text is not well-formed
-/// after all), the whole text read the usual way — so its error is the one a whole read
-/// gives. `consumed(n)` is told now and then that the first `n` bytes of the transcript's
-/// range are read.
+/// out ([`complete_partly`], keeping only the outcome).
 pub fn complete(
+    bytes: &[u8],
+    head: Document,
+    left_out: &LeftOut,
+    consumed: impl FnMut(usize),
+) -> Result<Document, ParseError> {
+    match complete_partly(bytes, head, left_out, consumed) {
+        (document, Ok(())) => Ok(document),
+        (_, Err(e)) => Err(e),
+    }
+}
+
+/// The lists [`parse_head`] left out, read into `head`. Should one not read (the text is
+/// not well-formed after all, or nests deeper than serde_json goes from the top), the whole
+/// text is read the usual way: its document if it reads, else `head` with the lists that
+/// did read, and the whole read's error. `consumed(n)` is told now and then that the first
+/// `n` bytes of the transcript's range are read.
+pub fn complete_partly(
     bytes: &[u8],
     mut head: Document,
     left_out: &LeftOut,
     consumed: impl FnMut(usize),
-) -> Result<Document, ParseError> {
-    let fill = |data: &mut Data| -> Result<(), ParseError> {
+) -> (Document, Result<(), ParseError>) {
+    /// serde_json's limit: a container this deep (from the top) is refused.
+    const TOO_DEEP: usize = 128;
+    let fits = |r: &Range<usize>| deepest_in(bytes, r.clone()) < TOO_DEEP;
+    let mut whole = true;
+    if let Some(data) = head.data_mut() {
         if let Some(r) = &left_out.redials {
-            data.call.redial_call = read_left_out(bytes, r.clone(), |_| ())?;
+            match read_left_out(bytes, r.clone(), |_| ()) {
+                Ok(list) if fits(r) => data.call.redial_call = list,
+                _ => whole = false,
+            }
         }
         if let Some(r) = &left_out.transcript {
-            data.call.asr_result = read_left_out(bytes, r.clone(), consumed)?;
+            match read_left_out(bytes, r.clone(), consumed) {
+                Ok(list) if fits(r) => data.call.asr_result = list,
+                _ => whole = false,
+            }
         }
-        Ok(())
-    };
-    match head.data_mut().map(fill) {
-        Some(Ok(())) => Ok(head),
-        _ => parse_document(bytes),
+    } else {
+        whole = left_out.is_empty();
+    }
+    if whole {
+        return (head, Ok(()));
+    }
+    match parse_document(bytes) {
+        Ok(document) => (document, Ok(())),
+        Err(e) => (head, Err(e)),
     }
 }
 
@@ -656,6 +685,39 @@ mod head_tests {
             assert!(head.data().unwrap().call.redial_call.items.is_empty());
             same_as_whole(&json);
         }
+    }
+
+    #[test]
+    fn lists_nested_to_serde_json_s_limit_complete_as_the_whole_read_does() {
+        for list in ["redial_call", "asr_result"] {
+            for depth in [120, 123, 124, 125, 126, 130] {
+                let json = format!(
+                    r#"{{"call":{{"{list}":[{{"x":{}{}}}]}}}}"#,
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                );
+                let whole = parse_document(json.as_bytes());
+                let (head, left_out) = parse_head(json.as_bytes()).unwrap();
+                assert!(!left_out.is_empty());
+                assert_eq!(
+                    complete(json.as_bytes(), head, &left_out, |_| ()),
+                    whole,
+                    "{list} {depth}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_transcript_keeps_the_redials_that_read() {
+        let text =
+            br#"{"call":{"call_id":"c","redial_call":[{"call_id":"r1"}],"asr_result":[1,]}}"#;
+        let (head, left_out) = parse_head(text).unwrap();
+        let (partly, outcome) = complete_partly(text, head, &left_out, |_| ());
+        assert_eq!(outcome, Err(parse_document(text).unwrap_err()));
+        let call = &partly.data().unwrap().call;
+        assert_eq!(call.redial_call.items.len(), 1);
+        assert!(call.asr_result.items.is_empty());
     }
 
     #[test]

@@ -192,53 +192,92 @@ struct Masks {
 }
 
 impl Masks {
-    #[cfg(target_arch = "x86_64")]
     fn of(block: &[u8; 64]) -> Masks {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-        };
-        let mut m = Masks {
-            quote: 0,
-            backslash: 0,
-            open: 0,
-            close: 0,
-        };
-        for (k, lane) in block.chunks_exact(16).enumerate() {
-            // SAFETY: `lane` is 16 readable bytes, loaded unaligned; SSE2 is part of every
-            // x86_64 target.
-            let bits = |c: u8| unsafe {
-                let v = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
-                let eq = _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                u64::from(_mm_movemask_epi8(eq) as u16) << (16 * k)
-            };
-            m.quote |= bits(b'"');
-            m.backslash |= bits(b'\\');
-            m.open |= bits(b'[');
-            m.close |= bits(b']');
-        }
-        m
-    }
-
-    #[cfg(not(target_arch = "x86_64"))]
-    fn of(block: &[u8; 64]) -> Masks {
-        Masks::portable(block)
-    }
-
-    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-    fn portable(block: &[u8; 64]) -> Masks {
-        let bits = |c: u8| {
-            block
-                .iter()
-                .enumerate()
-                .fold(0u64, |m, (i, &b)| m | (u64::from(b == c) << i))
-        };
+        let [quote, backslash, open, close] = eq_masks(block, [b'"', b'\\', b'[', b']']);
         Masks {
-            quote: bits(b'"'),
-            backslash: bits(b'\\'),
-            open: bits(b'['),
-            close: bits(b']'),
+            quote,
+            backslash,
+            open,
+            close,
         }
     }
+}
+
+/// For each of `chars`, one bit per byte of `block` that is it.
+#[cfg(target_arch = "x86_64")]
+fn eq_masks<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut masks = [0u64; N];
+    for (k, lane) in block.chunks_exact(16).enumerate() {
+        // SAFETY: `lane` is 16 readable bytes, loaded unaligned; SSE2 is part of every
+        // x86_64 target.
+        let v = unsafe { _mm_loadu_si128(lane.as_ptr().cast::<__m128i>()) };
+        for (m, &c) in masks.iter_mut().zip(&chars) {
+            // SAFETY: as above.
+            let eq = unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) };
+            *m |= u64::from(eq as u16) << (16 * k);
+        }
+    }
+    masks
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn eq_masks<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
+    eq_masks_portable(block, chars)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn eq_masks_portable<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
+    chars.map(|c| {
+        block
+            .iter()
+            .enumerate()
+            .fold(0u64, |m, (i, &b)| m | (u64::from(b == c) << i))
+    })
+}
+
+/// How deep objects and arrays nest at the deepest point of `text[range]`, counted from
+/// the top of `text`. serde_json refuses a document that nests 128 deep; a list read on its
+/// own starts from the top again, so a caller compares this with the limit.
+pub fn deepest_in(text: &[u8], range: Range<usize>) -> usize {
+    let end = range.end.min(text.len());
+    let (mut in_string, mut carry) = (0u64, 0u64);
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut pos = 0;
+    let mut tail = [b' '; 64];
+    while pos < end {
+        let block: &[u8; 64] = match text[..end].get(pos..pos + 64) {
+            Some(b) => b.try_into().expect("64 bytes"),
+            None => {
+                // The last bytes, padded with spaces (which change nothing).
+                tail[..end - pos].copy_from_slice(&text[pos..end]);
+                &tail
+            }
+        };
+        let [quote, backslash, open_a, open_o, close_a, close_o] =
+            eq_masks(block, [b'"', b'\\', b'[', b'{', b']', b'}']);
+        let quotes = quote & !escaped(backslash, &mut carry);
+        let inside = prefix_xor(quotes) ^ in_string;
+        in_string = ((inside as i64) >> 63) as u64;
+        let opens = (open_a | open_o) & !inside;
+        let mut events = (opens | close_a | close_o) & !inside;
+        while events != 0 {
+            let i = events.trailing_zeros() as usize;
+            events &= events - 1;
+            if opens & (1 << i) != 0 {
+                depth += 1;
+                if pos + i >= range.start {
+                    deepest = deepest.max(depth);
+                }
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        pos += 64;
+    }
+    deepest
 }
 
 /// The bytes escaped by a backslash: each one after an odd run of backslashes. `carry` is 1
@@ -429,11 +468,22 @@ mod tests {
 
     #[test]
     fn portable_masks_match() {
-        let block: [u8; 64] = std::array::from_fn(|i| b"\"\\[]ab"[i * 7 % 6]);
-        let (a, b) = (Masks::of(&block), Masks::portable(&block));
-        assert_eq!(
-            (a.quote, a.backslash, a.open, a.close),
-            (b.quote, b.backslash, b.open, b.close)
-        );
+        let block: [u8; 64] = std::array::from_fn(|i| b"\"\\[]{}ab"[i * 7 % 8]);
+        let chars = [b'"', b'\\', b'[', b']', b'{', b'}'];
+        assert_eq!(eq_masks(&block, chars), eq_masks_portable(&block, chars));
+    }
+
+    #[test]
+    fn nesting_is_counted_from_the_top_outside_strings() {
+        let text = br#"{"a": [1, {"b": "[[{{"}], "c": [[[]]], "d": "\"]"}"#;
+        assert_eq!(deepest_in(text, 0..text.len()), 4);
+        let c = text.windows(4).position(|w| w == b"[[[]").unwrap();
+        assert_eq!(deepest_in(text, c..c + 6), 4);
+        let a = text.windows(3).position(|w| w == b"[1,").unwrap();
+        assert_eq!(deepest_in(text, a..a + 3), 2);
+        // Deep enough to cross block edges.
+        let deep = format!("{}{}", "[".repeat(150), "]".repeat(150));
+        assert_eq!(deepest_in(deep.as_bytes(), 100..200), 150);
+        assert_eq!(deepest_in(deep.as_bytes(), 0..10), 10);
     }
 }

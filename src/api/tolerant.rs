@@ -617,7 +617,8 @@ fn in_input(text: &str) -> Option<usize> {
 /// Runs `read` over `input` with every `List<I>` and `List<J>` left unread: empty and
 /// absent, its [`left_out`](List::left_out) saying where its text lies in `input`, to be
 /// read later with [`read_list`]. serde_json still checks the skipped text is well-formed
-/// JSON. Lists inside JSON-in-a-string are read as usual (their text is not in `input`).
+/// JSON, but not how deep it nests (the reader of the lists checks that). Lists inside
+/// JSON-in-a-string are read as usual (their text is not in `input`).
 pub(crate) fn skip_lists<I: 'static, J: 'static, R>(input: &[u8], read: impl FnOnce() -> R) -> R {
     struct Reset(Option<Skip>);
     impl Drop for Reset {

@@ -1,11 +1,12 @@
-//! A big push on screen before its transcript is read: `open FILE` and queries show
-//! everything but `call.asr_result` at once, and the transcript (most of the bytes) is read
-//! off the UI thread, then put in place with the views where the user left them.
+//! A big push on screen before its transcript and redials are read: `open FILE` and queries
+//! show everything but `call.asr_result` and `call.redial_call` at once, and those lists
+//! (most of the bytes) are read off the UI thread, then put in place with the views where
+//! the user left them.
 
 use super::{Action, App, Effect, Loaded, Notice, Source};
 use crate::api::Answer;
 use crate::api::Document;
-use crate::api::model::{ParseError, complete};
+use crate::api::model::{ParseError, complete_partly};
 use crate::mapped::Pages;
 
 /// The work of reading a transcript: everything it needs, owned, so it runs on any thread.
@@ -41,21 +42,19 @@ impl TranscriptJob {
         let left_out = std::mem::take(&mut answer.left_out);
         let start = left_out.transcript.as_ref().map_or(0, |r| r.start);
         let head = std::mem::replace(&mut answer.document, Document::Push(Box::default()));
-        let read = complete(&answer.exchange.body, head, &left_out, |n| {
+        let (document, outcome) = complete_partly(&answer.exchange.body, head, &left_out, |n| {
             if let Some(p) = &pages {
                 p.release(start..start + n);
             }
         });
-        let result = match read {
-            Ok(document) => {
-                answer.document = document;
-                let mut loaded = Loaded::new(answer, source);
-                loaded.views.transcript.watch_words = watch_words;
-                super::transcript::prepare(&mut loaded);
-                Ok(Box::new(loaded))
-            }
-            Err(ParseError::NotJson(d) | ParseError::WrongShape(d)) => Err(d),
-        };
+        answer.document = document;
+        let mut loaded = Loaded::new(answer, source);
+        loaded.views.transcript.watch_words = watch_words;
+        super::transcript::prepare(&mut loaded);
+        loaded.unread = outcome
+            .err()
+            .map(|(ParseError::NotJson(d) | ParseError::WrongShape(d))| d);
+        let result = Ok(Box::new(loaded));
         Action::Transcript {
             id,
             result: Box::new(result),
@@ -137,8 +136,18 @@ impl App {
                 whole.query = old.query.take();
                 whole.pages = old.pages.take();
                 super::masking::carry(&old.views, &mut whole.views);
+                let unread = whole.unread.clone();
                 *slot = Some(whole);
                 self.clamp_views();
+                if let Some(e) = unread {
+                    self.notice = Some(Notice {
+                        text: format!(
+                            "could not read the transcript and redials: {}",
+                            crate::text::clip(&crate::text::one_line(&e), 120)
+                        ),
+                        warn: true,
+                    });
+                }
             }
             Err(e) => {
                 old.reading = None;
@@ -156,6 +165,11 @@ impl App {
     /// Whether the answer on screen still waits for the lists left out of it.
     pub fn reading_left_out(&self) -> bool {
         self.loaded.as_deref().is_some_and(|l| l.reading.is_some())
+    }
+
+    /// Whether the lists left out of the answer on screen could not be read.
+    pub fn unread_lists(&self) -> bool {
+        self.loaded.as_deref().is_some_and(|l| l.unread.is_some())
     }
 }
 
@@ -316,6 +330,22 @@ mod tests {
             "{} / {words}",
             notice.text
         );
+        // The redials read: they are shown; nothing whole can be exported or copied.
+        let l = app.loaded.as_ref().unwrap();
+        assert!(l.unread.is_some());
+        assert_eq!(l.data().call.redial_call.items.len(), 2);
+        app.update(key('3'));
+        assert!(screen(&app).contains("not well-formed JSON"));
+        assert!(app.update(key('e')).is_empty());
+        assert!(
+            app.notice
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("could not be read")
+        );
+        app.update(key('5'));
+        assert!(screen(&app).contains("could not be read"));
     }
 
     fn has_turns(app: &App) -> bool {

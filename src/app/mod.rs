@@ -81,6 +81,9 @@ pub struct Loaded {
     /// The body's pages when it is a mapped file: whatever reads all of it (the Raw JSON
     /// index, a search) hands them back after.
     pub pages: Option<crate::mapped::Pages>,
+    /// Set when the lists left out could not be read after all (the text is not well-formed
+    /// JSON): the whole read's words. What did read is shown.
+    pub unread: Option<String>,
 }
 
 impl Loaded {
@@ -94,6 +97,7 @@ impl Loaded {
             views: Views::default(),
             reading: None,
             pages: None,
+            unread: None,
         }
     }
     pub fn data(&self) -> &crate::api::Data {
@@ -783,15 +787,19 @@ impl App {
             KeyCode::Char('n') => self.step_search(true),
             KeyCode::Char('N') => self.step_search(false),
             // Exports, and copies from the lists being read, wait for the whole answer (a
-            // moment).
+            // moment); an answer whose lists could not be read has none to give.
             KeyCode::Char('e' | 'y' | 'Y')
-                if self.reading_left_out()
+                if (self.reading_left_out() || self.unread_lists())
                     && (key.code == KeyCode::Char('e')
                         || matches!(self.tab, Tab::Transcript | Tab::Redials)) =>
             {
                 self.notice = Some(Notice {
-                    text: "the transcript and redials are still being read: try again in a moment"
-                        .into(),
+                    text: if self.reading_left_out() {
+                        "the transcript and redials are still being read: try again in a moment"
+                    } else {
+                        "the transcript and redials could not be read (see Raw JSON): nothing whole to export or copy"
+                    }
+                    .into(),
                     warn: true,
                 });
             }

@@ -366,6 +366,12 @@ pub fn source_index(t: &Timeline, pos: usize, redials: &[RedialCall]) -> Option<
 
 /// A note above the table on how `redial_call` arrived, when it is worth one.
 fn note(loaded: &Loaded, theme: &Theme) -> Option<Line<'static>> {
+    if loaded.unread.is_some() {
+        return Some(Line::styled(
+            "the answer is not well-formed JSON: redials that could not be read are left out (see Raw JSON)",
+            theme.warn,
+        ));
+    }
     let list = &loaded.data().call.redial_call;
     let text = match list.shape {
         Shape::Drifted(_) if list.items.is_empty() => {
