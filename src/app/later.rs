@@ -214,6 +214,13 @@ mod tests {
         (app, job)
     }
 
+    /// `c` starts nothing and the notice says `why`.
+    fn refused(app: &mut App, c: char, why: &str) {
+        assert!(app.update(key(c)).is_empty(), "{c} started something");
+        let notice = app.notice.take().expect("a notice");
+        assert!(notice.warn && notice.text.contains(why), "{}", notice.text);
+    }
+
     fn screen(app: &App) -> String {
         let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
         term.draw(|f| crate::ui::draw(f, app)).unwrap();
@@ -239,19 +246,11 @@ mod tests {
         app.update(key('3'));
         assert!(screen(&app).contains("reading the redials…"));
         // Nothing that needs the whole answer starts meanwhile: a copy of the redials...
-        assert!(app.update(key('y')).is_empty());
-        assert!(app.notice.take().unwrap().text.contains("still being read"));
+        refused(&mut app, 'y', "still being read");
         app.update(key('2'));
         assert!(screen(&app).contains("reading…"));
         // ... or an export.
-        assert!(app.update(key('e')).is_empty());
-        assert!(
-            app.notice
-                .as_ref()
-                .unwrap()
-                .text
-                .contains("still being read")
-        );
+        refused(&mut app, 'e', "still being read");
 
         app.update(job.run());
         assert!(!app.reading_left_out());
@@ -336,14 +335,7 @@ mod tests {
         assert_eq!(l.data().call.redial_call.items.len(), 2);
         app.update(key('3'));
         assert!(screen(&app).contains("not well-formed JSON"));
-        assert!(app.update(key('e')).is_empty());
-        assert!(
-            app.notice
-                .as_ref()
-                .unwrap()
-                .text
-                .contains("could not be read")
-        );
+        refused(&mut app, 'e', "could not be read");
         app.update(key('5'));
         assert!(screen(&app).contains("could not be read"));
     }
