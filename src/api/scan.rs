@@ -240,8 +240,10 @@ fn eq_masks_portable<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; 
 
 /// How deep objects and arrays nest at the deepest point of `text[range]`, counted from
 /// the top of `text`. serde_json refuses a document that nests 128 deep; a list read on its
-/// own starts from the top again, so a caller compares this with the limit.
-pub fn deepest_in(text: &[u8], range: Range<usize>) -> usize {
+/// own starts from the top again, so a caller compares this with the limit. `passed(n)` is
+/// told every MiB that the first `n` bytes are scanned (a mapped file's pages can go).
+pub fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMut(usize)) -> usize {
+    const STEP: usize = 1 << 20;
     let end = range.end.min(text.len());
     let (mut in_string, mut carry) = (0u64, 0u64);
     let (mut depth, mut deepest) = (0usize, 0usize);
@@ -276,7 +278,11 @@ pub fn deepest_in(text: &[u8], range: Range<usize>) -> usize {
             }
         }
         pos += 64;
+        if pos.is_multiple_of(STEP) {
+            passed(pos);
+        }
     }
+    passed(end);
     deepest
 }
 
@@ -476,14 +482,14 @@ mod tests {
     #[test]
     fn nesting_is_counted_from_the_top_outside_strings() {
         let text = br#"{"a": [1, {"b": "[[{{"}], "c": [[[]]], "d": "\"]"}"#;
-        assert_eq!(deepest_in(text, 0..text.len()), 4);
+        assert_eq!(deepest_in(text, 0..text.len(), |_| ()), 4);
         let c = text.windows(4).position(|w| w == b"[[[]").unwrap();
-        assert_eq!(deepest_in(text, c..c + 6), 4);
+        assert_eq!(deepest_in(text, c..c + 6, |_| ()), 4);
         let a = text.windows(3).position(|w| w == b"[1,").unwrap();
-        assert_eq!(deepest_in(text, a..a + 3), 2);
+        assert_eq!(deepest_in(text, a..a + 3, |_| ()), 2);
         // Deep enough to cross block edges.
         let deep = format!("{}{}", "[".repeat(150), "]".repeat(150));
-        assert_eq!(deepest_in(deep.as_bytes(), 100..200), 150);
-        assert_eq!(deepest_in(deep.as_bytes(), 0..10), 10);
+        assert_eq!(deepest_in(deep.as_bytes(), 100..200, |_| ()), 150);
+        assert_eq!(deepest_in(deep.as_bytes(), 0..10, |_| ()), 10);
     }
 }

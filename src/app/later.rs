@@ -40,11 +40,10 @@ impl TranscriptJob {
             watch_words,
         } = self;
         let left_out = std::mem::take(&mut answer.left_out);
-        let start = left_out.transcript.as_ref().map_or(0, |r| r.start);
         let head = std::mem::replace(&mut answer.document, Document::Push(Box::default()));
-        let (document, outcome) = complete_partly(&answer.exchange.body, head, &left_out, |n| {
+        let (document, outcome) = complete_partly(&answer.exchange.body, head, &left_out, |r| {
             if let Some(p) = &pages {
-                p.release(start..start + n);
+                p.release(r);
             }
         });
         answer.document = document;
