@@ -12,6 +12,7 @@ use zeroize::Zeroize;
 use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
 use super::model::{DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned};
+use super::scan::Scanned;
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
 use crate::text::one_line;
@@ -123,7 +124,7 @@ pub struct Exchange {
     pub received_at: DateTime<Local>,
     /// Set when the transcript scan ([`crate::api::scan`]) ran over the body as it arrived:
     /// the span it found, if any. A hint for [`interpret_for_screen`], which checks it.
-    pub transcript_scan: Option<Option<std::ops::Range<usize>>>,
+    pub transcript_scan: Scanned,
 }
 
 /// A 2xx answer whose body holds a push.
@@ -186,19 +187,14 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
     interpret_with(exchange, secret, parse_whole)
 }
 
-/// Where lists left out lie in the body.
-type Deferred = LeftOut;
-
-/// What the transcript scan found as the body arrived, if it ran.
-type Scanned = Option<Option<std::ops::Range<usize>>>;
-
 /// The whole document, transcript included.
-fn parse_whole(body: &[u8], _: Scanned) -> Result<(Document, Deferred), ParseError> {
+fn parse_whole(body: &[u8], _: Scanned) -> Result<(Document, LeftOut), ParseError> {
     parse_document(body).map(|d| (d, LeftOut::default()))
 }
 
-/// The document without its transcript when the body is large, whole otherwise.
-fn parse_for_screen(body: &[u8], scanned: Scanned) -> Result<(Document, Deferred), ParseError> {
+/// The document without its transcript and redials when the body is large, whole
+/// otherwise.
+fn parse_for_screen(body: &[u8], scanned: Scanned) -> Result<(Document, LeftOut), ParseError> {
     if body.len() >= SKIM_FROM {
         parse_head_scanned(body, scanned)
     } else {
@@ -209,7 +205,7 @@ fn parse_for_screen(body: &[u8], scanned: Scanned) -> Result<(Document, Deferred
 fn interpret_with(
     exchange: Exchange,
     secret: &str,
-    parse: impl FnOnce(&[u8], Scanned) -> Result<(Document, Deferred), ParseError>,
+    parse: impl FnOnce(&[u8], Scanned) -> Result<(Document, LeftOut), ParseError>,
 ) -> Result<Answer, ApiError> {
     if exchange.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::NotJson {
@@ -730,17 +726,14 @@ impl WithoutUrl for reqwest::Error {
 /// Where a body goes as it arrives.
 enum Body {
     Small(BytesMut),
-    /// A big body of announced length ([`crate::mapped::Filling`]).
-    /// The scan runs on each chunk while it is still in the cache.
+    /// A body announced as large enough to be skimmed ([`SKIM_FROM`]), in memory of its own
+    /// ([`crate::mapped::Filling`]); the scan runs on each chunk while it is in the cache.
     Big(crate::mapped::Filling, super::scan::TranscriptScan),
 }
 
 impl Body {
-    /// From this many announced bytes, the body goes to memory of its own.
-    const BIG: usize = 1 << 20;
-
     fn for_length(announced: usize) -> Body {
-        if announced >= Self::BIG
+        if announced >= SKIM_FROM
             && let Some(f) = crate::mapped::Filling::new(announced)
         {
             return Body::Big(f, super::scan::TranscriptScan::new());

@@ -262,8 +262,8 @@ impl LeftOut {
 /// the text without that span is read, and the span is taken only if the read puts it
 /// exactly where `call.asr_result` goes. The transcript's own text is then checked when it
 /// is read. Should the scan find nothing usable, serde_json skips the transcript as it
-/// reads the whole text (checking it is well-formed on the way, nesting aside), which costs three times
-/// as much. The redials are skipped by serde_json either way.
+/// reads the whole text (checking it is well-formed on the way, nesting aside), which
+/// costs three times as much. The redials are skipped by serde_json either way.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
     parse_head_scanned(bytes, None)
 }
@@ -271,7 +271,7 @@ pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
 /// [`parse_head`] with the scan's finding when it already ran (as the bytes arrived).
 pub fn parse_head_scanned(
     bytes: &[u8],
-    scanned: Option<Option<Range<usize>>>,
+    scanned: super::scan::Scanned,
 ) -> Result<(Document, LeftOut), ParseError> {
     let span = scanned.unwrap_or_else(|| super::scan::transcript_span(bytes));
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)

@@ -14,15 +14,16 @@ const KEY: &[u8] = b"\"asr_result\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
 
+/// What a scan that ran over a body as it arrived found: `None` when none ran, else the
+/// span found, if any.
+pub type Scanned = Option<Option<Range<usize>>>;
+
 /// A scan under way over a text that grows between calls (and never changes behind).
 #[derive(Debug, Default, Clone)]
 pub struct TranscriptScan {
     /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
     pos: usize,
-    /// All ones when the last block ended inside a string.
-    in_string: u64,
-    /// 1 when the last block ended in an odd run of backslashes.
-    escape_carry: u64,
+    strings: Strings,
     state: State,
     /// The next place the key's bytes occur, not yet reached; searched up to `searched`.
     next_key: Option<usize>,
@@ -64,21 +65,15 @@ impl TranscriptScan {
     pub fn finish(mut self, text: &[u8]) -> Option<Range<usize>> {
         self.advance_to(text, text.len());
         if let Some(rest) = text.get(self.pos..).filter(|r| !r.is_empty()) {
-            // The tail, padded with spaces (which change nothing).
-            let mut block = [b' '; 64];
-            block[..rest.len()].copy_from_slice(rest);
-            self.block(text, &block);
+            self.block(text, &padded(rest));
         }
         self.best
     }
 
     fn block(&mut self, text: &[u8], block: &[u8; 64]) {
-        let m = Masks::of(block);
-        let escaped = escaped(m.backslash, &mut self.escape_carry);
-        let quotes = m.quote & !escaped;
-        let inside = prefix_xor(quotes) ^ self.in_string;
-        self.in_string = ((inside as i64) >> 63) as u64;
-        let brackets = (m.open | m.close) & !inside;
+        let [quote, backslash, open, close] = eq_masks(block, [b'"', b'\\', b'[', b']']);
+        let (quotes, inside) = self.strings.step(quote, backslash);
+        let brackets = (open | close) & !inside;
         // Opening quotes (ones that start a string) where the key's bytes begin.
         let opening_keys = |scan: &mut Self| scan.keys_at(text) & quotes & inside;
         let mut keys = match self.state {
@@ -94,14 +89,14 @@ impl TranscriptScan {
             self.state = match self.state {
                 _ if keys & bit != 0 => State::AfterKey(at + KEY.len()),
                 State::Looking => State::Looking,
-                State::AfterKey(from) if m.open & bit != 0 && is_colon(&text[from..at]) => {
+                State::AfterKey(from) if open & bit != 0 && is_colon(&text[from..at]) => {
                     State::InArray {
                         start: at,
                         depth: 1,
                     }
                 }
                 State::AfterKey(_) => State::Looking,
-                State::InArray { start, depth } if m.open & bit != 0 => State::InArray {
+                State::InArray { start, depth } if open & bit != 0 => State::InArray {
                     start,
                     depth: depth + 1,
                 },
@@ -183,24 +178,31 @@ fn is_colon(between: &[u8]) -> bool {
     rest.next() == Some(&b':') && rest.all(ws)
 }
 
-/// One bit per byte of a block, for the bytes that matter.
-struct Masks {
-    quote: u64,
-    backslash: u64,
-    open: u64,
-    close: u64,
+/// Which bytes of each block lie inside strings, carried from one block to the next.
+#[derive(Debug, Default, Clone)]
+struct Strings {
+    /// All ones when the last block ended inside a string.
+    inside: u64,
+    /// 1 when the last block ended in an odd run of backslashes.
+    escape_carry: u64,
 }
 
-impl Masks {
-    fn of(block: &[u8; 64]) -> Masks {
-        let [quote, backslash, open, close] = eq_masks(block, [b'"', b'\\', b'[', b']']);
-        Masks {
-            quote,
-            backslash,
-            open,
-            close,
-        }
+impl Strings {
+    /// The next block's quotes that are not escaped, and its bytes inside strings, from its
+    /// `"` and `\` bits.
+    fn step(&mut self, quote: u64, backslash: u64) -> (u64, u64) {
+        let quotes = quote & !escaped(backslash, &mut self.escape_carry);
+        let inside = prefix_xor(quotes) ^ self.inside;
+        self.inside = ((inside as i64) >> 63) as u64;
+        (quotes, inside)
     }
+}
+
+/// The last bytes of a text as a block, padded with spaces (which change nothing).
+fn padded(rest: &[u8]) -> [u8; 64] {
+    let mut block = [b' '; 64];
+    block[..rest.len()].copy_from_slice(rest);
+    block
 }
 
 /// For each of `chars`, one bit per byte of `block` that is it.
@@ -245,24 +247,17 @@ fn eq_masks_portable<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; 
 pub fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMut(usize)) -> usize {
     const STEP: usize = 1 << 20;
     let end = range.end.min(text.len());
-    let (mut in_string, mut carry) = (0u64, 0u64);
+    let mut strings = Strings::default();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut pos = 0;
-    let mut tail = [b' '; 64];
     while pos < end {
-        let block: &[u8; 64] = match text[..end].get(pos..pos + 64) {
+        let block: [u8; 64] = match text[..end].get(pos..pos + 64) {
             Some(b) => b.try_into().expect("64 bytes"),
-            None => {
-                // The last bytes, padded with spaces (which change nothing).
-                tail[..end - pos].copy_from_slice(&text[pos..end]);
-                &tail
-            }
+            None => padded(&text[pos..end]),
         };
         let [quote, backslash, open_a, open_o, close_a, close_o] =
-            eq_masks(block, [b'"', b'\\', b'[', b'{', b']', b'}']);
-        let quotes = quote & !escaped(backslash, &mut carry);
-        let inside = prefix_xor(quotes) ^ in_string;
-        in_string = ((inside as i64) >> 63) as u64;
+            eq_masks(&block, [b'"', b'\\', b'[', b'{', b']', b'}']);
+        let (_, inside) = strings.step(quote, backslash);
         let opens = (open_a | open_o) & !inside;
         let mut events = (opens | close_a | close_o) & !inside;
         while events != 0 {

@@ -31,10 +31,11 @@ pub enum Action {
         id: u64,
         result: Box<Result<Answer, ApiError>>,
     },
-    /// A transcript read off the UI thread: the whole answer, or why it could not be read.
+    /// The lists left out read off the UI thread: the whole answer (or as much as read,
+    /// [`Loaded::unread`](super::Loaded::unread) saying why not all).
     Transcript {
         id: u64,
-        result: Box<Result<Box<super::Loaded>, String>>,
+        whole: Box<super::Loaded>,
     },
 }
 

@@ -53,10 +53,9 @@ impl TranscriptJob {
         loaded.unread = outcome
             .err()
             .map(|(ParseError::NotJson(d) | ParseError::WrongShape(d))| d);
-        let result = Ok(Box::new(loaded));
         Action::Transcript {
             id,
-            result: Box::new(result),
+            whole: Box::new(loaded),
         }
     }
 }
@@ -125,39 +124,25 @@ impl App {
 
     /// The transcript read: the whole answer replaces the one without it, wherever it is
     /// (on screen, or waiting beside its masked copy), keeping the user's place.
-    pub(super) fn on_transcript(&mut self, id: u64, result: Result<Box<Loaded>, String>) {
+    pub(super) fn on_transcript(&mut self, id: u64, mut whole: Box<Loaded>) {
         let slot = self.original_slot();
         let Some(old) = slot.as_deref_mut().filter(|l| l.reading == Some(id)) else {
             return;
         };
-        match result {
-            Ok(mut whole) => {
-                whole.query = old.query.take();
-                whole.pages = old.pages.take();
-                super::masking::carry(&old.views, &mut whole.views);
-                let unread = whole.unread.clone();
-                *slot = Some(whole);
-                self.clamp_views();
-                if let Some(e) = unread {
-                    self.notice = Some(Notice {
-                        text: format!(
-                            "could not read the transcript and redials: {}",
-                            crate::text::clip(&crate::text::one_line(&e), 120)
-                        ),
-                        warn: true,
-                    });
-                }
-            }
-            Err(e) => {
-                old.reading = None;
-                self.notice = Some(Notice {
-                    text: format!(
-                        "could not read the transcript: {}",
-                        crate::text::clip(&crate::text::one_line(&e), 120)
-                    ),
-                    warn: true,
-                });
-            }
+        whole.query = old.query.take();
+        whole.pages = old.pages.take();
+        super::masking::carry(&old.views, &mut whole.views);
+        let unread = whole.unread.clone();
+        *slot = Some(whole);
+        self.clamp_views();
+        if let Some(e) = unread {
+            self.notice = Some(Notice {
+                text: format!(
+                    "could not read the transcript and redials: {}",
+                    crate::text::clip(&crate::text::one_line(&e), 120)
+                ),
+                warn: true,
+            });
         }
     }
 
@@ -286,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_transcript_is_dropped_and_a_broken_one_said() {
+    fn a_stale_transcript_is_dropped_and_a_misplaced_one_read_whole() {
         let (mut app, job) = opened(crate::generate::push(50, 2, 2, 1));
         let mut stale = job.clone();
         stale.id += 100;

@@ -334,8 +334,8 @@ impl App {
                 self.on_record(id, *result);
                 Vec::new()
             }
-            Action::Transcript { id, result } => {
-                self.on_transcript(id, *result);
+            Action::Transcript { id, whole } => {
+                self.on_transcript(id, whole);
                 Vec::new()
             }
         }

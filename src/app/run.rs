@@ -47,15 +47,15 @@ pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> 
     let mut state = Loop::new();
     // The first actions go first: a query given on the command line is on its way while
     // the terminal is set up.
-    let (width, height) = crossterm::terminal::size()?;
-    for a in std::iter::once(Action::Resize(width, height)).chain(initial) {
+    let size = crossterm::terminal::size()?;
+    for a in std::iter::once(Action::Resize(size.0, size.1)).chain(initial) {
         handle(&mut app, a, &mut services, &mut state);
     }
     let mut terminal = take_terminal()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let watchdog = tokio::spawn(watchdog());
-    let result = event_loop(&mut terminal, app, services, state).await;
+    let result = event_loop(&mut terminal, app, services, state, size).await;
     watchdog.abort();
     restore();
     result
@@ -204,19 +204,22 @@ async fn event_loop(
     mut app: App,
     mut services: Services,
     mut state: Loop,
+    first_size: (u16, u16),
 ) -> io::Result<Exit> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new();
-    // The size again: it may have changed while the terminal was set up.
+    // The size again, should it have changed while the terminal was set up.
     let size = terminal.size()?;
-    handle(
-        &mut app,
-        Action::Resize(size.width, size.height),
-        &mut services,
-        &mut state,
-    );
+    if (size.width, size.height) != first_size {
+        handle(
+            &mut app,
+            Action::Resize(size.width, size.height),
+            &mut services,
+            &mut state,
+        );
+    }
     let mut dirty = true;
     let mut failures = 0u32;
     loop {
