@@ -13,5 +13,7 @@ pub mod generate;
 pub mod history;
 pub mod mapped;
 pub mod mask;
+#[cfg(test)]
+mod proptest_config;
 pub mod text;
 pub mod ui;

@@ -1,5 +1,8 @@
 //! The tolerant model against the reference example and against drifted payloads.
 
+#[path = "../src/proptest_config.rs"]
+mod prop_runs;
+
 use rudder_inspect::api::model::*;
 use rudder_inspect::api::tolerant::*;
 use serde_json::{Value, json};
@@ -1235,7 +1238,7 @@ mod prop {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(crate::prop_runs::config_in(256, "proptest-regressions/tests/model.txt"))]
 
         #[test]
         fn any_value_in_place_of_any_field_parses(

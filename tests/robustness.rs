@@ -2,6 +2,9 @@
 //! tab at random sizes (proptest, bounded so CI runs it), hostile text never reaches the buffer
 //! with its control characters, and Unicode keeps its widths at every width from 1 to 300.
 
+#[path = "../src/proptest_config.rs"]
+mod prop_runs;
+
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -127,7 +130,7 @@ fn set(doc: &mut Value, path: &str, v: Value) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::prop_runs::config_in(48, "proptest-regressions/tests/robustness.txt"))]
 
     /// Any value in any documented slot: it parses, derives and draws at any size.
     #[test]
@@ -268,4 +271,105 @@ fn tables_stay_aligned_with_wide_characters() {
         find(header + 1, "身").map(|x| x >= content_header),
         Some(true)
     );
+}
+
+/// Values a server has been seen to send, or could: huge, negative, fractional, out-of-range
+/// dates, empty, wrong types.
+const EXTREMES: &[&str] = &[
+    "0",
+    "-1",
+    "8208556621508",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551615",
+    "1e308",
+    "-1e308",
+    "1e400",
+    "0.5",
+    "-0.0",
+    r#""99999999999999""#,
+    r#""-99999999999999""#,
+    r#""9223372036854775807""#,
+    r#""9999-12-31 23:59:59""#,
+    r#""0000-01-01 00:00:00""#,
+    r#""2024-02-30 25:61:61""#,
+    r#""262143-12-31 23:59:59""#,
+    r#""""#,
+    r#""NaN""#,
+    "null",
+    "true",
+    "[]",
+    "{}",
+];
+
+/// Every path to a scalar in `v`, as keys and indexes.
+fn scalar_paths(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                at.push(json!(k));
+                scalar_paths(child, at, out);
+                at.pop();
+            }
+        }
+        // Two items of a list are enough to reach every kind of slot in it.
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate().take(2) {
+                at.push(json!(i));
+                scalar_paths(child, at, out);
+                at.pop();
+            }
+        }
+        _ => out.push(at.clone()),
+    }
+}
+
+fn slot<'a>(v: &'a mut Value, path: &[Value]) -> &'a mut Value {
+    path.iter().fold(v, |v, p| match p {
+        Value::String(k) => &mut v[k.as_str()],
+        n => &mut v[n.as_u64().unwrap() as usize],
+    })
+}
+
+/// Each scalar slot of a push, one at a time, set to each extreme value: the model, the
+/// domain, both reports and every tab take it without a panic.
+#[test]
+fn every_scalar_slot_takes_every_extreme_value() {
+    for fixture in [
+        &include_bytes!("../assets/demo/01-reference.json")[..],
+        &include_bytes!("../assets/demo/04-many-redials.json")[..],
+    ] {
+        let doc: Value = serde_json::from_slice(fixture).unwrap();
+        let mut paths = Vec::new();
+        scalar_paths(&doc, &mut Vec::new(), &mut paths);
+        assert!(paths.len() > 40, "only {} slots found", paths.len());
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        for path in &paths {
+            for extreme in EXTREMES {
+                let mut d = doc.clone();
+                *slot(&mut d, path) = serde_json::from_str(extreme).unwrap();
+                let bytes = serde_json::to_vec(&d).unwrap();
+                let Ok(doc) = parse_document(&bytes) else {
+                    continue;
+                };
+                if let Some(data) = doc.data() {
+                    let facts = CaseFacts::derive(data);
+                    let md = rudder_inspect::case::report::markdown(data, &facts);
+                    assert!(!md.is_empty());
+                }
+                let _ = rudder_inspect::api::pretty::pretty(&bytes);
+                if let Some(mut app) = app_for(bytes) {
+                    app.update(Action::Resize(120, 40));
+                    for tab in ['1', '2', '3', '4', '5', '6'] {
+                        for a in [key(tab), key('G')] {
+                            app.update(a);
+                        }
+                        terminal
+                            .draw(|f| rudder_inspect::ui::draw(f, &app))
+                            .unwrap();
+                    }
+                }
+            }
+        }
+    }
 }

@@ -428,7 +428,7 @@ pub(crate) mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(crate::proptest_config::config(2000))]
 
         #[test]
         fn any_bytes_print_as_before(src in prop::collection::vec(

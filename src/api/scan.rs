@@ -445,7 +445,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        #![proptest_config(crate::proptest_config::config(400))]
 
         /// Any text made of the pieces that matter, scanned in any pieces, finds what the
         /// byte-at-a-time scan finds.

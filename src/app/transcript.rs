@@ -645,7 +645,7 @@ mod tests {
             let expected: String = clean(text).chars().map(fold).collect();
             assert_eq!(shown_folded(text, &mut scratch), expected, "{text:?}");
         }
-        proptest::proptest!(|(text in "\\PC*|[ -~\t\x1b\x7f]*")| {
+        proptest::proptest!(crate::proptest_config::config(256), |(text in "\\PC*|[ -~\t\x1b\x7f]*")| {
             let expected: String = clean(&text).chars().map(fold).collect();
             let mut scratch = String::new();
             proptest::prop_assert_eq!(shown_folded(&text, &mut scratch), expected.as_str());

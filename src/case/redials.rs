@@ -8,7 +8,7 @@ use super::call::CallTimes;
 use std::collections::HashMap;
 
 use super::profile::{extend_callees, number_key, same_number};
-use super::time::parse_datetime;
+use super::time::{parse_datetime, plus_secs, usable_secs};
 use crate::api::Data;
 use crate::api::tolerant::Scalar;
 
@@ -76,7 +76,7 @@ impl Timeline {
                 caller: text(&r.caller_number),
                 ring_type: text(&r.ring_type),
                 ring_text: text(&r.ring_time),
-                ring_secs: r.ring_time.as_i64(),
+                ring_secs: usable_secs(&r.ring_time),
                 hangup_type: text(&r.hangup_type),
                 result_label: text(&r.result_label),
                 talk_secs: None,
@@ -99,7 +99,7 @@ impl Timeline {
                 caller: text(&call.caller_number),
                 ring_type: text(&call.ring_type),
                 ring_text: text(&call.ring_time),
-                ring_secs: call.ring_time.as_i64(),
+                ring_secs: usable_secs(&call.ring_time),
                 hangup_type: text(&call.hangup_type),
                 result_label: text(&call.intention),
                 talk_secs: call_times.duration,
@@ -114,20 +114,19 @@ impl Timeline {
         let mut last_end: Option<i64> = None;
         for (i, a) in attempts.iter_mut().enumerate() {
             a.seq = i + 1;
+            // Ring within a century (`usable_secs`), talk within chrono's range of dates: no sum
+            // here can overflow.
+            let busy = a.ring_secs.unwrap_or(0).max(0) + a.talk_secs.unwrap_or(0).max(0);
             if let (Some(f), Some(s)) = (first, a.start) {
                 let off = (s - f).num_seconds();
                 a.offset = Some(off);
-                let end = off + a.ring_secs.unwrap_or(0).max(0) + a.talk_secs.unwrap_or(0).max(0);
+                let end = off.saturating_add(busy);
                 last_end = Some(last_end.map_or(end, |l: i64| l.max(end)));
             }
             if let (Some(p), Some(s)) = (prev_end, a.start) {
                 a.gap_before = Some((s - p).num_seconds());
             }
-            prev_end = a.start.map(|s| {
-                s + chrono::Duration::seconds(
-                    a.ring_secs.unwrap_or(0).max(0) + a.talk_secs.unwrap_or(0).max(0),
-                )
-            });
+            prev_end = a.start.and_then(|s| plus_secs(s, busy));
         }
         let connected_final = call_times.duration.is_some_and(|d| d > 0)
             || call.talk_round.as_i64().is_some_and(|t| t > 0)
@@ -164,7 +163,9 @@ impl Timeline {
             });
             let entry = &mut numbers[i];
             entry.attempts += 1;
-            entry.ring_secs += a.ring_secs.unwrap_or(0).max(0);
+            entry.ring_secs = entry
+                .ring_secs
+                .saturating_add(a.ring_secs.unwrap_or(0).max(0));
             if a.is_final && connected_final {
                 entry.connected = true;
             }
@@ -198,6 +199,21 @@ mod tests {
     use super::*;
     use crate::api::model::{Call, Callee, ExtraItem, RedialCall};
     use crate::api::tolerant::{List, Shape};
+
+    #[test]
+    fn ring_times_past_any_use_are_kept_as_sent_and_count_for_nothing() {
+        for huge in ["8208556621508", "9223372036854775807", "99999999999999"] {
+            let mut d = data();
+            d.call.ring_time = Scalar::Number(huge.into());
+            d.call.redial_call =
+                List::from_items(vec![redial("r1", "2024-03-12 14:50:00", huge, "+1 555")]);
+            let t = Timeline::build(&d, &CallTimes::of(&d.call));
+            assert!(t.attempts.iter().all(|a| a.ring_secs.is_none()), "{huge}");
+            assert!(t.attempts.iter().all(|a| a.ring_text == huge));
+            assert!(t.numbers.iter().all(|n| n.ring_secs == 0));
+            assert!(t.span_secs.is_some_and(|s| s < 3600));
+        }
+    }
 
     fn redial(id: &str, start: &str, ring: &str, number: &str) -> RedialCall {
         RedialCall {

@@ -94,6 +94,23 @@ pub fn parse_offset(s: &str) -> Option<u32> {
     u32::try_from(total).ok()
 }
 
+/// The most seconds a duration sent by the API is taken to mean: a century. A number past it
+/// is shown as sent and used for no arithmetic, so every sum of such durations and every
+/// date plus one stays far inside `i64` and chrono's range.
+pub const MAX_SECS: i64 = 100 * 366 * 86_400;
+
+/// A duration in seconds as sent, when it reads as a whole number within [`MAX_SECS`] either
+/// way.
+pub fn usable_secs(s: &crate::api::tolerant::Scalar) -> Option<i64> {
+    s.as_i64()
+        .filter(|v| v.unsigned_abs() <= MAX_SECS.unsigned_abs())
+}
+
+/// `t` moved by `secs`, when that is a time chrono can hold.
+pub fn plus_secs(t: NaiveDateTime, secs: i64) -> Option<NaiveDateTime> {
+    t.checked_add_signed(chrono::TimeDelta::try_seconds(secs)?)
+}
+
 /// `mm:ss` under an hour, `h:mm:ss` from one hour.
 pub fn clock(secs: u32) -> String {
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
@@ -121,6 +138,29 @@ pub fn human_duration(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_past_a_century_are_not_used() {
+        use crate::api::tolerant::Scalar;
+        assert_eq!(usable_secs(&Scalar::Number("26".into())), Some(26));
+        assert_eq!(usable_secs(&Scalar::from("-3")), Some(-3));
+        assert_eq!(
+            usable_secs(&Scalar::Number(MAX_SECS.to_string().into())),
+            Some(MAX_SECS)
+        );
+        for huge in [
+            "8208556621508",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
+            assert_eq!(usable_secs(&Scalar::Number(huge.into())), None, "{huge}");
+        }
+        assert_eq!(usable_secs(&Scalar::from("99999999999999")), None);
+        let t = parse_datetime("2024-03-12 14:54:26").unwrap();
+        assert_eq!(plus_secs(t, 4).unwrap().to_string(), "2024-03-12 14:54:30");
+        assert_eq!(plus_secs(t, i64::MAX), None);
+        assert_eq!(plus_secs(NaiveDateTime::MAX, 1), None);
+    }
 
     #[test]
     fn datetimes_in_the_forms_seen() {

@@ -130,8 +130,21 @@ impl Transcript {
         let mut stats = Stats::default();
         let end = call_duration.and_then(|d| u32::try_from(d).ok());
         let mut last_spoken: Option<u32> = None;
+        // The next known time after each entry, and the next spoken one, found in one pass
+        // from the end: a search forward from each entry is quadratic when no turn has a time.
+        let mut after = vec![(None, None); entries.len()];
+        let (mut next_at, mut next_spoken) = (None, None);
+        for (idx, e) in entries.iter().enumerate().rev() {
+            after[idx] = (next_at, next_spoken);
+            if let Some(at) = e.at() {
+                next_at = Some(at);
+            }
+            if let Entry::Turn { at: Some(at), .. } = e {
+                next_spoken = Some(*at);
+            }
+        }
         for idx in 0..entries.len() {
-            let next_at = entries[idx + 1..].iter().find_map(Entry::at);
+            let (next_at, next_spoken) = after[idx];
             match entries[idx] {
                 Entry::Turn { speaker, at, .. } => {
                     let until = next_at.or(end);
@@ -156,10 +169,6 @@ impl Transcript {
                 Entry::Silence {
                     item, at, records, ..
                 } => {
-                    let next_spoken = entries[idx + 1..].iter().find_map(|e| match e {
-                        Entry::Turn { at, .. } => *at,
-                        Entry::Silence { .. } => None,
-                    });
                     let last_record = items
                         .get(item as usize + records as usize - 1)
                         .and_then(|r| parse_offset(r.time.show()));

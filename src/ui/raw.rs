@@ -1132,7 +1132,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        #![proptest_config(crate::proptest_config::config(500))]
 
         #[test]
         fn any_bytes_index_as_the_old_lines(src in proptest::collection::vec(

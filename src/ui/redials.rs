@@ -84,7 +84,7 @@ pub fn paint(marks: &mut [Mark], idx: usize, bar: Bar, span: i64) {
     }
     let mut c = start;
     if bar.ring > 0 {
-        let end = scale(bar.offset + bar.ring, span, cols)
+        let end = scale(bar.offset.saturating_add(bar.ring), span, cols)
             .max(c + 1)
             .min(cols);
         marks[c..end].fill(Mark::Ring(idx));
@@ -92,9 +92,13 @@ pub fn paint(marks: &mut [Mark], idx: usize, bar: Bar, span: i64) {
     }
     if bar.talk > 0 {
         let c = c.min(cols - 1);
-        let end = scale(bar.offset + bar.ring + bar.talk, span, cols)
-            .max(c + 1)
-            .min(cols);
+        let end = scale(
+            bar.offset.saturating_add(bar.ring).saturating_add(bar.talk),
+            span,
+            cols,
+        )
+        .max(c + 1)
+        .min(cols);
         marks[c..end].fill(Mark::Talk(idx));
     }
 }
@@ -455,7 +459,7 @@ fn axis_block(
     );
     out.push(Line::from(title));
 
-    let end = first + chrono::Duration::seconds(span);
+    let end = crate::case::time::plus_secs(first, span).unwrap_or(chrono::NaiveDateTime::MAX);
     let (from, to) = (axis_label(first, days), axis_label(end, days));
     let label_w = width(&from).max(width(&to)) + 1;
     let with_labels = w >= 2 * label_w + 12;
@@ -585,7 +589,13 @@ fn fields(loaded: &Loaded, pos: usize, theme: &Theme) -> (String, Vec<Field>) {
     };
     let n = t.attempts.len();
     let v = theme.value;
-    let ring = ring_text(a).into_owned();
+    let ring = match a.ring_secs {
+        // Shown as sent, and why it counts for nothing on the axis or in the totals.
+        None if !a.ring_text.trim().is_empty() => {
+            format!("{} (not a usable number of seconds)", ring_text(a))
+        }
+        _ => ring_text(a).into_owned(),
+    };
     let mut f = Vec::new();
     let hangup = match hangup_words(&a.hangup_type) {
         Some(words) => format!("{} ({words})", a.hangup_type),
