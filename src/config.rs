@@ -81,9 +81,14 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
         path: Some(path.clone()),
         ..Loaded::default()
     };
-    let text = match std::fs::read_to_string(&path) {
+    if explicit.is_none() && !path.exists() {
+        return loaded;
+    }
+    // A config of a few settings: 1 MiB is far more than one holds.
+    let read = crate::files::read_small(&path, 1024 * 1024, "a config file")
+        .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8 text".to_string()));
+    let text = match read {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => return loaded,
         Err(e) => {
             loaded.warnings.push(format!(
                 "config {} could not be read ({e}); using defaults",

@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod export;
+pub(crate) mod files;
 pub mod generate;
 pub mod history;
 pub mod mapped;

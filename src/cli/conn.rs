@@ -67,6 +67,9 @@ fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The most a token, key or secret file may hold.
+const SECRET_FILE_LIMIT: u64 = 16 * 1024;
+
 /// Reads a secret from a file, warning when others can read it.
 pub fn read_secret_file(
     path: &Path,
@@ -74,9 +77,14 @@ pub fn read_secret_file(
     warnings: &mut Vec<String>,
 ) -> Result<Secret, ApiError> {
     let path = expand_tilde(path);
-    let text = std::fs::read_to_string(&path).map_err(|e| ApiError::File {
+    let file_err = |detail: String| ApiError::File {
         path: path.display().to_string(),
-        detail: e.to_string(),
+        detail,
+    };
+    // A token, a key or a secret is a line: 16 KiB is far more than any of them.
+    let bytes = crate::files::read_small(&path, SECRET_FILE_LIMIT, "a secret").map_err(file_err)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        file_err("is not UTF-8 text (saved as UTF-16?): save it as plain UTF-8".into())
     })?;
     if let Some(w) = shared_file_warning(&path) {
         warnings.push(w);
