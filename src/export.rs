@@ -7,20 +7,31 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::api::Data;
-use crate::app::transcript::plain_line;
-use crate::app::{Effect, Loaded};
+use std::sync::Arc;
+
+use crate::api::{Answer, Data};
 use crate::case::CaseFacts;
+use crate::case::transcript::plain_line;
 
 /// Longest file-name stem written (before `-N`, `_transcript` and the extension).
 const MAX_STEM: usize = 80;
 /// Give up after this many taken names.
 const MAX_TRIES: usize = 999;
 
-/// The effect `e` returns: export into `dir`, or the working directory.
-pub fn effect(dir: Option<&Path>) -> Effect {
-    Effect::Export {
-        dir: dir.map(Path::to_path_buf),
+/// An export to run: the case as shown (masked when masking is on) and where it goes
+/// (`None`: the working directory). Owned, so it runs on any thread.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub dir: Option<PathBuf>,
+    pub answer: Arc<Answer>,
+    pub facts: Arc<CaseFacts>,
+}
+
+impl PartialEq for Job {
+    fn eq(&self, other: &Self) -> bool {
+        self.dir == other.dir
+            && Arc::ptr_eq(&self.answer, &other.answer)
+            && Arc::ptr_eq(&self.facts, &other.facts)
     }
 }
 
@@ -101,7 +112,15 @@ fn claim(dir: &Path, base: &str) -> io::Result<(PathBuf, File, PathBuf, File)> {
         };
         let report = dir.join(format!("{base}{suffix}.md"));
         let transcript = dir.join(format!("{base}{suffix}_transcript.txt"));
-        let open = |p: &Path| OpenOptions::new().write(true).create_new(true).open(p);
+        // Reports hold names and numbers: readable by the user alone, as the history is.
+        let open = |p: &Path| {
+            use std::os::unix::fs::OpenOptionsExt;
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(p)
+        };
         let rf = match open(&report) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -126,7 +145,8 @@ fn claim(dir: &Path, base: &str) -> io::Result<(PathBuf, File, PathBuf, File)> {
     ))
 }
 
-/// Writes the report and the transcript into `dir` (created when missing).
+/// Writes the report and the transcript into `dir` (created when missing: the message
+/// says so).
 pub fn write(data: &Data, facts: &CaseFacts, dir: &Path) -> io::Result<Written> {
     fs::create_dir_all(dir)?;
     let base = base_name(data, facts);
@@ -138,17 +158,23 @@ pub fn write(data: &Data, facts: &CaseFacts, dir: &Path) -> io::Result<Written> 
     Ok(Written { report, transcript })
 }
 
-/// Runs an export for the event loop and words the outcome for the status bar.
-pub fn run(loaded: &Loaded, dir: Option<&Path>) -> String {
-    let dir = match dir {
-        Some(d) => d.to_path_buf(),
-        None => match std::env::current_dir() {
-            Ok(d) => d,
-            Err(e) => return format!("export failed: no working directory ({e})"),
-        },
-    };
+impl Job {
+    /// Runs the export and words the outcome for the status bar: what was written, or why
+    /// nothing was.
+    pub fn run(&self) -> Result<String, String> {
+        let dir = match &self.dir {
+            Some(d) => d.clone(),
+            None => std::env::current_dir()
+                .map_err(|e| format!("export failed: no working directory ({e})"))?,
+        };
+        run_in(self.answer.data(), &self.facts, &dir)
+    }
+}
+
+fn run_in(data: &Data, facts: &CaseFacts, dir: &Path) -> Result<String, String> {
     let shown = crate::text::one_line(&dir.display().to_string());
-    match write(loaded.data(), &loaded.facts, &dir) {
+    let created = if dir.exists() { "" } else { "created " };
+    match write(data, facts, dir) {
         Ok(w) => {
             let name = |p: &Path| {
                 crate::text::one_line(
@@ -157,16 +183,16 @@ pub fn run(loaded: &Loaded, dir: Option<&Path>) -> String {
                         .unwrap_or_default(),
                 )
             };
-            format!(
-                "exported {} and {} to {shown}",
+            Ok(format!(
+                "exported {} and {} to {created}{shown}",
                 name(&w.report),
                 name(&w.transcript)
-            )
+            ))
         }
-        Err(e) => format!(
+        Err(e) => Err(format!(
             "export failed: {} ({shown})",
             crate::text::one_line(&e.to_string())
-        ),
+        )),
     }
 }
 
@@ -248,11 +274,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_dir_is_created_and_failures_are_worded() {
+    fn missing_dir_is_created_and_named_and_failures_are_worded() {
+        use std::os::unix::fs::PermissionsExt;
         let (d, f) = reference();
         let dir = tempfile::tempdir().unwrap();
         let nested = dir.path().join("a/b");
-        assert!(write(&d, &f, &nested).is_ok());
+        let msg = run_in(&d, &f, &nested).unwrap();
+        assert!(
+            msg.contains(&format!("to created {}", nested.display())),
+            "{msg}"
+        );
+        let msg = run_in(&d, &f, &nested).unwrap();
+        assert!(!msg.contains("created"), "{msg}");
+        for e in fs::read_dir(&nested).unwrap() {
+            let mode = e.unwrap().metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "exports are the user's alone");
+        }
         let file = dir.path().join("file");
         fs::write(&file, "x").unwrap();
         assert!(write(&d, &f, &file.join("under")).is_err());

@@ -17,4 +17,5 @@ pub mod mask;
 #[cfg(test)]
 mod proptest_config;
 pub mod text;
+pub mod tui;
 pub mod ui;

@@ -193,6 +193,23 @@ pub fn strip_markup(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// A character folded for case-insensitive matching, always to one character.
+pub fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(one), None) => one,
+        _ => c,
+    }
+}
+
+/// `s` folded character by character.
+pub fn fold_str(s: &str) -> String {
+    s.chars().map(fold).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

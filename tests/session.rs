@@ -283,8 +283,10 @@ fn masking_stays_on_for_the_next_answer_and_export_is_masked() {
     assert!(s.contains("M**** A**** V****"), "{s}");
     // The export writes what is on screen: masked.
     let l = app.loaded.as_deref().unwrap();
-    let msg = rudder_inspect::export::run(l, Some(dir.path()));
-    assert!(!msg.starts_with("export failed"), "{msg}");
+    let rudder_inspect::app::Effect::Export(job) = l.export(Some(dir.path().to_path_buf())) else {
+        panic!("e exports");
+    };
+    job.run().unwrap();
     for f in std::fs::read_dir(dir.path()).unwrap() {
         let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
         assert!(!text.contains("MARK ANTHONY"), "{text}");

@@ -59,16 +59,12 @@ pub enum Effect {
         what: String,
     },
     SetMouseCapture(bool),
-    /// Write the case report and transcript into `dir` (`None`: the working directory).
-    Export {
-        dir: Option<std::path::PathBuf>,
-    },
+    /// Write the case report and transcript of the case on screen.
+    Export(crate::export::Job),
     /// Save a lookup in the history file.
     History(Box<crate::history::Entry>),
-    /// Read the transcript left out of the answer on screen (off the UI thread), once the
-    /// frame is drawn: [`App::transcript_job`](super::App::transcript_job) is the work.
-    ReadTranscript {
-        id: u64,
-    },
+    /// Read the lists left out of the answer on screen (off the UI thread), once the
+    /// frame is drawn.
+    ReadTranscript(Box<super::later::TranscriptJob>),
     Quit,
 }

@@ -15,7 +15,7 @@ pub struct TranscriptJob {
     pub id: u64,
     /// The answer without its transcript and redials ([`Answer::left_out`] says where they
     /// are).
-    answer: Answer,
+    answer: std::sync::Arc<Answer>,
     source: Source,
     /// The body's pages, when it is a mapped file: handed back as they are read.
     pages: Option<Pages>,
@@ -34,11 +34,13 @@ impl TranscriptJob {
     pub fn run(self) -> Action {
         let TranscriptJob {
             id,
-            mut answer,
+            answer,
             source,
             pages,
             watch_words,
         } = self;
+        // The head is small (the lists are what was left out): copied here, off the UI thread.
+        let mut answer = std::sync::Arc::unwrap_or_clone(answer);
         let left_out = std::mem::take(&mut answer.left_out);
         let head = std::mem::replace(&mut answer.document, Document::Push(Box::default()));
         let (document, outcome) = complete_partly(&answer.exchange.body, head, &left_out, |r| {
@@ -73,40 +75,37 @@ impl Loaded {
 }
 
 impl App {
-    /// Opens with an answer from a file (`open FILE`), with the file's pages when mapped.
-    /// An answer read without its transcript has it read by the first effect out of
-    /// [`App::update`].
+    /// Opens with an answer from a file (`open FILE`), with the file's pages when mapped;
+    /// the effects read what the answer was read without.
     pub fn with_answer_from_file(
         mut self,
         answer: Answer,
         source: Source,
         pages: Option<Pages>,
-    ) -> Self {
+    ) -> (Self, Vec<Effect>) {
         self = self.with_answer(answer, source);
         if let Some(l) = self.original_mut() {
             l.pages = pages;
         }
-        self.read_later();
-        self
+        let effects = self.read_later().into_iter().collect();
+        (self, effects)
     }
 
-    /// Queues the reading of the transcript the answer just installed was read without.
-    pub(super) fn read_later(&mut self) {
+    /// The reading of the lists the answer just installed was read without, if any.
+    pub(super) fn read_later(&mut self) -> Option<Effect> {
         let id = self.next_id;
-        let Some(l) = self
+        let l = self
             .original_mut()
-            .filter(|l| !l.answer.left_out.is_empty())
-        else {
-            return;
-        };
+            .filter(|l| !l.answer.left_out.is_empty())?;
         l.reading = Some(id);
         self.next_id += 1;
-        self.queued.push(Effect::ReadTranscript { id });
+        self.transcript_job(id)
+            .map(|job| Effect::ReadTranscript(Box::new(job)))
     }
 
     /// The work of reading transcript `id`, if the answer on screen (or beside its masked
     /// copy) still waits for it: everything the job needs, copied.
-    pub fn transcript_job(&self, id: u64) -> Option<TranscriptJob> {
+    fn transcript_job(&self, id: u64) -> Option<TranscriptJob> {
         let l = self.original().filter(|l| l.reading == Some(id))?;
         Some(TranscriptJob {
             id,
@@ -185,17 +184,14 @@ mod tests {
         let source = Source::File {
             path: "push.json".into(),
         };
-        let mut app = App::new(Query::default(), Context::default())
+        let (mut app, mut effects) = App::new(Query::default(), Context::default())
             .with_answer_from_file(answer, source, None);
-        let mut effects = app.update(Action::Resize(160, 50));
+        assert!(app.update(Action::Resize(160, 50)).is_empty());
         assert_eq!(effects.len(), 1, "{effects:?}");
-        let Some(Effect::ReadTranscript { id }) = effects.pop() else {
-            panic!("the first update reads the transcript");
+        let Some(Effect::ReadTranscript(job)) = effects.pop() else {
+            panic!("the start reads the transcript");
         };
-        let job = app
-            .transcript_job(id)
-            .expect("the job of the answer on screen");
-        (app, job)
+        (app, *job)
     }
 
     /// `c` starts nothing and the notice says `why`.
@@ -283,7 +279,9 @@ mod tests {
 
         // Not where it was said to be: the whole text is read instead.
         let mut misplaced = job.clone();
-        misplaced.answer.left_out.transcript = Some(0..3);
+        std::sync::Arc::make_mut(&mut misplaced.answer)
+            .left_out
+            .transcript = Some(0..3);
         app.update(misplaced.run());
         assert!(!app.reading_left_out());
         assert!(has_turns(&app));
@@ -366,17 +364,14 @@ mod tests {
             result: Box::new(Ok(answer)),
             elapsed: std::time::Duration::ZERO,
         });
-        let id = effects
-            .into_iter()
-            .find_map(|e| match e {
-                Effect::ReadTranscript { id } => Some(id),
-                _ => None,
-            })
+        let mut jobs = effects.into_iter().filter_map(|e| match e {
+            Effect::ReadTranscript(job) => Some(*job),
+            _ => None,
+        });
+        let job = jobs
+            .next()
             .expect("the transcript is read after the answer shows");
-        let job = app
-            .transcript_job(id)
-            .expect("the job of the answer on screen");
-        assert!(app.transcript_job(id + 1).is_none(), "no other job");
+        assert!(jobs.next().is_none(), "no other job");
         assert!(app.reading_left_out());
         app.update(job.run());
         assert!(!app.reading_left_out());

@@ -6,7 +6,6 @@ pub mod form;
 pub mod history;
 pub mod later;
 mod masking;
-pub mod run;
 pub mod search;
 pub mod transcript;
 pub mod views;
@@ -71,8 +70,8 @@ pub struct Context {
 pub struct Loaded {
     /// The ids asked for, when the answer came from a query.
     pub query: Option<Query>,
-    pub answer: Answer,
-    pub facts: CaseFacts,
+    pub answer: std::sync::Arc<Answer>,
+    pub facts: std::sync::Arc<CaseFacts>,
     pub source: Source,
     pub views: Views,
     /// The id of the job reading the transcript and redials, while they are left out (see
@@ -91,8 +90,8 @@ impl Loaded {
         let facts = CaseFacts::derive(answer.data());
         Loaded {
             query: None,
-            answer,
-            facts,
+            answer: std::sync::Arc::new(answer),
+            facts: std::sync::Arc::new(facts),
             source,
             views: Views::default(),
             reading: None,
@@ -102,6 +101,15 @@ impl Loaded {
     }
     pub fn data(&self) -> &crate::api::Data {
         self.answer.data()
+    }
+
+    /// `e`: the report and transcript of this answer, as shown, into `dir`.
+    pub fn export(&self, dir: Option<std::path::PathBuf>) -> Effect {
+        Effect::Export(crate::export::Job {
+            dir,
+            answer: self.answer.clone(),
+            facts: self.facts.clone(),
+        })
     }
 }
 
@@ -191,7 +199,6 @@ pub struct App {
     pub size: (u16, u16),
     pub spinner: usize,
     pub context: Context,
-    pub quit: bool,
     /// Index of the demo case in the form, when in the demo.
     pub demo_index: Option<usize>,
     /// Past lookups and the `Ctrl-R` pane.
@@ -204,9 +211,6 @@ pub struct App {
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
-    /// Effects queued outside `update` (the start's transcript reading), sent out with the
-    /// next one.
-    queued: Vec<Effect>,
 }
 
 impl App {
@@ -239,10 +243,8 @@ impl App {
             masked: context.mask,
             twin: None,
             context,
-            quit: false,
             hide_form_when_narrow: false,
             next_id: 1,
-            queued: Vec::new(),
         }
     }
 
@@ -282,12 +284,6 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        let mut effects = self.apply(action);
-        effects.append(&mut self.queued);
-        effects
-    }
-
-    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
@@ -351,7 +347,7 @@ impl App {
             // A cancelled or superseded request: stale, never shown.
             return Vec::new();
         };
-        let effects = self.remember(&p.query, result.as_ref());
+        let mut effects = self.remember(&p.query, result.as_ref());
         match result {
             Ok(answer) => {
                 let base_url = self.context.base_url.clone().unwrap_or_default();
@@ -372,7 +368,7 @@ impl App {
                     self.compare = None;
                 }
                 self.install(fresh);
-                self.read_later();
+                effects.extend(self.read_later());
                 self.failure = None;
                 self.tab = Tab::Profile;
                 self.focus = Focus::Result;
@@ -588,7 +584,6 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
-            self.quit = true;
             return vec![Effect::Quit];
         }
         if self.show_help {
@@ -733,7 +728,6 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('q') => {
-                self.quit = true;
                 return vec![Effect::Quit];
             }
             KeyCode::Char('?') => self.show_help = true,
@@ -803,8 +797,8 @@ impl App {
                     warn: true,
                 });
             }
-            KeyCode::Char('e') if self.loaded.is_some() => {
-                return vec![crate::export::effect(export_dir.as_deref())];
+            KeyCode::Char('e') if let Some(l) = self.loaded.as_deref() => {
+                return vec![l.export(export_dir)];
             }
             KeyCode::Char('y') => return self.copy(false),
             KeyCode::Char('Y') => return self.copy(true),

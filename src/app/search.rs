@@ -91,23 +91,6 @@ pub struct Search {
     pub current: Option<usize>,
 }
 
-/// A character folded for case-insensitive matching, always to one character.
-pub fn fold(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    let mut l = c.to_lowercase();
-    match (l.next(), l.next()) {
-        (Some(one), None) => one,
-        _ => c,
-    }
-}
-
-/// `s` folded character by character.
-pub fn fold_str(s: &str) -> String {
-    s.chars().map(fold).collect()
-}
-
 /// Character offsets of every non-overlapping occurrence of `needle` in `hay` (both folded).
 pub fn find_all(hay: &str, needle: &str) -> Vec<usize> {
     if needle.is_empty() {
@@ -184,6 +167,7 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fold_str;
 
     #[test]
     fn folding_keeps_char_count() {

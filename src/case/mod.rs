@@ -5,6 +5,7 @@
 pub mod call;
 pub mod diff;
 pub mod profile;
+pub mod ptp;
 pub mod qa;
 pub mod redials;
 pub mod report;

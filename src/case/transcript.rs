@@ -206,6 +206,27 @@ impl Transcript {
     }
 }
 
+/// `mm:ss Speaker: text` or `mm:ss (silence mm:ss)`, one line, made safe.
+pub fn plain_line(e: &Entry, items: &[AsrItem]) -> String {
+    let at = e
+        .at()
+        .map(super::time::clock)
+        .unwrap_or_else(|| "--:--".into());
+    match e {
+        Entry::Turn { speaker, .. } => {
+            format!(
+                "{at} {}: {}",
+                speaker.name(),
+                crate::text::one_line(text(e, items))
+            )
+        }
+        Entry::Silence { secs: Some(s), .. } => {
+            format!("{at} (silence {})", super::time::clock(*s))
+        }
+        Entry::Silence { secs: None, .. } => format!("{at} (silence)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +333,21 @@ mod tests {
         ));
         let empty = Transcript::build(&[], None);
         assert!(empty.entries.is_empty());
+    }
+
+    #[test]
+    fn plain_lines() {
+        let items = vec![
+            rec("00:00:00", "Hello", ""),
+            rec("00:00:05", "", "I will pay 650 dollars"),
+            rec("00:00:09", "", ""),
+            rec("00:00:20", "Pay on the 15th?", ""),
+        ];
+        let t = Transcript::build(&items, Some(70));
+        assert_eq!(
+            plain_line(&t.entries[1], &items),
+            "00:05 Callee: I will pay 650 dollars"
+        );
+        assert_eq!(plain_line(&t.entries[2], &items), "00:09 (silence 00:15)");
     }
 }

@@ -9,12 +9,12 @@ use super::conn::resolve;
 use super::{ConnArgs, UiArgs};
 use crate::api::{Answer, ApiError, Auth, Client, ClientOptions, Query, Secret, Session};
 use crate::app::history::History;
-use crate::app::run::{Exit, Services, run};
 use crate::app::{Action, App, Context, Notice, Source};
 use crate::clipboard::SystemClipboard;
 use crate::config::Loaded as LoadedConfig;
 use crate::demo::DemoServer;
 use crate::mapped::Pages;
+use crate::tui::{Exit, Services, run};
 
 /// How the inspector opens.
 pub enum Start {
@@ -97,6 +97,8 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     watch_words.retain(|w| !w.trim().is_empty());
     let export_dir = ui.export_dir.clone().or(loaded.config.export_dir.clone());
     let mut initial = Vec::new();
+    // Effects of the start itself (reading what a big file was opened without).
+    let mut start_effects = Vec::new();
     // History names the profile in use ("demo" in the demo).
     let mut profile = args
         .profile
@@ -124,11 +126,12 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
             // The answer's views read these when it is installed.
             context.watch_words = watch_words.clone();
             context.export_dir = export_dir.clone();
-            let app = App::new(Query::default(), context).with_answer_from_file(
+            let (app, effects) = App::new(Query::default(), context).with_answer_from_file(
                 *answer,
                 Source::File { path },
                 pages,
             );
+            start_effects = effects;
             (app, session)
         }
         Start::Compare {
@@ -183,7 +186,7 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
         session,
         clipboard: clipboard(),
     };
-    let exit = run(app, services, initial)
+    let exit = run(app, start_effects, services, initial)
         .await
         .map_err(|e| ApiError::NoTerminal {
             detail: e.to_string(),

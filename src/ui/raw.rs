@@ -21,9 +21,10 @@ use unicode_width::UnicodeWidthChar;
 use super::Theme;
 use crate::api::error::human_bytes;
 use crate::api::pretty::{self, LineStart, Sink, Skip};
-use crate::app::search::{Hit, fold, fold_str};
+use crate::app::search::Hit;
 use crate::app::{Loaded, Nav};
 use crate::text::{clean, clean_lines};
+use crate::text::{fold, fold_str};
 
 /// Lines between two kept line starts.
 const STRIDE: usize = 16;

@@ -16,11 +16,13 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use super::widgets::shape_words;
 use crate::api::model::AsrItem;
-use crate::app::search::{find_all, fold_str};
-use crate::app::transcript::{Filter, parse_jump, plain_line};
+use crate::app::search::find_all;
+use crate::app::transcript::{Filter, parse_jump};
 use crate::app::{Effect, Loaded, Nav};
 use crate::case::time::{clock, human_duration};
+use crate::case::transcript::plain_line;
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
+use crate::text::fold_str;
 use crate::text::{clean, one_line};
 
 /// Width of `◆ Robot   ` and `● Callee  `.
@@ -487,7 +489,11 @@ pub fn on_key(
         KeyCode::Char(':') if !loaded.facts.transcript.entries.is_empty() => {
             loaded.views.transcript.jump = Some(String::new());
         }
-        KeyCode::Char('e') => return Some(vec![crate::export::effect(export_dir)]),
+        KeyCode::Char('e') => {
+            return Some(vec![
+                loaded.export(export_dir.map(std::path::Path::to_path_buf)),
+            ]);
+        }
         _ => return None,
     }
     Some(Vec::new())
@@ -1336,12 +1342,10 @@ mod tests {
         app.context.export_dir = Some("/tmp/exports".into());
         // The tab got its export dir at the key press.
         let effects = press(&mut app, KeyCode::Char('e'));
-        assert_eq!(
-            effects,
-            [Effect::Export {
-                dir: Some("/tmp/exports".into())
-            }]
-        );
+        let [Effect::Export(job)] = &effects[..] else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(job.dir, Some("/tmp/exports".into()));
         press(&mut app, KeyCode::Char('1'));
         assert_eq!(press(&mut app, KeyCode::Char('e')), effects);
     }

@@ -7,18 +7,18 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream,
+    DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
 };
 use crossterm::execute;
 use futures::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::{Action, App, Effect};
+use super::terminal::{
+    Screen, Signal, Signals, install_panic_hook, restore, take_terminal, watchdog,
+};
 use crate::api::Session;
+use crate::app::{Action, App, Effect};
 use crate::clipboard::{Clipboard, message};
 
 /// What the loop needs besides the app: how to send queries and where copies go.
@@ -38,7 +38,12 @@ pub enum Exit {
 
 /// Takes over the terminal, runs until the user quits, and gives the terminal back on every
 /// path (a panic included: the panic hook restores it before anything is printed).
-pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> io::Result<Exit> {
+pub async fn run(
+    mut app: App,
+    start: Vec<Effect>,
+    mut services: Services,
+    initial: Vec<Action>,
+) -> io::Result<Exit> {
     // Frames go to standard output: into a file or a pipe they would be noise, and the
     // keys would come from whatever terminal the process has.
     if !io::IsTerminal::is_terminal(&io::stdout()) {
@@ -51,6 +56,7 @@ pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> 
     for a in std::iter::once(Action::Resize(size.0, size.1)).chain(initial) {
         handle(&mut app, a, &mut services, &mut state);
     }
+    state.jobs.extend(start);
     let mut terminal = take_terminal()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
@@ -59,21 +65,6 @@ pub async fn run(mut app: App, mut services: Services, initial: Vec<Action>) -> 
     watchdog.abort();
     restore();
     result
-}
-
-/// The terminal the loop draws on: standard output behind a buffer the size of a big frame,
-/// so a frame goes out in one write rather than in twenty of a line buffer's 1 KiB.
-type Screen = Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
-
-/// Raw mode and the alternate screen (`ratatui::try_init` without its panic hook: ours
-/// restores the terminal too), then the terminal.
-fn take_terminal() -> io::Result<Screen> {
-    crossterm::terminal::enable_raw_mode()?;
-    execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
-    Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    )))
 }
 
 /// Debug builds crash on the key named by `RUDDER_INSPECT_CRASH_KEY`, so tests can check what
@@ -87,68 +78,6 @@ fn crash_if_asked(action: &Action) {
         panic!("a crash asked for by RUDDER_INSPECT_CRASH_KEY");
     }
     let _ = action;
-}
-
-/// On SIGTERM or SIGHUP, the event loop restores the terminal and returns. Should it not
-/// within two seconds — crossterm 0.29 reads a hung-up tty's end of file in a loop without
-/// returning (crossterm#793), on the thread the loop runs on — this task, on a runtime
-/// worker, restores the terminal and ends the process.
-async fn watchdog() {
-    let mut signals = Signals::new();
-    // Only the way out matters here.
-    #[cfg(unix)]
-    {
-        signals.winch = None;
-    }
-    while let Signal::Resize = signals.next().await {}
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    restore();
-    std::process::exit(143);
-}
-
-/// Leaves raw mode, the alternate screen, mouse capture and bracketed paste; shows the cursor.
-pub fn restore() {
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
-    let _ = execute!(io::stdout(), crossterm::cursor::Show);
-}
-
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // The terminal first, so what follows is readable.
-        restore();
-        if let Some(path) = write_crash_report(info) {
-            eprintln!("rudder-inspect crashed; a report is in {}", path.display());
-        }
-        previous(info);
-    }));
-}
-
-/// Writes what panicked, where, and a backtrace to the XDG state dir. Nothing in it comes
-/// from a `Secret` (those never print), so no token lands in the file.
-fn write_crash_report(info: &std::panic::PanicHookInfo<'_>) -> Option<std::path::PathBuf> {
-    let dir = crate::config::state_dir()?.join("crashes");
-    let path = dir.join(format!(
-        "crash-{}.txt",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    ));
-    let message = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".into());
-    let report = format!(
-        "rudder-inspect {} crashed\nat: {}\nmessage: {}\n\nbacktrace:\n{}\n",
-        env!("CARGO_PKG_VERSION"),
-        info.location().map(|l| l.to_string()).unwrap_or_default(),
-        crate::text::clean_lines(&message),
-        std::backtrace::Backtrace::force_capture()
-    );
-    std::fs::create_dir_all(&dir).ok()?;
-    crate::config::write_atomic(&path, report.as_bytes(), true).ok()?;
-    Some(path)
 }
 
 fn to_action(event: Event) -> Option<Action> {
@@ -168,8 +97,10 @@ struct Loop {
     tasks: HashMap<u64, JoinHandle<()>>,
     /// History saves under way: waited for at the end, so a lookup just made is kept.
     saves: Vec<JoinHandle<()>>,
-    /// Transcripts to read once the frame is drawn ([`Loop::after_frame`]).
-    transcripts: Vec<u64>,
+    /// Work that waits for the next frame to be drawn ([`Loop::after_frame`]).
+    jobs: Vec<Effect>,
+    /// An effect asked to quit.
+    quit: bool,
 }
 
 impl Loop {
@@ -180,15 +111,16 @@ impl Loop {
             rx,
             tasks: HashMap::new(),
             saves: Vec::new(),
-            transcripts: Vec::new(),
+            jobs: Vec::new(),
+            quit: false,
         }
     }
 
-    /// Work that waits for the frame: the transcripts to read, each job built now (a copy
-    /// of the answer) rather than before the answer is on screen.
-    fn after_frame(&mut self, app: &App) {
-        for id in std::mem::take(&mut self.transcripts) {
-            if let Some(job) = app.transcript_job(id) {
+    /// Work that waits for the frame (reading the lists left out of a big answer): the
+    /// answer reaches the screen first.
+    fn after_frame(&mut self) {
+        for effect in std::mem::take(&mut self.jobs) {
+            if let Effect::ReadTranscript(job) = effect {
                 let tx = self.tx.clone();
                 // Parsing is CPU work: a blocking thread, not a runtime worker.
                 tokio::task::spawn_blocking(move || {
@@ -226,9 +158,9 @@ async fn event_loop(
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             dirty = false;
-            state.after_frame(&app);
+            state.after_frame();
         }
-        if app.quit {
+        if state.quit {
             break;
         }
         let action = tokio::select! {
@@ -298,7 +230,8 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
         tx,
         tasks,
         saves,
-        transcripts,
+        jobs,
+        quit,
         ..
     } = state;
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
@@ -325,7 +258,7 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                 });
                 tasks.insert(id, task);
             }
-            Effect::ReadTranscript { id } => transcripts.push(id),
+            e @ Effect::ReadTranscript(_) => jobs.push(e),
             Effect::Verify { id, query } => {
                 let tx = tx.clone();
                 let session = services.session.clone();
@@ -351,7 +284,7 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                 // terminal for the cursor position, which some never answer).
                 let outcome = services.clipboard.copy(&text);
                 let msg = message(&outcome, &text, &what);
-                app.update(match outcome {
+                let _ = tx.send(match outcome {
                     crate::clipboard::Outcome::Failed(_) => Action::Warning(msg),
                     _ => Action::Notice(msg),
                 });
@@ -365,15 +298,14 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                 };
                 let _ = out.flush();
             }
-            Effect::Export { dir } => {
-                let msg = match app.loaded.as_deref() {
-                    Some(l) => crate::export::run(l, dir.as_deref()),
-                    None => "nothing to export yet".into(),
-                };
-                app.update(if msg.starts_with("export failed") {
-                    Action::Warning(msg)
-                } else {
-                    Action::Notice(msg)
+            Effect::Export(job) => {
+                let tx = tx.clone();
+                // Writing a report of 100,000 turns is no work for the UI thread.
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(match job.run() {
+                        Ok(msg) => Action::Notice(msg),
+                        Err(msg) => Action::Warning(msg),
+                    });
                 });
             }
             Effect::History(entry) => {
@@ -391,63 +323,7 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                     }
                 }));
             }
-            Effect::Quit => {}
+            Effect::Quit => *quit = true,
         }
-    }
-}
-
-/// SIGTERM and SIGHUP end the loop so the terminal is restored.
-/// What a signal asks of the loop.
-enum Signal {
-    /// SIGTERM or SIGHUP: restore and go.
-    Quit,
-    /// SIGWINCH: the terminal changed size.
-    Resize,
-}
-
-struct Signals {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    hup: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    winch: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Signals {
-                term: signal(SignalKind::terminate()).ok(),
-                hup: signal(SignalKind::hangup()).ok(),
-                winch: signal(SignalKind::window_change()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    async fn next(&mut self) -> Signal {
-        #[cfg(unix)]
-        {
-            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
-                match s.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            }
-            let quit = tokio::select! {
-                _ = recv(&mut self.term) => true,
-                _ = recv(&mut self.hup) => true,
-                _ = recv(&mut self.winch) => false,
-            };
-            if quit { Signal::Quit } else { Signal::Resize }
-        }
-        #[cfg(not(unix))]
-        std::future::pending::<Signal>().await
     }
 }
