@@ -547,7 +547,7 @@ fn the_wheel_scrolls_the_tab_under_it() {
     let mut app = answered_app("01-reference.json", 80, 16);
     press(&mut app, [key('2')]);
     let body = rudder_inspect::ui::layout(&app).body;
-    let offset = |app: &App| app.loaded.as_ref().unwrap().views.call.offset;
+    let offset = |app: &App| app.loaded.as_ref().unwrap().views.call.offset();
     assert_eq!(offset(&app), 0);
     app.update(wheel_down(body.x + 2, body.y + 2));
     assert_eq!(offset(&app), 3);
@@ -582,7 +582,7 @@ fn the_wheel_scrolls_the_tab_under_it() {
     press(&mut app, [key('g')]);
     assert_eq!(offset(&app), 0);
     // The Profile tab kept its own position.
-    assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset, 0);
+    assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset(), 0);
 }
 
 #[test]
@@ -671,7 +671,7 @@ fn the_help_scrolls_when_it_does_not_fit() {
     press(&mut app, [key('G'), code(KeyCode::Esc)]);
     assert!(!app.show_help);
     assert_eq!(app.help_scroll, 0);
-    assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset, 0);
+    assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset(), 0);
     // On a tall screen everything fits.
     assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50)), 0);
 }

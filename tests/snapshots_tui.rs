@@ -105,7 +105,7 @@ fn call_reference_80x16_scrolled_to_the_end() {
     // Short enough that the Call tab scrolls.
     let mut app = answered_app("01-reference.json", 80, 16);
     press(&mut app, [key('2'), key('G')]);
-    assert!(app.loaded.as_ref().unwrap().views.call.offset > 0);
+    assert!(app.loaded.as_ref().unwrap().views.call.offset() > 0);
     assert_snapshot!(snap(&app));
 }
 

@@ -19,18 +19,18 @@ impl Comparison {
                 }
                 CompareState::Failed(e) => CompareState::Failed(e.clone()),
             },
-            scroll: self.scroll,
+            scroll: self.scroll.clone(),
         }
     }
 }
 
 /// Where the user was, carried from one version of the answer to the other.
 pub(super) fn carry(from: &Views, to: &mut Views) {
-    to.profile = from.profile;
-    to.call = from.call;
-    to.redials = from.redials;
-    to.qa = from.qa;
-    to.raw.scroll = from.raw.scroll;
+    to.profile = from.profile.clone();
+    to.call = from.call.clone();
+    to.redials = from.redials.clone();
+    to.qa = from.qa.clone();
+    to.raw.scroll = from.raw.scroll.clone();
     let (f, t) = (&from.transcript, &mut to.transcript);
     // Positions count entries of the filtered list: carried only when unfiltered alike.
     if f.filter == t.filter && f.hide_silences == t.hide_silences {

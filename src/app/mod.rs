@@ -5,6 +5,7 @@ pub mod action;
 pub mod form;
 pub mod history;
 pub mod later;
+pub mod layout;
 mod masking;
 pub mod search;
 pub mod transcript;
@@ -889,22 +890,37 @@ impl App {
 
     /// Width and height of the active tab's area.
     pub fn body_size(&self) -> (u16, u16) {
-        let areas = crate::ui::layout(self);
+        let areas = layout::layout(self);
         (areas.body.width, areas.body.height)
     }
 
     fn nav(&mut self, nav: Nav) {
         let (w, h) = self.body_size();
+        // What a page is until the tab has been drawn once.
+        let page = h as usize;
         let tab = self.tab;
         if tab == Tab::Diff {
             if let Some(c) = self.compare.as_mut() {
-                let total = crate::ui::diff::lines(c, w, &crate::ui::Theme::plain()).len();
-                c.scroll.nav(nav, total, h as usize);
+                c.scroll.nav(nav, page);
             }
             return;
         }
-        if let Some(loaded) = self.loaded.as_mut() {
-            crate::ui::nav_tab(tab, loaded, nav, w, h);
+        let Some(loaded) = self.loaded.as_mut() else {
+            return;
+        };
+        let views = &mut loaded.views;
+        match tab {
+            Tab::Profile => views.profile.nav(nav, page),
+            Tab::Call => views.call.nav(nav, page),
+            Tab::Qa => {
+                let n = loaded.answer.data().call.question_answer.items.len();
+                views.qa.nav(nav, n, page);
+            }
+            Tab::Redials => views
+                .redials
+                .nav(nav, loaded.facts.timeline.attempts.len(), page),
+            Tab::Transcript | Tab::Raw => crate::ui::nav_tab(tab, loaded, nav, w, h),
+            Tab::Diff => {}
         }
     }
 
@@ -970,7 +986,7 @@ impl App {
             }
             return Vec::new();
         }
-        let areas = crate::ui::layout(self);
+        let areas = layout::layout(self);
         let inside = |r: ratatui::layout::Rect| {
             m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
         };
@@ -984,7 +1000,7 @@ impl App {
                     }
                 }
                 let tabs = self.tabs();
-                for (i, r) in crate::ui::tab_hit_areas(&areas, self.compare.is_some())
+                for (i, r) in layout::tab_hit_areas(&areas, self.compare.is_some())
                     .iter()
                     .enumerate()
                 {

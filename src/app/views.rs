@@ -1,6 +1,8 @@
 //! Per-tab view state: scroll offsets and selections. Rendering reads them; only `update`
 //! changes them.
 
+use std::cell::Cell;
+
 use crate::app::search::Search;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,66 +78,121 @@ pub enum Nav {
     Wheel(i32),
 }
 
-/// A line-scrolled view.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A line-scrolled view. `update` moves the offset; the frame that draws the view settles it
+/// against the lines it laid out ([`Scroll::settle`]) and keeps their count and the page's
+/// height for the next move, so `update` never lays anything out to measure it (gitui's
+/// `ScrollVertical`, slumber's `TextWindow`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scroll {
-    pub offset: usize,
+    offset: Cell<usize>,
+    /// Lines and page height of the last frame that showed this view.
+    drawn: Cell<Option<(usize, usize)>>,
 }
 
 impl Scroll {
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+
+    pub fn set_offset(&mut self, offset: usize) {
+        self.offset.set(offset);
+    }
+
     /// Moves within `total` lines of which `page` are visible.
-    pub fn nav(&mut self, nav: Nav, total: usize, page: usize) {
+    pub fn nav_in(&mut self, nav: Nav, total: usize, page: usize) {
         let max = total.saturating_sub(page.max(1));
         let page = page.max(1);
-        self.offset = match nav {
-            Nav::Up => self.offset.saturating_sub(1),
-            Nav::Down => self.offset + 1,
-            Nav::PageUp => self.offset.saturating_sub(page.saturating_sub(1).max(1)),
-            Nav::PageDown => self.offset + page.saturating_sub(1).max(1),
-            Nav::Top => 0,
-            Nav::Bottom => max,
-            Nav::Wheel(n) => (self.offset as i64 + n as i64).max(0) as usize,
+        let offset = self.offset.get();
+        self.offset.set(
+            match nav {
+                Nav::Up => offset.saturating_sub(1),
+                Nav::Down => offset.saturating_add(1),
+                Nav::PageUp => offset.saturating_sub(page.saturating_sub(1).max(1)),
+                Nav::PageDown => offset.saturating_add(page.saturating_sub(1).max(1)),
+                Nav::Top => 0,
+                Nav::Bottom => max,
+                Nav::Wheel(n) => offset.saturating_add_signed(n as isize),
+            }
+            .min(max),
+        );
+    }
+
+    /// Moves by what the last frame showed; before any frame, `page` lines to a page and no
+    /// end but the one the first frame settles.
+    pub fn nav(&mut self, nav: Nav, page: usize) {
+        match self.drawn.get() {
+            Some((total, page)) => self.nav_in(nav, total, page),
+            None => self.nav_in(nav, usize::MAX, page),
         }
-        .min(max);
+    }
+
+    /// While drawing: the offset within `total` lines of which `page` show, kept.
+    pub fn settle(&self, total: usize, page: usize) -> usize {
+        let offset = self.offset.get().min(total.saturating_sub(page.max(1)));
+        self.offset.set(offset);
+        self.drawn.set(Some((total, page)));
+        offset
     }
 }
 
-/// A row selection with the first visible row.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A row selection with the first visible row. `update` moves the selection; the frame
+/// settles which rows show ([`Select::settle`]) and keeps the page's height for paging.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Select {
     pub selected: usize,
-    pub offset: usize,
+    offset: Cell<usize>,
+    /// Rows of the last frame that showed this list (0 before one).
+    page: Cell<usize>,
 }
 
 impl Select {
+    /// The first row on screen.
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+
+    /// Moves within `total` rows, a page being what the last frame showed (`page` before
+    /// one).
     pub fn nav(&mut self, nav: Nav, total: usize, page: usize) {
         if total == 0 {
             *self = Select::default();
             return;
         }
-        let page = page.max(1);
+        let page = match self.page.get() {
+            0 => page.max(1),
+            drawn => drawn,
+        };
         let last = total - 1;
         self.selected = match nav {
             Nav::Up => self.selected.saturating_sub(1),
-            Nav::Down => self.selected + 1,
+            Nav::Down => self.selected.saturating_add(1),
             Nav::PageUp => self.selected.saturating_sub(page),
-            Nav::PageDown => self.selected + page,
+            Nav::PageDown => self.selected.saturating_add(page),
             Nav::Top => 0,
             Nav::Bottom => last,
-            Nav::Wheel(n) => (self.selected as i64 + n as i64).max(0) as usize,
+            Nav::Wheel(n) => self.selected.saturating_add_signed(n as isize),
         }
         .min(last);
-        self.keep_visible(page);
+        self.keep(self.selected, page);
     }
 
-    /// Scrolls so the selection is on screen.
-    pub fn keep_visible(&mut self, page: usize) {
+    /// Scrolls so row `selected` is on screen.
+    fn keep(&self, selected: usize, page: usize) {
         let page = page.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
+        let offset = self.offset.get();
+        if selected < offset {
+            self.offset.set(selected);
+        } else if selected >= offset + page {
+            self.offset.set(selected + 1 - page);
         }
+    }
+
+    /// While drawing: the first row on screen when `rows` show and row `selected` (the
+    /// selection, within the rows there are) must be one of them; kept with the page.
+    pub fn settle(&self, selected: usize, rows: usize) -> usize {
+        self.keep(selected, rows);
+        self.page.set(rows.max(1));
+        self.offset.get()
     }
 }
 
@@ -170,27 +227,46 @@ mod tests {
     #[test]
     fn scroll_clamps() {
         let mut s = Scroll::default();
-        s.nav(Nav::Bottom, 100, 20);
-        assert_eq!(s.offset, 80);
-        s.nav(Nav::Down, 100, 20);
-        assert_eq!(s.offset, 80);
-        s.nav(Nav::PageUp, 100, 20);
-        assert_eq!(s.offset, 61);
-        s.nav(Nav::Top, 100, 20);
-        assert_eq!(s.offset, 0);
-        s.nav(Nav::Bottom, 5, 20);
-        assert_eq!(s.offset, 0);
+        s.nav_in(Nav::Bottom, 100, 20);
+        assert_eq!(s.offset(), 80);
+        s.nav_in(Nav::Down, 100, 20);
+        assert_eq!(s.offset(), 80);
+        s.nav_in(Nav::PageUp, 100, 20);
+        assert_eq!(s.offset(), 61);
+        s.nav_in(Nav::Top, 100, 20);
+        assert_eq!(s.offset(), 0);
+        s.nav_in(Nav::Bottom, 5, 20);
+        assert_eq!(s.offset(), 0);
+    }
+
+    #[test]
+    fn scroll_moves_by_the_last_frame_and_the_frame_settles_it() {
+        let mut s = Scroll::default();
+        // Before a frame: the end is wherever the first frame finds it.
+        s.nav(Nav::Bottom, 20);
+        assert_eq!(s.settle(100, 20), 80);
+        s.nav(Nav::Down, 20);
+        assert_eq!(s.offset(), 80);
+        s.nav(Nav::Up, 20);
+        s.nav(Nav::PageUp, 5);
+        assert_eq!(s.offset(), 79 - 19);
+        // The frame shows fewer lines now (a wider screen): it settles the offset.
+        assert_eq!(s.settle(30, 20), 10);
     }
 
     #[test]
     fn select_keeps_selection_visible() {
         let mut s = Select::default();
         s.nav(Nav::PageDown, 50, 10);
-        assert_eq!((s.selected, s.offset), (10, 1));
+        assert_eq!((s.selected, s.offset()), (10, 1));
         s.nav(Nav::Bottom, 50, 10);
-        assert_eq!((s.selected, s.offset), (49, 40));
+        assert_eq!((s.selected, s.offset()), (49, 40));
         s.nav(Nav::Top, 50, 10);
-        assert_eq!((s.selected, s.offset), (0, 0));
+        assert_eq!((s.selected, s.offset()), (0, 0));
+        // A frame of 5 rows: pages are 5 rows from then on.
+        assert_eq!(s.settle(0, 5), 0);
+        s.nav(Nav::PageDown, 50, 10);
+        assert_eq!((s.selected, s.offset()), (5, 1));
         s.nav(Nav::Down, 0, 10);
         assert_eq!(s, Select::default());
     }

@@ -112,5 +112,6 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let lines = lines(loaded, area.width, theme);
-    draw_lines(frame, area, &lines, loaded.views.call.offset);
+    let offset = loaded.views.call.settle(lines.len(), area.height as usize);
+    draw_lines(frame, area, &lines, offset);
 }

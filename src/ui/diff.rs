@@ -112,7 +112,8 @@ pub fn lines(c: &Comparison, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, area: Rect, c: &Comparison, theme: &Theme) {
     let lines = lines(c, area.width, theme);
-    draw_lines(frame, area, &lines, c.scroll.offset);
+    let offset = c.scroll.settle(lines.len(), area.height as usize);
+    draw_lines(frame, area, &lines, offset);
 }
 
 #[cfg(test)]

@@ -10,24 +10,6 @@ use super::Theme;
 use crate::app::form::{Check, LABELS};
 use crate::app::{App, Focus};
 
-/// Each field takes a label row, an input row and a message row, inside the pane's border.
-pub fn field_rows(pane: Rect) -> [Rect; 4] {
-    let inner = Rect::new(
-        pane.x + 1,
-        pane.y + 1,
-        pane.width.saturating_sub(2),
-        pane.height.saturating_sub(2),
-    );
-    std::array::from_fn(|i| {
-        let y = inner.y + 1 + i as u16 * 3;
-        if y >= inner.y + inner.height {
-            Rect::new(inner.x, inner.y + inner.height, inner.width, 0)
-        } else {
-            Rect::new(inner.x, y, inner.width, 1)
-        }
-    })
-}
-
 pub fn draw(frame: &mut Frame, pane: Rect, app: &App, theme: &Theme) {
     let focused_pane = app.focus == Focus::Form;
     let block = Block::default()
@@ -42,7 +24,7 @@ pub fn draw(frame: &mut Frame, pane: Rect, app: &App, theme: &Theme) {
         ))
         .border_style(if focused_pane { theme.focus } else { theme.dim });
     frame.render_widget(block, pane);
-    let rows = field_rows(pane);
+    let rows = crate::app::layout::field_rows(pane);
     let bottom = pane.y + pane.height.saturating_sub(1);
     for (i, input) in rows.iter().enumerate() {
         if input.height == 0 {

@@ -240,7 +240,10 @@ fn list_lines(app: &App, pane: &Pane, w: usize, rows: usize, theme: &Theme) -> V
             theme.warn,
         ))];
     }
-    let start = pane.select.offset.min(pane.matches.len().saturating_sub(1));
+    let start = pane
+        .select
+        .offset()
+        .min(pane.matches.len().saturating_sub(1));
     pane.matches[start..]
         .iter()
         .take(rows)

@@ -27,70 +27,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::app::{App, Loaded, Nav, Tab};
 pub use theme::Theme;
 
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
-/// Border, marker indent, a 32-character id (the API's ids are 32 hex digits) and the cursor.
-pub const FORM_WIDTH: u16 = 38;
-
-/// Where everything goes on this screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub too_small: bool,
-    pub form: Option<Rect>,
-    /// The four input rows.
-    pub fields: [Rect; 4],
-    pub tabs: Rect,
-    pub body: Rect,
-    pub status: Rect,
-}
-
-pub fn layout(app: &App) -> Areas {
-    let (w, h) = app.size;
-    let area = Rect::new(0, 0, w, h);
-    if w < MIN_WIDTH || h < MIN_HEIGHT {
-        return Areas {
-            too_small: true,
-            ..Areas::default()
-        };
-    }
-    let status_h = if h >= 20 { 2 } else { 1 };
-    let [main, status] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(status_h)]).areas(area);
-    let (form, right) = if app.show_form {
-        let [f, r] =
-            Layout::horizontal([Constraint::Length(FORM_WIDTH), Constraint::Fill(1)]).areas(main);
-        (Some(f), r)
-    } else {
-        (None, main)
-    };
-    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(right);
-    // A one-column gutter between the form's border and the result.
-    let (tabs, body) = if app.show_form {
-        (
-            Rect {
-                x: tabs.x + 1,
-                width: tabs.width.saturating_sub(1),
-                ..tabs
-            },
-            Rect {
-                x: body.x + 1,
-                width: body.width.saturating_sub(1),
-                ..body
-            },
-        )
-    } else {
-        (tabs, body)
-    };
-    let fields = form.map(form::field_rows).unwrap_or_default();
-    Areas {
-        too_small: false,
-        form,
-        fields,
-        tabs,
-        body,
-        status,
-    }
-}
+pub use crate::app::layout::{Areas, FORM_WIDTH, MIN_HEIGHT, MIN_WIDTH, layout, tab_hit_areas};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     draw_with(frame, app, &Theme::current());
@@ -171,19 +108,9 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Moves a tab's scroll or selection; `w`×`h` is the tab's area.
 pub fn nav_tab(tab: Tab, loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
     match tab {
-        Tab::Profile => {
-            let total = profile::lines(loaded, w, &Theme::current()).len();
-            loaded.views.profile.nav(nav, total, h as usize);
-        }
-        Tab::Call => {
-            let total = call::lines(loaded, w, &Theme::current()).len();
-            loaded.views.call.nav(nav, total, h as usize);
-        }
-        Tab::Redials => redials::nav(loaded, nav, w, h),
-        Tab::Qa => qa::nav(loaded, nav, w, h),
         Tab::Transcript => transcript::nav(loaded, nav, w, h),
         Tab::Raw => raw::nav(loaded, nav, w, h),
-        Tab::Diff => {}
+        _ => {}
     }
 }
 
@@ -259,9 +186,4 @@ pub fn tab_key(
         Tab::Raw => raw::on_key(loaded, key, w, h),
         _ => None,
     }
-}
-
-/// The clickable rectangle of each tab title.
-pub fn tab_hit_areas(areas: &Areas, with_diff: bool) -> Vec<Rect> {
-    tabbar::hit_areas(areas.tabs, with_diff)
 }

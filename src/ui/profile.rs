@@ -184,5 +184,9 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let lines = lines(loaded, area.width, theme);
-    draw_lines(frame, area, &lines, loaded.views.profile.offset);
+    let offset = loaded
+        .views
+        .profile
+        .settle(lines.len(), area.height as usize);
+    draw_lines(frame, area, &lines, offset);
 }

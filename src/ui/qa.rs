@@ -13,7 +13,7 @@ use super::table::{self, Cell, ColSpec, Field, GAP};
 use super::widgets::{Row, Section, column, draw_lines, shape_words};
 use crate::api::model::QuestionAnswer;
 use crate::api::tolerant::{Scalar, Shape, value_text};
-use crate::app::{Loaded, Nav};
+use crate::app::Loaded;
 use crate::case::qa::{Answered, Verdict, answered, verdict};
 use crate::text::{clean, one_line, width};
 
@@ -323,11 +323,6 @@ fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> C
     }
 }
 
-fn page(loaded: &Loaded, w: u16, h: u16) -> usize {
-    let c = compose(loaded, loaded.views.qa.selected, w, h, &Theme::plain());
-    c.table_h.saturating_sub(1).max(1)
-}
-
 /// What shows instead of a table when there are no questions.
 fn empty_words(loaded: &Loaded) -> Option<&'static str> {
     let list = &loaded.data().call.question_answer;
@@ -348,11 +343,10 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         draw_lines(frame, area, &column(&[s], area.width, theme), 0);
         return;
     }
-    let mut sel = loaded.views.qa;
-    sel.selected = sel.selected.min(items.len() - 1);
-    let c = compose(loaded, sel.selected, area.width, area.height, theme);
+    let selected = loaded.views.qa.selected.min(items.len() - 1);
+    let c = compose(loaded, selected, area.width, area.height, theme);
     let rows_h = c.table_h.saturating_sub(1).max(1);
-    sel.keep_visible(rows_h);
+    let offset = loaded.views.qa.settle(selected, rows_h);
 
     let widths = table::fit(&specs(items), area.width as usize, GAP);
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
@@ -363,9 +357,9 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         &RIGHT,
         Style::default(),
     ));
-    let end = (sel.offset + rows_h).min(items.len());
-    for (i, q) in items[sel.offset..end].iter().enumerate() {
-        let base = if sel.offset + i == sel.selected {
+    let end = (offset + rows_h).min(items.len());
+    for (i, q) in items[offset..end].iter().enumerate() {
+        let base = if offset + i == selected {
             theme.selected
         } else {
             Style::default()
@@ -378,14 +372,6 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     }
     lines.extend(c.details);
     draw_lines(frame, area, &lines, 0);
-}
-
-pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
-    let total = loaded.data().call.question_answer.items.len();
-    let rows = page(loaded, w, h);
-    loaded.views.qa.nav(nav, total, rows);
-    let rows = page(loaded, w, h);
-    loaded.views.qa.keep_visible(rows);
 }
 
 /// Question `pos` as `field: value` lines.

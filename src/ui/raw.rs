@@ -22,6 +22,7 @@ use super::Theme;
 use crate::api::error::human_bytes;
 use crate::api::pretty::{self, LineStart, Sink, Skip};
 use crate::app::search::Hit;
+use crate::app::views::Scroll;
 use crate::app::{Loaded, Nav};
 use crate::text::{clean, clean_lines};
 use crate::text::{fold, fold_str};
@@ -538,10 +539,11 @@ fn page(h: u16) -> usize {
 }
 
 /// Scrolls so `row` is on screen, a third of the way down when it has to move.
-fn reveal(offset: &mut usize, row: usize, total: usize, page: usize) {
-    if row < *offset || row >= *offset + page {
+fn reveal(scroll: &mut Scroll, row: usize, total: usize, page: usize) {
+    let offset = scroll.offset();
+    if row < offset || row >= offset + page {
         let max = total.saturating_sub(page);
-        *offset = row.saturating_sub(page / 3).min(max);
+        scroll.set_offset(row.saturating_sub(page / 3).min(max));
     }
 }
 
@@ -792,7 +794,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let lines = raw_lines(loaded);
     let total = lines.count();
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-    let start = raw.scroll.offset.min(total.saturating_sub(1));
+    let start = raw.scroll.offset().min(total.saturating_sub(1));
     let end = (start + body.height as usize).min(total);
 
     let mut spans = vec![
@@ -875,7 +877,7 @@ pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
         return;
     }
     let text = built(&raw.text, &answer.exchange.body, pages.as_ref());
-    raw.scroll.nav(nav, text.line_count(), page(h));
+    raw.scroll.nav_in(nav, text.line_count(), page(h));
 }
 
 /// Recomputes the matches after the query changed: a longer query looks again only at the
@@ -902,9 +904,9 @@ pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
     if let Some(p) = pages {
         p.release(0..body.len());
     }
-    found.start_at(raw.scroll.offset);
+    found.start_at(raw.scroll.offset());
     if let Some(row) = found.current_row() {
-        reveal(&mut raw.scroll.offset, row, lines.count(), page(h));
+        reveal(&mut raw.scroll, row, lines.count(), page(h));
     }
     raw.matches = found;
 }
@@ -918,7 +920,7 @@ pub fn step_search(loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
     };
     raw.matches.step(forward);
     if let Some(row) = raw.matches.current_row() {
-        reveal(&mut raw.scroll.offset, row, text.line_count(), page(h));
+        reveal(&mut raw.scroll, row, text.line_count(), page(h));
     }
 }
 
@@ -931,7 +933,7 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     let raw = &loaded.views.raw;
     let row = active(raw)
         .and_then(Matches::current_row)
-        .unwrap_or(raw.scroll.offset)
+        .unwrap_or(raw.scroll.offset())
         .min(lines.count() - 1);
     let line = lines.line(row);
     let line = line.trim();
@@ -1336,7 +1338,7 @@ mod tests {
             press(&mut app, 'n');
             let raw = &loaded(&app).views.raw;
             let row = raw.matches.current_row().unwrap();
-            assert!(row >= raw.scroll.offset && row < raw.scroll.offset + page(h));
+            assert!(row >= raw.scroll.offset() && row < raw.scroll.offset() + page(h));
             let shown = format!("{}", render(&app, &Theme::plain()));
             assert!(
                 shown.contains(&format!(" {}/{total}", (i + 1) % total + 1)),
@@ -1347,7 +1349,7 @@ mod tests {
         assert!(matches(&app).current_row().is_some());
         // Esc twice ends the search: no counter, no highlight, `n` does nothing.
         key(&mut app, KeyCode::Esc);
-        let before = loaded(&app).views.raw.scroll;
+        let before = loaded(&app).views.raw.scroll.clone();
         press(&mut app, 'n');
         assert_eq!(loaded(&app).views.raw.scroll, before);
         let shown = format!("{}", render(&app, &Theme::plain()));
@@ -1406,7 +1408,7 @@ mod tests {
         assert_eq!(buf[(x, row)].fg, theme.json_key.fg.unwrap());
         // The current match is highlighted.
         let hit_row = matches(&app).current_row().unwrap();
-        let y = (hit_row - loaded(&app).views.raw.scroll.offset + 1) as u16;
+        let y = (hit_row - loaded(&app).views.raw.scroll.offset() + 1) as u16;
         let xs: Vec<u16> = (0..buf.area.width)
             .filter(|&x| buf[(x, y)].bg == theme.hit_current.bg.unwrap())
             .collect();
@@ -1505,7 +1507,7 @@ mod tests {
         // The index holds a line start every 16 lines, not the text.
         assert!(format!("{text:?}").contains(&format!("marks: {}", lines.div_ceil(16) * 8)));
         let (_, h) = app.body_size();
-        assert_eq!(l.views.raw.scroll.offset, lines - page(h));
+        assert_eq!(l.views.raw.scroll.offset(), lines - page(h));
         let screen = format!("{}", render(&app, &Theme::color()));
         assert!(screen.contains(&format!("{lines} }}")), "{screen}");
         search_for(&mut app, "turn 3999");

@@ -15,7 +15,7 @@ use super::table::{self, Cell, ColSpec, Field, GAP};
 use super::widgets::{Row, Section, column, draw_lines, shape_words};
 use crate::api::model::RedialCall;
 use crate::api::tolerant::{Shape, value_text};
-use crate::app::{Loaded, Nav};
+use crate::app::Loaded;
 use crate::case::call::hangup_words;
 use crate::case::redials::{Attempt, NumberTotal, Timeline};
 use crate::case::time::{human_duration, parse_datetime};
@@ -871,12 +871,6 @@ fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> C
     }
 }
 
-/// Rows of the table on screen at `w`×`h`.
-fn page(loaded: &Loaded, w: u16, h: u16) -> usize {
-    let c = compose(loaded, loaded.views.redials.selected, w, h, &Theme::plain());
-    c.table_h.saturating_sub(1).max(1)
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.timeline;
     if loaded.waits_for_redials() {
@@ -898,11 +892,10 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         draw_lines(frame, area, &column(&[s], area.width, theme), 0);
         return;
     }
-    let mut sel = loaded.views.redials;
-    sel.selected = sel.selected.min(t.attempts.len() - 1);
-    let c = compose(loaded, sel.selected, area.width, area.height, theme);
+    let selected = loaded.views.redials.selected.min(t.attempts.len() - 1);
+    let c = compose(loaded, selected, area.width, area.height, theme);
     let rows_h = c.table_h.saturating_sub(1).max(1);
-    sel.keep_visible(rows_h);
+    let offset = loaded.views.redials.settle(selected, rows_h);
 
     let days = Days::of(t);
     let widths = table::fit(&specs(t, days), area.width as usize, GAP);
@@ -914,9 +907,9 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         &RIGHT,
         Style::default(),
     ));
-    let end = (sel.offset + rows_h).min(t.attempts.len());
-    for (i, a) in t.attempts[sel.offset..end].iter().enumerate() {
-        let base = if sel.offset + i == sel.selected {
+    let end = (offset + rows_h).min(t.attempts.len());
+    for (i, a) in t.attempts[offset..end].iter().enumerate() {
+        let base = if offset + i == selected {
             theme.selected
         } else {
             Style::default()
@@ -934,15 +927,6 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         }
     }
     draw_lines(frame, area, &lines, 0);
-}
-
-pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
-    let total = loaded.facts.timeline.attempts.len();
-    let rows = page(loaded, w, h);
-    loaded.views.redials.nav(nav, total, rows);
-    // The new selection's details may take another height.
-    let rows = page(loaded, w, h);
-    loaded.views.redials.keep_visible(rows);
 }
 
 // ---------------------------------------------------------------------------------------
