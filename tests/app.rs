@@ -654,23 +654,23 @@ fn the_help_scrolls_when_it_does_not_fit() {
     assert!(max > 0, "the help is taller than 24 rows");
     assert!(!screen(&app).contains("closes this help"));
     press(&mut app, [key('j'), key('j'), key('k')]);
-    assert_eq!(app.help_scroll, 1);
+    assert_eq!(app.help_scroll.offset(), 1);
     press(&mut app, [key('G')]);
-    assert_eq!(app.help_scroll, max);
+    assert_eq!(app.help_scroll.offset(), max);
     let s = screen(&app);
     assert!(s.contains("closes this help"), "{s}");
     // Never past the end, by key or wheel.
     press(&mut app, [key('j'), code(KeyCode::PageDown)]);
     app.update(wheel_down(40, 12));
-    assert_eq!(app.help_scroll, max);
+    assert_eq!(app.help_scroll.offset(), max);
     app.update(wheel_up(40, 12));
-    assert_eq!(app.help_scroll, max - 3);
+    assert_eq!(app.help_scroll.offset(), max - 3);
     press(&mut app, [key('g')]);
-    assert_eq!(app.help_scroll, 0);
+    assert_eq!(app.help_scroll.offset(), 0);
     // Closing forgets the position; the tab did not scroll meanwhile.
     press(&mut app, [key('G'), code(KeyCode::Esc)]);
     assert!(!app.show_help);
-    assert_eq!(app.help_scroll, 0);
+    assert_eq!(app.help_scroll.offset(), 0);
     assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset(), 0);
     // On a tall screen everything fits.
     assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50)), 0);
@@ -684,9 +684,9 @@ fn no_help_line_is_cut_at_any_usual_size() {
         let mut seen = String::new();
         loop {
             seen.push_str(&screen(&app));
-            let before = app.help_scroll;
+            let before = app.help_scroll.offset();
             press(&mut app, [code(KeyCode::PageDown)]);
-            if app.help_scroll == before {
+            if app.help_scroll.offset() == before {
                 break;
             }
         }

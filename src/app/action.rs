@@ -58,6 +58,14 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Copy what a tab shows, as it is laid out `width` columns wide: its selection, or all
+    /// of it when `whole`. Laying out is the screen's work, so the loop asks it for the text
+    /// and carries out the [`Effect::Copy`] it makes.
+    CopyView {
+        tab: super::Tab,
+        whole: bool,
+        width: u16,
+    },
     SetMouseCapture(bool),
     /// Write the case report and transcript of the case on screen.
     Export(crate::export::Job),

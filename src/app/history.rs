@@ -105,7 +105,7 @@ impl App {
 
     /// Rows of the list on this screen.
     fn history_rows(&self) -> usize {
-        crate::ui::history::list_rows(self.size)
+        super::layout::history_rows(self.size)
     }
 
     fn history_nav(&mut self, nav: Nav) {

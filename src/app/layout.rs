@@ -134,3 +134,32 @@ pub fn tab_hit_areas(areas: &Areas, with_diff: bool) -> Vec<Rect> {
         })
         .collect()
 }
+
+/// Rows under the history list for the chosen lookup's ids.
+pub const HISTORY_DETAILS: u16 = 3;
+/// The history pane's filter line and the blank line under it.
+pub const HISTORY_HEAD: u16 = 2;
+
+/// Where the history pane goes: most of the screen, centred.
+pub fn history_area(screen: Rect) -> Rect {
+    let w = screen
+        .width
+        .saturating_sub(4)
+        .clamp(20, 120)
+        .min(screen.width);
+    let h = screen.height.saturating_sub(2).max(8).min(screen.height);
+    Rect::new(
+        screen.x + (screen.width - w) / 2,
+        screen.y + (screen.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// How many lookups the list shows on a screen of `size` (for paging).
+pub fn history_rows(size: (u16, u16)) -> usize {
+    let a = history_area(Rect::new(0, 0, size.0, size.1));
+    a.height
+        .saturating_sub(2 + HISTORY_HEAD + HISTORY_DETAILS)
+        .max(1) as usize
+}

@@ -193,8 +193,8 @@ pub struct App {
     pub notice: Option<Notice>,
     pub show_form: bool,
     pub show_help: bool,
-    /// Lines the help overlay is scrolled down (when it does not fit).
-    pub help_scroll: u16,
+    /// Where the help overlay is scrolled (when it does not fit).
+    pub help_scroll: views::Scroll,
     pub mouse_capture: bool,
     /// Terminal size.
     pub size: (u16, u16),
@@ -232,7 +232,7 @@ impl App {
             notice,
             show_form: true,
             show_help: false,
-            help_scroll: 0,
+            help_scroll: views::Scroll::default(),
             mouse_capture: true,
             size: (80, 24),
             spinner: 0,
@@ -588,22 +588,23 @@ impl App {
             return vec![Effect::Quit];
         }
         if self.show_help {
-            let max = crate::ui::help::max_scroll(self.size);
-            let page = self.size.1.saturating_sub(4).max(1);
-            self.help_scroll = match key.code {
+            let page = self.size.1.saturating_sub(4).max(1) as usize;
+            let nav = match key.code {
                 KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) | KeyCode::Enter => {
                     self.show_help = false;
-                    0
+                    self.help_scroll = views::Scroll::default();
+                    return Vec::new();
                 }
-                KeyCode::Down | KeyCode::Char('j') => self.help_scroll + 1,
-                KeyCode::Up | KeyCode::Char('k') => self.help_scroll.saturating_sub(1),
-                KeyCode::PageDown | KeyCode::Char(' ') => self.help_scroll + page,
-                KeyCode::PageUp => self.help_scroll.saturating_sub(page),
-                KeyCode::Home | KeyCode::Char('g') => 0,
-                KeyCode::End | KeyCode::Char('G') => max,
-                _ => self.help_scroll,
-            }
-            .min(max);
+                KeyCode::Down | KeyCode::Char('j') => Nav::Down,
+                KeyCode::Up | KeyCode::Char('k') => Nav::Up,
+                // A page of the help is its whole height: nothing shown twice.
+                KeyCode::PageDown | KeyCode::Char(' ') => Nav::Wheel(page as i32),
+                KeyCode::PageUp => Nav::Wheel(-(page as i32)),
+                KeyCode::Home | KeyCode::Char('g') => Nav::Top,
+                KeyCode::End | KeyCode::Char('G') => Nav::Bottom,
+                _ => return Vec::new(),
+            };
+            self.help_scroll.nav(nav, page);
             return Vec::new();
         }
         if self.history.pane.is_some() {
@@ -934,46 +935,27 @@ impl App {
     }
 
     fn copy(&mut self, whole: bool) -> Vec<Effect> {
-        let (w, h) = self.body_size();
-        if self.tab == Tab::Diff
-            && let Some(c) = &self.compare
-        {
-            let masked = self.masked.then(|| c.masked());
-            let text = crate::ui::widgets::plain(&crate::ui::diff::lines(
-                masked.as_ref().unwrap_or(c),
-                w,
-                &crate::ui::Theme::plain(),
-            ));
-            return vec![Effect::Copy {
-                text,
-                what: "the differences".into(),
-            }];
-        }
-        let Some(loaded) = self.loaded.as_ref() else {
+        let diff = self.tab == Tab::Diff && self.compare.is_some();
+        if !diff && self.loaded.is_none() {
             self.notice = Some(Notice {
                 text: "nothing to copy yet".into(),
                 warn: true,
             });
             return Vec::new();
-        };
-        match crate::ui::copy_text(self.tab, loaded, whole, w, h) {
-            Some((text, what)) => vec![Effect::Copy { text, what }],
-            None => {
-                self.notice = Some(Notice {
-                    text: "nothing selected to copy".into(),
-                    warn: true,
-                });
-                Vec::new()
-            }
         }
+        vec![Effect::CopyView {
+            tab: self.tab,
+            whole,
+            width: self.body_size().0,
+        }]
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         if self.show_help {
-            let max = crate::ui::help::max_scroll(self.size);
+            let page = self.size.1.saturating_sub(4).max(1) as usize;
             match m.kind {
-                MouseEventKind::ScrollDown => self.help_scroll = (self.help_scroll + 3).min(max),
-                MouseEventKind::ScrollUp => self.help_scroll = self.help_scroll.saturating_sub(3),
+                MouseEventKind::ScrollDown => self.help_scroll.nav(Nav::Wheel(3), page),
+                MouseEventKind::ScrollUp => self.help_scroll.nav(Nav::Wheel(-3), page),
                 _ => {}
             }
             return Vec::new();

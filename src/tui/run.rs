@@ -239,6 +239,13 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
     }
     crash_if_asked(&action);
     for effect in app.update(action) {
+        let effect = match crate::ui::copy_view(app, effect) {
+            Ok(e) => e,
+            Err(why) => {
+                let _ = tx.send(Action::Warning(why));
+                continue;
+            }
+        };
         match effect {
             Effect::Send { id, query } => {
                 let tx = tx.clone();
@@ -324,6 +331,8 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                 }));
             }
             Effect::Quit => *quit = true,
+            // Made into a Copy above.
+            Effect::CopyView { .. } => {}
         }
     }
 }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
+use crate::app::views::Scroll;
 
 pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     (
@@ -136,18 +137,18 @@ pub fn area(screen: Rect) -> Rect {
 }
 
 /// How far the help scrolls on a screen of `size` (0 when it fits).
-pub fn max_scroll(size: (u16, u16)) -> u16 {
+pub fn max_scroll(size: (u16, u16)) -> usize {
     let a = area(Rect::new(0, 0, size.0, size.1));
     let total = lines(a.width.saturating_sub(2), &Theme::plain()).len();
-    total.saturating_sub(a.height.saturating_sub(2) as usize) as u16
+    total.saturating_sub(a.height.saturating_sub(2) as usize)
 }
 
-/// Draws the help scrolled down by `scroll` lines (clamped here; `update` clamps too).
-pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+/// Draws the help where `scroll` is, settled against its lines.
+pub fn draw(frame: &mut Frame, area: Rect, scroll: &Scroll, theme: &Theme) {
     let lines = lines(area.width.saturating_sub(2), theme);
     let inner_h = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner_h);
-    let offset = (scroll as usize).min(max);
+    let offset = scroll.settle(lines.len(), inner_h);
     let mut block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Keys ", theme.title));

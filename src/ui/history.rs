@@ -14,34 +14,9 @@ use crate::app::history::Pane;
 use crate::history::Entry;
 use crate::text::{clip, one_line, width};
 
-/// Rows under the list for the chosen lookup's ids.
-const DETAILS: u16 = 3;
-/// The filter line and the blank line under it.
-const HEAD: u16 = 2;
+use crate::app::layout::{HISTORY_DETAILS as DETAILS, HISTORY_HEAD as HEAD};
 
 // Every string from the file reaches the screen through `one_line` (which cleans it).
-
-/// Where the pane goes: most of the screen, centred.
-pub fn area(screen: Rect) -> Rect {
-    let w = screen
-        .width
-        .saturating_sub(4)
-        .clamp(20, 120)
-        .min(screen.width);
-    let h = screen.height.saturating_sub(2).max(8).min(screen.height);
-    Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// How many lookups the list shows on a screen of `size` (for paging).
-pub fn list_rows(size: (u16, u16)) -> usize {
-    let a = area(Rect::new(0, 0, size.0, size.1));
-    a.height.saturating_sub(2 + HEAD + DETAILS).max(1) as usize
-}
 
 /// `s` cut to `cols` terminal columns (wide characters count two), `…` marking a cut, and
 /// padded with spaces to `pad` columns.
@@ -329,7 +304,7 @@ mod tests {
         t.draw(|f| crate::ui::draw(f, app)).unwrap();
         // Only the pane: the status bar shows nothing that varies, but keep to the pane.
         let buf = t.backend().buffer();
-        let a = area(Rect::new(0, 0, w, h));
+        let a = crate::app::layout::history_area(Rect::new(0, 0, w, h));
         let mut out = String::new();
         for y in a.y..a.y + a.height {
             for x in a.x..a.x + a.width {

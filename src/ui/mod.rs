@@ -24,7 +24,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::{App, Loaded, Nav, Tab};
+use crate::app::{App, Effect, Loaded, Nav, Tab};
 pub use theme::Theme;
 
 pub use crate::app::layout::{Areas, FORM_WIDTH, MIN_HEIGHT, MIN_WIDTH, layout, tab_hit_areas};
@@ -52,12 +52,17 @@ pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
     draw_body(frame, areas.body, app, &theme);
     status::draw(frame, areas.status, app, &theme);
     if app.history.pane.is_some() {
-        history::draw(frame, history::area(frame.area()), app, &theme);
+        history::draw(
+            frame,
+            crate::app::layout::history_area(frame.area()),
+            app,
+            &theme,
+        );
     }
     if app.show_help {
         let r = help::area(frame.area());
         frame.render_widget(Clear, r);
-        help::draw(frame, r, app.help_scroll, &theme);
+        help::draw(frame, r, &app.help_scroll, &theme);
     }
 }
 
@@ -132,15 +137,32 @@ pub fn step_search(tab: Tab, loaded: &mut Loaded, forward: bool, w: u16, h: u16)
     }
 }
 
+/// An [`Effect::CopyView`] made into the [`Effect::Copy`] of the text it asks for (as laid
+/// out now), or into a warning when there is nothing to copy; other effects as they are.
+pub fn copy_view(app: &App, effect: Effect) -> Result<Effect, String> {
+    let Effect::CopyView { tab, whole, width } = effect else {
+        return Ok(effect);
+    };
+    let copied = match (tab, &app.compare, app.loaded.as_deref()) {
+        (Tab::Diff, Some(c), _) => {
+            let masked = app.masked.then(|| c.masked());
+            let text = widgets::plain(&diff::lines(
+                masked.as_ref().unwrap_or(c),
+                width,
+                &Theme::plain(),
+            ));
+            Some((text, "the differences".to_string()))
+        }
+        (_, _, Some(loaded)) => copy_text(tab, loaded, whole, width),
+        _ => None,
+    };
+    copied
+        .map(|(text, what)| Effect::Copy { text, what })
+        .ok_or_else(|| "nothing selected to copy".to_string())
+}
+
 /// What `y` (the selection) or `Y` (the whole tab) copies, and words for the message.
-pub fn copy_text(
-    tab: Tab,
-    loaded: &Loaded,
-    whole: bool,
-    w: u16,
-    h: u16,
-) -> Option<(String, String)> {
-    let _ = h;
+fn copy_text(tab: Tab, loaded: &Loaded, whole: bool, w: u16) -> Option<(String, String)> {
     match tab {
         Tab::Profile => whole
             .then(|| {

@@ -394,7 +394,9 @@ pub mod testing {
     pub fn keys(app: &mut App, keys: &str) -> Vec<Effect> {
         let mut effects = Vec::new();
         for c in keys.chars() {
-            effects.extend(app.update(Action::Key(KeyEvent::from(KeyCode::Char(c)))));
+            for e in app.update(Action::Key(KeyEvent::from(KeyCode::Char(c)))) {
+                effects.extend(crate::ui::copy_view(app, e).ok());
+            }
         }
         effects
     }

@@ -951,7 +951,11 @@ mod tests {
     }
 
     fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-        app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        let effects = app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        effects
+            .into_iter()
+            .filter_map(|e| crate::ui::copy_view(app, e).ok())
+            .collect()
     }
 
     fn typed(app: &mut App, s: &str) {

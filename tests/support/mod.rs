@@ -181,10 +181,15 @@ pub fn file_app(body: impl Into<Bytes>, path: &str, w: u16, h: u16) -> App {
 }
 
 /// Presses each key in turn, collecting the effects.
+/// Presses `keys`; a copy of what a tab shows comes back as the copy the loop makes of it.
 pub fn press(app: &mut App, keys: impl IntoIterator<Item = KeyEvent>) -> Vec<Effect> {
-    keys.into_iter()
-        .flat_map(|k| app.update(Action::Key(k)))
-        .collect()
+    let mut effects = Vec::new();
+    for k in keys {
+        for e in app.update(Action::Key(k)) {
+            effects.extend(rudder_inspect::ui::copy_view(app, e).ok());
+        }
+    }
+    effects
 }
 
 /// Types `text` one character at a time.
