@@ -12,6 +12,8 @@ pub mod export;
 pub(crate) mod files;
 pub mod generate;
 pub mod history;
+pub mod json_lexer;
+pub mod json_lines;
 pub mod mapped;
 pub mod mask;
 #[cfg(test)]

@@ -7,8 +7,12 @@ pub mod history;
 pub mod later;
 pub mod layout;
 mod masking;
+pub mod raw;
 pub mod search;
 pub mod transcript;
+pub mod transcript_geo;
+pub mod transcript_header;
+pub mod transcript_keys;
 pub mod views;
 
 use std::time::{Duration, Instant};
@@ -723,7 +727,8 @@ impl App {
         let tab = self.tab;
         let export_dir = self.context.export_dir.clone();
         if let Some(loaded) = self.loaded.as_mut()
-            && let Some(effects) = crate::ui::tab_key(tab, loaded, key, w, h, export_dir.as_deref())
+            && tab == Tab::Transcript
+            && let Some(effects) = transcript_keys::on_key(loaded, key, w, h, export_dir.as_deref())
         {
             return effects;
         }
@@ -877,7 +882,11 @@ impl App {
         let (w, h) = self.body_size();
         let tab = self.tab;
         if let Some(loaded) = self.loaded.as_mut() {
-            crate::ui::search_tab(tab, loaded, w, h);
+            match tab {
+                Tab::Transcript => transcript_keys::search(loaded, w, h),
+                Tab::Raw => raw::search(loaded, w, h),
+                _ => {}
+            }
         }
     }
 
@@ -885,7 +894,11 @@ impl App {
         let (w, h) = self.body_size();
         let tab = self.tab;
         if let Some(loaded) = self.loaded.as_mut() {
-            crate::ui::step_search(tab, loaded, forward, w, h);
+            match tab {
+                Tab::Transcript => transcript_keys::step_search(loaded, forward, w, h),
+                Tab::Raw => raw::step_search(loaded, forward, w, h),
+                _ => {}
+            }
         }
     }
 
@@ -920,7 +933,8 @@ impl App {
             Tab::Redials => views
                 .redials
                 .nav(nav, loaded.facts.timeline.attempts.len(), page),
-            Tab::Transcript | Tab::Raw => crate::ui::nav_tab(tab, loaded, nav, w, h),
+            Tab::Transcript => transcript_keys::nav(loaded, nav, w, h),
+            Tab::Raw => raw::nav(loaded, nav, w, h),
             Tab::Diff => {}
         }
     }
@@ -928,9 +942,10 @@ impl App {
     fn clamp_views(&mut self) {
         let (w, h) = self.body_size();
         if let Some(loaded) = self.loaded.as_mut() {
-            for tab in Tab::ALL {
-                crate::ui::nav_tab(tab, loaded, Nav::Wheel(0), w, h);
-            }
+            // The tabs that keep their own positions settle them at the new size; the
+            // others are settled by the next frame.
+            transcript_keys::nav(loaded, Nav::Wheel(0), w, h);
+            raw::nav(loaded, Nav::Wheel(0), w, h);
         }
     }
 

@@ -3,8 +3,6 @@
 
 use std::cell::Cell;
 
-use crate::app::search::Search;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
@@ -204,20 +202,7 @@ pub struct Views {
     pub redials: Select,
     pub qa: Select,
     pub transcript: crate::app::transcript::TranscriptView,
-    pub raw: RawView,
-}
-
-#[derive(Debug, Default)]
-pub struct RawView {
-    pub scroll: Scroll,
-    pub search: Search,
-    /// Where the lines of the pretty form start in the answer's bytes (no copy of the
-    /// text), built the first time the tab is used. A pure cache of the answer's bytes, so
-    /// drawing may fill it.
-    pub text: std::sync::OnceLock<crate::ui::raw::RawText>,
-    /// Where the last query matched (lines and counts, the current match), so a longer
-    /// query looks only at those lines. `search` keeps just the query being typed.
-    pub matches: crate::ui::raw::Matches,
+    pub raw: crate::app::raw::RawView,
 }
 
 #[cfg(test)]

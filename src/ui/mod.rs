@@ -24,7 +24,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::{App, Effect, Loaded, Nav, Tab};
+use crate::app::{App, Effect, Loaded, Tab};
 pub use theme::Theme;
 
 pub use crate::app::layout::{Areas, FORM_WIDTH, MIN_HEIGHT, MIN_WIDTH, layout, tab_hit_areas};
@@ -110,33 +110,6 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// Moves a tab's scroll or selection; `w`×`h` is the tab's area.
-pub fn nav_tab(tab: Tab, loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
-    match tab {
-        Tab::Transcript => transcript::nav(loaded, nav, w, h),
-        Tab::Raw => raw::nav(loaded, nav, w, h),
-        _ => {}
-    }
-}
-
-/// Recomputes the matches of the search being typed.
-pub fn search_tab(tab: Tab, loaded: &mut Loaded, w: u16, h: u16) {
-    match tab {
-        Tab::Transcript => transcript::search(loaded, w, h),
-        Tab::Raw => raw::search(loaded, w, h),
-        _ => {}
-    }
-}
-
-/// `n`/`N`.
-pub fn step_search(tab: Tab, loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
-    match tab {
-        Tab::Transcript => transcript::step_search(loaded, forward, w, h),
-        Tab::Raw => raw::step_search(loaded, forward, w, h),
-        _ => {}
-    }
-}
-
 /// An [`Effect::CopyView`] made into the [`Effect::Copy`] of the text it asks for (as laid
 /// out now), or into a warning when there is nothing to copy; other effects as they are.
 pub fn copy_view(app: &App, effect: Effect) -> Result<Effect, String> {
@@ -188,24 +161,8 @@ fn copy_text(tab: Tab, loaded: &Loaded, whole: bool, w: u16) -> Option<(String, 
         }
         Tab::Redials => redials::copy(loaded, whole),
         Tab::Qa => qa::copy(loaded, whole),
-        Tab::Transcript => transcript::copy(loaded, whole),
+        Tab::Transcript => crate::app::transcript_keys::copy(loaded, whole),
         Tab::Raw => raw::copy(loaded, whole),
         Tab::Diff => None,
-    }
-}
-
-/// Keys a tab handles itself before the common ones; `None` lets them through.
-pub fn tab_key(
-    tab: Tab,
-    loaded: &mut Loaded,
-    key: crossterm::event::KeyEvent,
-    w: u16,
-    h: u16,
-    export_dir: Option<&std::path::Path>,
-) -> Option<Vec<crate::app::Effect>> {
-    match tab {
-        Tab::Transcript => transcript::on_key(loaded, key, w, h, export_dir),
-        Tab::Raw => raw::on_key(loaded, key, w, h),
-        _ => None,
     }
 }

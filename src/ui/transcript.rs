@@ -6,7 +6,6 @@
 //! and heights are worked out (by wrapping) only for the entries drawn or stepped over, so
 //! `G`, paging, search and filters cost a screenful, not a transcript.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -15,530 +14,23 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::widgets::shape_words;
-use crate::api::model::AsrItem;
+use crate::app::Loaded;
 use crate::app::search::find_all;
-use crate::app::transcript::{Filter, parse_jump};
-use crate::app::{Effect, Loaded, Nav};
-use crate::case::time::{clock, human_duration};
-use crate::case::transcript::plain_line;
-use crate::case::transcript::{Entry, Speaker, Transcript, text};
+use crate::app::transcript::Filter;
+use crate::app::transcript_geo::{Geo, items, wrap_text};
+use crate::app::transcript_header::{
+    self, GAP, Part, Segment, segment_width, speaker_bar, speaker_name,
+};
+use crate::case::time::clock;
+use crate::case::transcript::{Entry, Speaker, text};
+use crate::text::clean;
 use crate::text::fold_str;
-use crate::text::{clean, one_line};
-
-/// Width of `◆ Robot   ` and `● Callee  `.
-const NAME_W: usize = 10;
-/// How far callee turns sit to the right of robot turns.
-const CALLEE_INDENT: usize = 4;
-/// Gap between header segments.
-const GAP: &str = "   ";
-
-#[cfg(test)]
-thread_local! {
-    /// Wraps done on this thread, so tests can check that work stays within a screen.
-    pub(crate) static WRAPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-fn wrap_text(s: &str, w: usize) -> Vec<&str> {
-    #[cfg(test)]
-    WRAPS.with(|c| c.set(c.get() + 1));
-    crate::text::wrap(s, w)
-}
-
-fn items(l: &Loaded) -> &[AsrItem] {
-    &l.data().call.asr_result.items
-}
-
-fn speaker_name(s: Speaker) -> &'static str {
-    match s {
-        Speaker::Robot => "◆ Robot   ",
-        Speaker::Callee => "● Callee  ",
-    }
-}
-
-fn speaker_bar(s: Speaker) -> &'static str {
-    match s {
-        Speaker::Robot => "▌",
-        Speaker::Callee => "▐",
-    }
-}
 
 fn speaker_style(s: Speaker, theme: &Theme) -> Style {
     match s {
         Speaker::Robot => theme.robot,
         Speaker::Callee => theme.callee,
     }
-}
-
-/// Columns of the list at one width.
-#[derive(Debug, Clone, Copy)]
-struct Geo {
-    width: usize,
-    time_w: usize,
-}
-
-impl Geo {
-    fn new(t: &Transcript, width: u16) -> Self {
-        // Entries come in time order; the last ones tell how wide the times get.
-        let last = t
-            .entries
-            .iter()
-            .rev()
-            .take(64)
-            .filter_map(Entry::at)
-            .max()
-            .unwrap_or(0);
-        Geo {
-            width: width as usize,
-            time_w: clock(last).len().max(5),
-        }
-    }
-
-    fn indent(s: Speaker) -> usize {
-        match s {
-            Speaker::Robot => 0,
-            Speaker::Callee => CALLEE_INDENT,
-        }
-    }
-
-    /// Columns before the words: indent, bar and space, time and space, name.
-    fn prefix(&self, s: Speaker) -> usize {
-        Geo::indent(s) + 2 + self.time_w + 1 + NAME_W
-    }
-
-    fn text_width(&self, s: Speaker) -> usize {
-        self.width.saturating_sub(self.prefix(s)).max(10)
-    }
-}
-
-fn is_ptp(l: &Loaded, e: usize) -> bool {
-    l.views
-        .transcript
-        .ptp
-        .as_ref()
-        .is_some_and(|p| p.entry == Some(e))
-}
-
-/// Lines an entry takes at this width.
-fn height(l: &Loaded, e: usize, geo: Geo) -> usize {
-    let entry = &l.facts.transcript.entries[e];
-    match entry {
-        Entry::Silence { .. } => 1,
-        Entry::Turn { speaker, .. } => {
-            let s = clean(text(entry, items(l)));
-            wrap_text(&s, geo.text_width(*speaker)).len() + is_ptp(l, e) as usize
-        }
-    }
-}
-
-/// The wrapped line of an entry that holds a character offset of its text.
-fn line_of(l: &Loaded, e: usize, char_pos: usize, geo: Geo) -> usize {
-    let entry = &l.facts.transcript.entries[e];
-    let Entry::Turn { speaker, .. } = entry else {
-        return 0;
-    };
-    let s = clean(text(entry, items(l)));
-    let byte = s.char_indices().nth(char_pos).map_or(s.len(), |(b, _)| b);
-    let pieces = wrap_text(&s, geo.text_width(*speaker));
-    let base = s.as_ptr() as usize;
-    pieces
-        .iter()
-        .rposition(|p| p.as_ptr() as usize - base <= byte)
-        .unwrap_or(0)
-}
-
-/// Scrolling over the filtered list: positions are `(entry position, line in it)`.
-struct Pager<'a> {
-    l: &'a Loaded,
-    geo: Geo,
-    page: usize,
-    len: usize,
-}
-
-type At = (usize, usize);
-
-impl<'a> Pager<'a> {
-    fn new(l: &'a Loaded, w: u16, h: u16) -> Self {
-        let t = &l.facts.transcript;
-        Pager {
-            l,
-            geo: Geo::new(t, w),
-            page: list_height(l, w, h),
-            len: l.views.transcript.len(t),
-        }
-    }
-
-    fn h(&self, pos: usize) -> usize {
-        height(self.l, self.l.views.transcript.entry_at(pos), self.geo).max(1)
-    }
-
-    /// Lines from `at` to the end, counted up to `limit`.
-    fn lines_below(&self, (top, line): At, limit: usize) -> usize {
-        let mut n = 0;
-        let mut p = top;
-        while p < self.len && n < limit {
-            n += self.h(p) - if p == top { line } else { 0 };
-            p += 1;
-        }
-        n
-    }
-
-    /// The position that shows the end of the list on the last line.
-    fn bottom(&self) -> At {
-        let mut acc = 0;
-        let mut p = self.len;
-        while p > 0 {
-            p -= 1;
-            acc += self.h(p);
-            if acc >= self.page {
-                return (p, acc - self.page);
-            }
-        }
-        (0, 0)
-    }
-
-    /// In range, and never past the point where the end reaches the last line.
-    fn clamp(&self, (top, line): At) -> At {
-        if self.len == 0 {
-            return (0, 0);
-        }
-        let top = top.min(self.len - 1);
-        let line = line.min(self.h(top) - 1);
-        if self.lines_below((top, line), self.page) < self.page {
-            return self.bottom();
-        }
-        (top, line)
-    }
-
-    fn down(&self, (mut top, mut line): At, mut n: usize) -> At {
-        while n > 0 && top < self.len {
-            let rest = self.h(top) - 1 - line.min(self.h(top) - 1);
-            if n <= rest {
-                line += n;
-                break;
-            }
-            if top + 1 >= self.len {
-                line += rest;
-                break;
-            }
-            n -= rest + 1;
-            top += 1;
-            line = 0;
-        }
-        self.clamp((top, line))
-    }
-
-    fn up(&self, (mut top, mut line): At, mut n: usize) -> At {
-        while n > 0 {
-            if n <= line {
-                line -= n;
-                break;
-            }
-            n -= line + 1;
-            if top == 0 {
-                line = 0;
-                break;
-            }
-            top -= 1;
-            line = self.h(top) - 1;
-        }
-        (top, line)
-    }
-
-    /// Scrolls the least so that lines `a..b` of the entry at `pos` are on screen (their
-    /// first line when they do not fit).
-    fn reveal(&self, at: At, pos: usize, a: usize, b: usize) -> At {
-        let (top, line) = at;
-        if pos < top || (pos == top && a < line) {
-            return self.clamp((pos, a));
-        }
-        let end = if pos == top {
-            b.saturating_sub(line)
-        } else {
-            let mut d = 0;
-            let mut p = top;
-            while p < pos && d <= self.page {
-                d += self.h(p) - if p == top { line } else { 0 };
-                p += 1;
-            }
-            if p < pos { usize::MAX } else { d + b }
-        };
-        if end <= self.page {
-            return at;
-        }
-        if b - a > self.page {
-            return self.clamp((pos, a));
-        }
-        self.clamp(self.up((pos, b - 1), self.page - 1))
-    }
-
-    fn reveal_entry(&self, at: At, pos: usize) -> At {
-        let h = self.h(pos);
-        self.reveal(at, pos, 0, h)
-    }
-
-    /// The first entry whose first line is on screen.
-    fn first_starting(&self, (top, line): At) -> usize {
-        if line == 0 {
-            top
-        } else {
-            (top + 1).min(self.len - 1)
-        }
-    }
-}
-
-/// Rows left for the turns under the header.
-fn list_height(l: &Loaded, w: u16, h: u16) -> usize {
-    (h as usize)
-        .saturating_sub(header(l, &Theme::plain(), w).len())
-        .max(1)
-}
-
-fn set_at(l: &mut Loaded, (top, line): At) {
-    let v = &mut l.views.transcript;
-    v.top = top;
-    v.top_line = line;
-}
-
-pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
-    let t = &loaded.facts.transcript;
-    let v = &loaded.views.transcript;
-    let len = v.len(t);
-    if len == 0 {
-        let v = &mut loaded.views.transcript;
-        (v.selected, v.top, v.top_line) = (0, 0, 0);
-        return;
-    }
-    let p = Pager::new(loaded, w, h);
-    let cur = (v.top, v.top_line);
-    let sel = v.selected.min(len - 1);
-    let page_step = p.page.saturating_sub(1).max(1);
-    // j/k step from turn to turn, over silences (a silence is selected only when no turn
-    // is near in that direction).
-    let is_turn = |pos: usize| matches!(t.entries[v.entry_at(pos)], Entry::Turn { .. });
-    let (sel, at) = match nav {
-        Nav::Up => {
-            let s = (0..sel)
-                .rev()
-                .take(8)
-                .find(|&q| is_turn(q))
-                .unwrap_or(sel.saturating_sub(1));
-            (s, p.reveal_entry(cur, s))
-        }
-        Nav::Down => {
-            let s = (sel + 1..len)
-                .take(8)
-                .find(|&q| is_turn(q))
-                .unwrap_or((sel + 1).min(len - 1));
-            (s, p.reveal_entry(cur, s))
-        }
-        Nav::PageDown => {
-            let at = p.down(cur, page_step);
-            let s = if at == cur {
-                len - 1
-            } else {
-                sel.max(p.first_starting(at))
-            };
-            (s, at)
-        }
-        Nav::PageUp => {
-            let at = p.up(cur, page_step);
-            let s = if at == cur {
-                0
-            } else {
-                sel.min(p.first_starting(at))
-            };
-            (s, at)
-        }
-        Nav::Top => (0, (0, 0)),
-        Nav::Bottom => (len - 1, p.bottom()),
-        Nav::Wheel(n) if n > 0 => (sel, p.down(cur, n as usize)),
-        Nav::Wheel(n) if n < 0 => (sel, p.up(cur, n.unsigned_abs() as usize)),
-        Nav::Wheel(_) => (sel, p.clamp(cur)),
-    };
-    loaded.views.transcript.selected = sel;
-    set_at(loaded, at);
-}
-
-/// Selects the entry of the current match and scrolls its line into view.
-fn show_hit(loaded: &mut Loaded, w: u16, h: u16) {
-    let v = &loaded.views.transcript;
-    let Some(hit) = v.search.current_hit() else {
-        return;
-    };
-    let Ok(pos) = v.pos_of(hit.row) else {
-        return;
-    };
-    let p = Pager::new(loaded, w, h);
-    let line = line_of(loaded, hit.row, hit.start, p.geo);
-    let end = line_of(
-        loaded,
-        hit.row,
-        hit.start + hit.len.saturating_sub(1),
-        p.geo,
-    ) + 1;
-    // With the turn's start when that fits, else from the match's line.
-    let a = if end <= p.page { 0 } else { line };
-    let cur = (v.top, v.top_line);
-    let at = if p.reveal(cur, pos, a, end) == cur {
-        cur
-    } else {
-        // Off screen: bring it a third of the way down, with what led up to it above.
-        let context = (p.page / 3).min(p.page.saturating_sub(end - a));
-        p.clamp(p.up((pos, a), context))
-    };
-    loaded.views.transcript.selected = pos;
-    set_at(loaded, at);
-}
-
-/// Recomputes the matches of `search.query` (incrementally when it only grew).
-pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
-    refind(loaded);
-    show_hit(loaded, w, h);
-}
-
-fn refind(loaded: &mut Loaded) {
-    let Loaded {
-        answer,
-        facts,
-        views,
-        ..
-    } = loaded;
-    let t = &facts.transcript;
-    let v = &mut views.transcript;
-    let from = v.selected_entry(t).unwrap_or(0);
-    let hits = v.find(t, &answer.data().call.asr_result.items);
-    v.search.set_hits(hits, from);
-}
-
-/// `n` / `N`: the next or previous match, wrapping around.
-pub fn step_search(loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
-    let s = &mut loaded.views.transcript.search;
-    let moved = if forward { s.next_hit() } else { s.prev_hit() };
-    if moved.is_some() {
-        show_hit(loaded, w, h);
-    }
-}
-
-/// `y`: the selected turn as `mm:ss Speaker: text`; `Y`: every listed entry, one a line.
-pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
-    let t = &loaded.facts.transcript;
-    let v = &loaded.views.transcript;
-    let items = items(loaded);
-    if whole {
-        if v.is_empty(t) {
-            return None;
-        }
-        let mut out = String::new();
-        for p in 0..v.len(t) {
-            out.push_str(&plain_line(&t.entries[v.entry_at(p)], items));
-            out.push('\n');
-        }
-        let what = match v.filter {
-            Filter::All => "the transcript".to_string(),
-            f => format!("the transcript ({})", f.words()),
-        };
-        Some((out, what))
-    } else {
-        let e = v.selected_entry(t)?;
-        let entry = &t.entries[e];
-        let at = entry.at().map(clock).unwrap_or_else(|| "--:--".into());
-        let what = match entry {
-            Entry::Turn { .. } => format!("the turn at {at}"),
-            Entry::Silence { .. } => format!("the silence at {at}"),
-        };
-        Some((plain_line(entry, items), what))
-    }
-}
-
-/// Keys of this tab: `r` `c` `a` filter, `s` silences, `:` time prompt, `e` export.
-pub fn on_key(
-    loaded: &mut Loaded,
-    key: KeyEvent,
-    w: u16,
-    h: u16,
-    export_dir: Option<&std::path::Path>,
-) -> Option<Vec<Effect>> {
-    let v = &mut loaded.views.transcript;
-    v.message = None;
-    if let Some(typed) = v.jump.as_mut() {
-        match key.code {
-            KeyCode::Esc => v.jump = None,
-            KeyCode::Enter => {
-                let typed = v.jump.take().unwrap_or_default();
-                jump(loaded, &typed, w, h);
-            }
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            KeyCode::Char(c) if (c.is_ascii_digit() || c == ':') && typed.len() < 12 => {
-                typed.push(c);
-            }
-            _ => {}
-        }
-        return Some(Vec::new());
-    }
-    if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
-        return None;
-    }
-    let (filter, hide) = (v.filter, v.hide_silences);
-    match key.code {
-        KeyCode::Char('r') => refilter(loaded, Filter::Robot, hide, w, h),
-        KeyCode::Char('c') => refilter(loaded, Filter::Callee, hide, w, h),
-        KeyCode::Char('a') => refilter(loaded, Filter::All, hide, w, h),
-        KeyCode::Char('s') => refilter(loaded, filter, !hide, w, h),
-        KeyCode::Char(':') if !loaded.facts.transcript.entries.is_empty() => {
-            loaded.views.transcript.jump = Some(String::new());
-        }
-        KeyCode::Char('e') => {
-            return Some(vec![
-                loaded.export(export_dir.map(std::path::Path::to_path_buf)),
-            ]);
-        }
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-fn refilter(loaded: &mut Loaded, filter: Filter, hide: bool, w: u16, h: u16) {
-    let t = &loaded.facts.transcript;
-    loaded.views.transcript.set_filter(t, filter, hide);
-    if loaded.views.transcript.search.is_active() {
-        refind(loaded);
-    }
-    let v = &loaded.views.transcript;
-    if v.is_empty(&loaded.facts.transcript) {
-        return;
-    }
-    let p = Pager::new(loaded, w, h);
-    let at = p.reveal_entry(p.clamp((v.top, 0)), v.selected);
-    set_at(loaded, at);
-}
-
-/// Enter at the `:` prompt: the first listed entry at or after the time, at the top.
-fn jump(loaded: &mut Loaded, typed: &str, w: u16, h: u16) {
-    let t = &loaded.facts.transcript;
-    let v = &loaded.views.transcript;
-    let Some(secs) = parse_jump(typed) else {
-        let v = &mut loaded.views.transcript;
-        v.message = Some(format!("not a time: {typed:?} (mm:ss or hh:mm:ss)"));
-        v.jump = Some(typed.to_string());
-        return;
-    };
-    if v.is_empty(t) {
-        return;
-    }
-    let found = v.at_or_after(t, secs);
-    let p = Pager::new(loaded, w, h);
-    let (sel, at) = match found {
-        Some(pos) => (pos, p.clamp((pos, 0))),
-        None => (p.len - 1, p.bottom()),
-    };
-    let v = &mut loaded.views.transcript;
-    if found.is_none() {
-        v.message = Some(format!("nothing at or after {}: at the end", clock(secs)));
-    }
-    v.selected = sel;
-    set_at(loaded, at);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -757,150 +249,49 @@ fn entry_lines(
 }
 
 /// Lays segments out in lines `width` wide, never splitting one.
-fn flow(segs: Vec<Vec<Span<'static>>>, width: usize) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let mut cur: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for seg in segs {
-        let w: usize = seg.iter().map(Span::width).sum();
-        if used > 0 && used + GAP.len() + w > width {
-            lines.push(Line::from(std::mem::take(&mut cur)));
-            used = 0;
-        }
-        if used > 0 {
-            cur.push(Span::raw(GAP));
-            used += GAP.len();
-        }
-        cur.extend(seg);
-        used += w;
-    }
-    if !cur.is_empty() {
-        lines.push(Line::from(cur));
-    }
-    lines
+fn flow(segs: Vec<Segment>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    transcript_header::flow(segs, width, segment_width)
+        .into_iter()
+        .map(|line| {
+            let mut spans = Vec::new();
+            for (i, seg) in line.into_iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(GAP));
+                }
+                spans.extend(
+                    seg.into_iter()
+                        .map(|(text, part)| Span::styled(text, part_style(part, theme))),
+                );
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
-/// The header: talk per speaker, the longest silence, the promise to pay; then what is
-/// listed, where the selection is, the search or time prompt, watch-word counts; a rule.
+/// The header as the tab's state words it, styled, flowed into lines and ruled off.
 fn header(l: &Loaded, theme: &Theme, w: u16) -> Vec<Line<'static>> {
-    let t = &l.facts.transcript;
-    let v = &l.views.transcript;
-    let st = &t.stats;
-    let mut facts: Vec<Vec<Span<'static>>> = Vec::new();
-    for (speaker, turns, secs) in [
-        (Speaker::Robot, st.robot_turns, st.robot_secs),
-        (Speaker::Callee, st.callee_turns, st.callee_secs),
-    ] {
-        let noun = if turns == 1 { "turn" } else { "turns" };
-        facts.push(vec![
-            Span::styled(
-                format!(
-                    "{}{}",
-                    speaker_bar(speaker),
-                    speaker_name(speaker).trim_end()
-                ),
-                speaker_style(speaker, theme),
-            ),
-            Span::styled(
-                format!(" {turns} {noun} · {}", human_duration(secs as i64)),
-                theme.value,
-            ),
-        ]);
-    }
-    if let Some((secs, idx)) = st.longest_silence {
-        let at = t.entries[idx].at().map(clock).unwrap_or_else(|| "?".into());
-        facts.push(vec![
-            Span::styled("longest silence ", theme.label),
-            Span::styled(format!("{} at {at}", clock(secs)), theme.value),
-        ]);
-    }
-    if let Some(p) = &v.ptp {
-        match p.entry {
-            Some(e) => {
-                let at = t.entries[e].at().map(clock).unwrap_or_else(|| "?".into());
-                facts.push(vec![
-                    Span::styled("★ PTP ", theme.good),
-                    Span::styled(format!("{} → {at}", p.value), theme.value),
-                ]);
-            }
-            None => facts.push(vec![
-                Span::styled("? PTP ", theme.warn),
-                Span::styled(format!("{}: not named in any turn", p.value), theme.value),
-            ]),
-        }
-    }
-
-    let mut state: Vec<Vec<Span<'static>>> = Vec::new();
-    let len = v.len(t);
-    let silences = if v.hide_silences {
-        "silences folded"
-    } else {
-        "silences shown"
-    };
-    state.push(vec![
-        Span::styled("showing ", theme.label),
-        Span::styled(format!("{} · {silences}", v.filter.words()), theme.value),
-        Span::styled(" (a r c s)", theme.dim),
-    ]);
-    let digits = len.max(1).to_string().len();
-    state.push(vec![Span::styled(
-        format!(
-            "{:>digits$}/{len}",
-            if len == 0 {
-                0
-            } else {
-                v.selected.min(len - 1) + 1
-            }
-        ),
-        theme.dim,
-    )]);
-    if let Some(typed) = &v.jump {
-        state.push(vec![
-            Span::styled("go to time: ", theme.accent),
-            Span::styled(format!("{typed}▏"), theme.focus),
-            Span::styled(" mm:ss or hh:mm:ss · Enter · Esc", theme.dim),
-        ]);
-    } else if v.search.editing || v.search.is_active() {
-        let q = one_line(&v.search.query);
-        let mut seg = vec![Span::styled(format!("/{q}"), theme.accent)];
-        if v.search.editing {
-            seg.push(Span::styled("▏", theme.focus));
-        }
-        if v.search.is_active() {
-            let style = if v.search.hits.is_empty() {
-                theme.warn
-            } else {
-                theme.title
-            };
-            seg.push(Span::raw(" "));
-            seg.push(Span::styled(v.search.counter(), style));
-            if !v.search.editing {
-                seg.push(Span::styled(" n/N", theme.dim));
-            }
-        }
-        state.push(seg);
-    } else {
-        state.push(vec![Span::styled(": go to time · e export", theme.dim)]);
-    }
-    if let Some(m) = &v.message {
-        state.push(vec![Span::styled(one_line(m), theme.warn)]);
-    }
-    if !v.watch_counts.is_empty() {
-        let mut seg = vec![Span::styled("watch: ", theme.label)];
-        for (i, (word, n)) in v.watch_counts.iter().enumerate() {
-            if i > 0 {
-                seg.push(Span::raw(", "));
-            }
-            seg.push(Span::styled(word.clone(), theme.watch));
-            seg.push(Span::styled(format!(" {n}"), theme.value));
-        }
-        state.push(seg);
-    }
+    let (facts, state) = transcript_header::header(l);
     let width = w as usize;
-    let mut out = flow(facts, width);
-    out.extend(flow(state, width));
+    let mut out = flow(facts, width, theme);
+    out.extend(flow(state, width, theme));
     out.push(Line::from(Span::styled("─".repeat(width), theme.dim)));
     out
+}
+
+fn part_style(part: Part, theme: &Theme) -> Style {
+    match part {
+        Part::Speaker(s) => speaker_style(s, theme),
+        Part::Label => theme.label,
+        Part::Value => theme.value,
+        Part::Dim => theme.dim,
+        Part::Good => theme.good,
+        Part::Warn => theme.warn,
+        Part::Title => theme.title,
+        Part::Accent => theme.accent,
+        Part::Focus => theme.focus,
+        Part::Watch => theme.watch,
+        Part::Plain => Style::default(),
+    }
 }
 
 #[cfg(test)]
@@ -908,10 +299,14 @@ mod tests {
     use super::*;
     use crate::api::Query;
     use crate::api::client::{Exchange, interpret};
+    use crate::app::Effect;
+    use crate::app::transcript_geo::*;
+    use crate::app::transcript_keys::*;
     use crate::app::{Action, App, Context, Source, Tab};
     use bytes::Bytes;
     use chrono::TimeZone;
     use crossterm::event::KeyEvent;
+    use crossterm::event::{KeyCode, KeyModifiers};
     use insta::assert_snapshot;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
