@@ -1,0 +1,343 @@
+//! The walk over a document: each value masked by its class, the names learnt first so
+//! they are hidden in free text too.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::classify::{classify, is_answer_key, mentions_birth, segments};
+use super::shapes::{birth, email, name, numbers, phone};
+use super::{Class, HIDDEN};
+
+/// A word of the callee's name to hide inside free text.
+#[derive(Debug, Clone)]
+struct NameWord {
+    /// Lowercased.
+    word: Vec<char>,
+    masked: String,
+    /// Latin-like: matched only as a whole word; otherwise (CJK) anywhere.
+    whole_word: bool,
+}
+
+/// The rules with what was learnt from the document (the names to hide in free text).
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    names: Vec<NameWord>,
+}
+
+fn lower(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+impl Masker {
+    /// Learns the names in `doc` (values of name keys), to hide them in free text too.
+    pub fn learn(doc: &Value) -> Self {
+        let mut m = Masker::default();
+        m.collect(doc, Class::Text);
+        m.names
+            .sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
+        m.names.dedup_by(|a, b| a.word == b.word);
+        m
+    }
+
+    fn collect(&mut self, v: &Value, class: Class) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let c = if class.is_forced() {
+                        class
+                    } else {
+                        classify(k)
+                    };
+                    self.collect(child, c);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| self.collect(i, class)),
+            Value::String(s) if class == Class::Name => {
+                for w in s.split_whitespace() {
+                    let word: Vec<char> = w.chars().map(lower).collect();
+                    let latin = word
+                        .iter()
+                        .all(|c| c.is_ascii() || c.is_alphabetic() && (*c as u32) < 0x2E80);
+                    let long_enough = if latin {
+                        word.len() >= 3
+                    } else {
+                        word.len() >= 2
+                    };
+                    if long_enough && word.iter().any(|c| c.is_alphabetic()) {
+                        self.names.push(NameWord {
+                            word,
+                            masked: name(w),
+                            whole_word: latin,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Masks a whole document (an envelope or a bare push).
+    pub fn mask_document(&self, doc: &mut Value) {
+        match doc {
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    // The envelope's own fields stay: the answer must still read as OK.
+                    if matches!(k.as_str(), "code" | "status" | "message") && !v.is_object() {
+                        continue;
+                    }
+                    self.mask_as(classify(k), v);
+                }
+                self.birth_answers(map);
+            }
+            other => self.mask_as(Class::Text, other),
+        }
+    }
+
+    /// Masks `v` as a value found under `key`.
+    pub fn mask_at(&self, key: &str, v: &mut Value) {
+        self.mask_as(classify(key), v);
+    }
+
+    fn mask_as(&self, class: Class, v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    let c = if class.is_forced() {
+                        class
+                    } else {
+                        classify(k)
+                    };
+                    self.mask_as(c, child);
+                }
+                if !class.is_forced() {
+                    self.birth_answers(map);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| self.mask_as(class, i)),
+            Value::String(s) => {
+                if let Some(m) = self.string(class, s) {
+                    *s = m;
+                }
+            }
+            Value::Number(n) => {
+                let text = n.to_string();
+                let masked = match class {
+                    Class::Keep => None,
+                    Class::Amount | Class::Name | Class::Email => Some(HIDDEN.to_string()),
+                    Class::Birth => Some(birth(&text)),
+                    Class::Phone => Some(phone(&text)),
+                    Class::Text => {
+                        let digits = text.chars().filter(char::is_ascii_digit).count();
+                        (digits >= 6).then(|| birth(&text))
+                    }
+                };
+                if let Some(m) = masked {
+                    *v = Value::String(m);
+                }
+            }
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+
+    /// In a row whose question is about a birth date, the answers are masked as one.
+    fn birth_answers(&self, map: &mut Map<String, Value>) {
+        let about_birth = map.iter().any(|(k, v)| {
+            segments(k).iter().any(|s| s == "question") && v.as_str().is_some_and(mentions_birth)
+        });
+        if !about_birth {
+            return;
+        }
+        for (k, v) in map.iter_mut() {
+            if is_answer_key(k) {
+                self.mask_as(Class::Birth, v);
+            }
+        }
+    }
+
+    /// The masked form of a string of `class`; `None` when it stays as it is.
+    fn string(&self, class: Class, s: &str) -> Option<String> {
+        if s.is_empty() {
+            return None;
+        }
+        let m = match class {
+            Class::Keep => return None,
+            Class::Name => name(s),
+            Class::Email => email(s),
+            Class::Amount => HIDDEN.to_string(),
+            Class::Birth => birth(s),
+            Class::Phone => numbers(s, true).into_owned(),
+            Class::Text => match self.text(s) {
+                Cow::Borrowed(_) => return None,
+                Cow::Owned(t) => t,
+            },
+        };
+        (m != s).then_some(m)
+    }
+
+    /// Free text: long numbers, `+` phone numbers and the callee's name hidden.
+    pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let t = numbers(s, false);
+        if self.names.is_empty() {
+            return t;
+        }
+        match self.hide_names(&t) {
+            Some(n) => Cow::Owned(n),
+            None => t,
+        }
+    }
+
+    fn hide_names(&self, s: &str) -> Option<String> {
+        let chars: Vec<char> = s.chars().collect();
+        let folded: Vec<char> = chars.iter().map(|c| lower(*c)).collect();
+        let mut out = String::new();
+        let mut changed = false;
+        let mut i = 0;
+        'outer: while i < chars.len() {
+            let at_start = i == 0 || !chars[i - 1].is_alphanumeric();
+            for n in &self.names {
+                let end = i + n.word.len();
+                if end > chars.len() || (n.whole_word && !at_start) {
+                    continue;
+                }
+                if folded[i..end] != n.word[..] {
+                    continue;
+                }
+                if n.whole_word && end < chars.len() && chars[end].is_alphanumeric() {
+                    continue;
+                }
+                out.push_str(&n.masked);
+                changed = true;
+                i = end;
+                continue 'outer;
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        changed.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn masked(v: Value) -> Value {
+        let mut v = v;
+        Masker::learn(&v).mask_document(&mut v);
+        v
+    }
+
+    #[test]
+    fn free_text_numbers() {
+        let m = Masker::default();
+        assert_eq!(m.text("halo selamat siang"), "halo selamat siang");
+        assert!(matches!(m.text("no digits here"), Cow::Borrowed(_)));
+        assert_eq!(
+            m.text("my KTP is 3201234567890001 ok"),
+            "my KTP is **************** ok"
+        );
+        assert_eq!(m.text("card 1234 5678 9012"), "card **** **** ****");
+        assert_eq!(m.text("call 0812-3456-789"), "call ****-****-***");
+        assert_eq!(m.text("pay 20.000.000 rupiah"), "pay **.***.*** rupiah");
+        assert_eq!(m.text("number +8618717905721."), "number +86*******5721.");
+        // Short numbers, times and amounts under six digits stay.
+        assert_eq!(
+            m.text("2 kids, 12345 left at 00:00:03"),
+            "2 kids, 12345 left at 00:00:03"
+        );
+        assert_eq!(
+            m.text("一二三 电话１３８１２３４５６７８"),
+            "一二三 电话***********"
+        );
+    }
+
+    #[test]
+    fn every_field_type() {
+        let doc = json!({
+            "data": {
+                "workflow_id": "b761cdd784294xxxxxx869f85c",
+                "workflow_name": "test_api_action4",
+                "node_id": "6ade9e4443xxxxxx43a54b58",
+                "callee": {
+                    "case_id": "123456.0",
+                    "callee_name": "WILL SMITH",
+                    "callee_number": "+8618717905721",
+                    "date_of_birth": "1990-05-12",
+                    "email": "will.smith@example.com",
+                    "extra": [{"Content": "+861xxxxxx795,+861xxxxxx721", "Question": "extend_callees"}],
+                    "comments": "ref 123456789",
+                    "borrowed_date": "2024-02-01",
+                    "borrowed_amount": "20000.00",
+                    "total_owing_amount": 20310.00,
+                    "installments": {"amount": [100, 200]},
+                    "currency_unit": "USD"
+                },
+                "call": {
+                    "task_id": "459acf3df0ecxxxxxx9679dc208ad96",
+                    "call_id": "cd878f6611adxxxxxx1a5a3ec5525b",
+                    "call_start_time": "2024-03-12 14:54:26",
+                    "call_times": 4,
+                    "caller_number": 950123450088_u64,
+                    "question_answer": [
+                        {"question_content": "Your date of birth?", "answer": "12 May 1990",
+                         "answer_text": "twelve may", "var": "19900512", "whether_answer": "Answered",
+                         "verification_results": "Match"},
+                        {"question_content": "CURP Verification", "answer": "ss02",
+                         "answer_text": "my id is 1234567", "verification_results": "Match"}
+                    ],
+                    "asr_result": [
+                        {"time": "00:00:03", "robottext": "Is this Will Smith?", "text": "yes, number 08123456789"},
+                        {"time": "00:00:05", "robottext": "willing to pay?", "text": "smithy"}
+                    ]
+                }
+            },
+            "status": "OK",
+            "code": 200
+        });
+        let m = masked(doc);
+        let d = &m["data"];
+        assert_eq!(d["workflow_id"], "b761cdd784294xxxxxx869f85c");
+        assert_eq!(d["workflow_name"], "test_api_action4");
+        assert_eq!(d["node_id"], "6ade9e4443xxxxxx43a54b58");
+        let c = &d["callee"];
+        assert_eq!(c["case_id"], "123456.0");
+        assert_eq!(c["callee_name"], "W**** S****");
+        assert_eq!(c["callee_number"], "+86*******5721");
+        assert_eq!(c["date_of_birth"], "****-**-**");
+        assert_eq!(c["email"], "w****@example.com");
+        assert_eq!(c["extra"][0]["Content"], "+86*******795,+86*******721");
+        assert_eq!(c["extra"][0]["Question"], "extend_callees");
+        assert_eq!(c["comments"], "ref *********");
+        assert_eq!(c["borrowed_date"], "2024-02-01");
+        assert_eq!(c["borrowed_amount"], HIDDEN);
+        assert_eq!(c["total_owing_amount"], HIDDEN);
+        assert_eq!(c["installments"]["amount"], json!([HIDDEN, HIDDEN]));
+        assert_eq!(c["currency_unit"], "USD");
+        let call = &d["call"];
+        assert_eq!(call["task_id"], "459acf3df0ecxxxxxx9679dc208ad96");
+        assert_eq!(call["call_id"], "cd878f6611adxxxxxx1a5a3ec5525b");
+        assert_eq!(call["call_start_time"], "2024-03-12 14:54:26");
+        assert_eq!(call["call_times"], 4);
+        assert_eq!(call["caller_number"], "********0088");
+        let qa = &call["question_answer"];
+        assert_eq!(qa[0]["question_content"], "Your date of birth?");
+        assert_eq!(qa[0]["answer"], "** *** ****");
+        assert_eq!(qa[0]["answer_text"], "****** ***");
+        assert_eq!(qa[0]["var"], "********");
+        assert_eq!(qa[0]["whether_answer"], "Answered");
+        assert_eq!(qa[0]["verification_results"], "Match");
+        assert_eq!(qa[1]["answer"], "ss02");
+        assert_eq!(qa[1]["answer_text"], "my id is *******");
+        let asr = &call["asr_result"];
+        assert_eq!(asr[0]["time"], "00:00:03");
+        assert_eq!(asr[0]["robottext"], "Is this W**** S****?");
+        assert_eq!(asr[0]["text"], "yes, number ***********");
+        // Whole words only: "willing" and "smithy" are not the name.
+        assert_eq!(asr[1]["robottext"], "willing to pay?");
+        assert_eq!(asr[1]["text"], "smithy");
+        assert_eq!(m["status"], "OK");
+        assert_eq!(m["code"], 200);
+    }
+}
