@@ -5,74 +5,40 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::classify::{classify, is_answer_key, mentions_birth, segments};
+use super::classify::{child_class, classify, mentions_identity, row_class};
+use super::fold::{Names, hide_digits};
 use super::shapes::{birth, email, name, numbers, phone};
 use super::{Class, HIDDEN};
 
-/// A word of the callee's name to hide inside free text.
-#[derive(Debug, Clone)]
-struct NameWord {
-    /// Lowercased.
-    word: Vec<char>,
-    masked: String,
-    /// Latin-like: matched only as a whole word; otherwise (CJK) anywhere.
-    whole_word: bool,
-}
+/// The transcript's keys: what the robot said in a turn, what the callee said.
+const ROBOT_TEXT: &str = "robottext";
+const CALLEE_TEXT: &str = "text";
 
 /// The rules with what was learnt from the document (the names to hide in free text).
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
-    names: Vec<NameWord>,
-}
-
-fn lower(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    names: Names,
 }
 
 impl Masker {
-    /// Learns the names in `doc` (values of name keys), to hide them in free text too.
+    /// Learns the names in `doc` (values of name and person keys, answers to a question
+    /// about a name), to hide them in free text too.
     pub fn learn(doc: &Value) -> Self {
         let mut m = Masker::default();
         m.collect(doc, Class::Text);
-        m.names
-            .sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
-        m.names.dedup_by(|a, b| a.word == b.word);
         m
     }
 
     fn collect(&mut self, v: &Value, class: Class) {
         match v {
             Value::Object(map) => {
+                let row = (!class.is_forced()).then(|| row_class(map)).flatten();
                 for (k, child) in map {
-                    let c = if class.is_forced() {
-                        class
-                    } else {
-                        classify(k)
-                    };
-                    self.collect(child, c);
+                    self.collect(child, child_class(class, row, k));
                 }
             }
             Value::Array(items) => items.iter().for_each(|i| self.collect(i, class)),
-            Value::String(s) if class == Class::Name => {
-                for w in s.split_whitespace() {
-                    let word: Vec<char> = w.chars().map(lower).collect();
-                    let latin = word
-                        .iter()
-                        .all(|c| c.is_ascii() || c.is_alphabetic() && (*c as u32) < 0x2E80);
-                    let long_enough = if latin {
-                        word.len() >= 3
-                    } else {
-                        word.len() >= 2
-                    };
-                    if long_enough && word.iter().any(|c| c.is_alphabetic()) {
-                        self.names.push(NameWord {
-                            word,
-                            masked: name(w),
-                            whole_word: latin,
-                        });
-                    }
-                }
-            }
+            Value::String(s) if class == Class::Name => self.names.learn(s),
             _ => {}
         }
     }
@@ -81,14 +47,14 @@ impl Masker {
     pub fn mask_document(&self, doc: &mut Value) {
         match doc {
             Value::Object(map) => {
+                let row = row_class(map);
                 for (k, v) in map.iter_mut() {
                     // The envelope's own fields stay: the answer must still read as OK.
                     if matches!(k.as_str(), "code" | "status" | "message") && !v.is_object() {
                         continue;
                     }
-                    self.mask_as(classify(k), v);
+                    self.mask_as(child_class(Class::Text, row, k), v);
                 }
-                self.birth_answers(map);
             }
             other => self.mask_as(Class::Text, other),
         }
@@ -102,19 +68,25 @@ impl Masker {
     fn mask_as(&self, class: Class, v: &mut Value) {
         match v {
             Value::Object(map) => {
+                let row = (!class.is_forced()).then(|| row_class(map)).flatten();
                 for (k, child) in map.iter_mut() {
-                    let c = if class.is_forced() {
-                        class
-                    } else {
-                        classify(k)
-                    };
-                    self.mask_as(c, child);
-                }
-                if !class.is_forced() {
-                    self.birth_answers(map);
+                    self.mask_as(child_class(class, row, k), child);
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|i| self.mask_as(class, i)),
+            Value::Array(items) => {
+                let mut asked = false;
+                for item in items.iter_mut() {
+                    if let Value::Object(turn) = item
+                        && !class.is_forced()
+                    {
+                        asked = asks_identity(turn, asked);
+                    }
+                    self.mask_as(class, item);
+                    if asked && let Value::Object(turn) = item {
+                        hide_answer_digits(turn);
+                    }
+                }
+            }
             Value::String(s) => {
                 if let Some(m) = self.string(class, s) {
                     *s = m;
@@ -125,7 +97,7 @@ impl Masker {
                 let masked = match class {
                     Class::Keep => None,
                     Class::Amount | Class::Name | Class::Email => Some(HIDDEN.to_string()),
-                    Class::Birth => Some(birth(&text)),
+                    Class::Birth | Class::Identity => Some(birth(&text)),
                     Class::Phone => Some(phone(&text)),
                     Class::Text => {
                         let digits = text.chars().filter(char::is_ascii_digit).count();
@@ -140,21 +112,6 @@ impl Masker {
         }
     }
 
-    /// In a row whose question is about a birth date, the answers are masked as one.
-    fn birth_answers(&self, map: &mut Map<String, Value>) {
-        let about_birth = map.iter().any(|(k, v)| {
-            segments(k).iter().any(|s| s == "question") && v.as_str().is_some_and(mentions_birth)
-        });
-        if !about_birth {
-            return;
-        }
-        for (k, v) in map.iter_mut() {
-            if is_answer_key(k) {
-                self.mask_as(Class::Birth, v);
-            }
-        }
-    }
-
     /// The masked form of a string of `class`; `None` when it stays as it is.
     fn string(&self, class: Class, s: &str) -> Option<String> {
         if s.is_empty() {
@@ -165,7 +122,7 @@ impl Masker {
             Class::Name => name(s),
             Class::Email => email(s),
             Class::Amount => HIDDEN.to_string(),
-            Class::Birth => birth(s),
+            Class::Birth | Class::Identity => birth(s),
             Class::Phone => numbers(s, true).into_owned(),
             Class::Text => match self.text(s) {
                 Cow::Borrowed(_) => return None,
@@ -175,46 +132,33 @@ impl Masker {
         (m != s).then_some(m)
     }
 
-    /// Free text: long numbers, `+` phone numbers and the callee's name hidden.
+    /// Free text: long numbers, `+` phone numbers and the names learnt hidden.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let t = numbers(s, false);
-        if self.names.is_empty() {
-            return t;
-        }
-        match self.hide_names(&t) {
+        match self.names.hide(&t) {
             Some(n) => Cow::Owned(n),
             None => t,
         }
     }
+}
 
-    fn hide_names(&self, s: &str) -> Option<String> {
-        let chars: Vec<char> = s.chars().collect();
-        let folded: Vec<char> = chars.iter().map(|c| lower(*c)).collect();
-        let mut out = String::new();
-        let mut changed = false;
-        let mut i = 0;
-        'outer: while i < chars.len() {
-            let at_start = i == 0 || !chars[i - 1].is_alphanumeric();
-            for n in &self.names {
-                let end = i + n.word.len();
-                if end > chars.len() || (n.whole_word && !at_start) {
-                    continue;
-                }
-                if folded[i..end] != n.word[..] {
-                    continue;
-                }
-                if n.whole_word && end < chars.len() && chars[end].is_alphanumeric() {
-                    continue;
-                }
-                out.push_str(&n.masked);
-                changed = true;
-                i = end;
-                continue 'outer;
-            }
-            out.push(chars[i]);
-            i += 1;
-        }
-        changed.then_some(out)
+/// Whether the transcript's robot, as of `turn`, has asked for an identity document or
+/// its digits: its words in this turn say so, or, when it says nothing here, `asked`
+/// (what it asked before) holds.
+fn asks_identity(turn: &Map<String, Value>, asked: bool) -> bool {
+    match turn.get(ROBOT_TEXT).and_then(Value::as_str) {
+        Some(robot) if !robot.trim().is_empty() => mentions_identity(robot),
+        _ => asked,
+    }
+}
+
+/// The callee's answer to a question about an identity document: its digits hidden,
+/// spoken ones too.
+fn hide_answer_digits(turn: &mut Map<String, Value>) {
+    if let Some(Value::String(text)) = turn.get_mut(CALLEE_TEXT)
+        && let Some(m) = hide_digits(text)
+    {
+        *text = m;
     }
 }
 
@@ -328,8 +272,9 @@ mod tests {
         assert_eq!(qa[0]["var"], "********");
         assert_eq!(qa[0]["whether_answer"], "Answered");
         assert_eq!(qa[0]["verification_results"], "Match");
-        assert_eq!(qa[1]["answer"], "ss02");
-        assert_eq!(qa[1]["answer_text"], "my id is *******");
+        // A CURP is an identity document: its answers are hidden whole.
+        assert_eq!(qa[1]["answer"], "****");
+        assert_eq!(qa[1]["answer_text"], "** ** ** *******");
         let asr = &call["asr_result"];
         assert_eq!(asr[0]["time"], "00:00:03");
         assert_eq!(asr[0]["robottext"], "Is this W**** S****?");

@@ -26,6 +26,7 @@ use crate::api::{Answer, ApiError};
 use crate::case::diff::Change;
 
 mod classify;
+mod fold;
 mod masker;
 mod shapes;
 
@@ -46,6 +47,9 @@ pub enum Class {
     Email,
     Amount,
     Birth,
+    /// An identity document or its digits (CURP, KTP, 身份证, "last four digits"): every
+    /// letter and digit.
+    Identity,
     /// Free text: long numbers, `+` phone numbers and the callee's name inside it.
     Text,
 }
@@ -53,7 +57,10 @@ pub enum Class {
 impl Class {
     /// Classes that every value below a key inherits (an amount's parts are amounts).
     pub(super) fn is_forced(self) -> bool {
-        matches!(self, Class::Amount | Class::Birth | Class::Name)
+        matches!(
+            self,
+            Class::Amount | Class::Birth | Class::Identity | Class::Name
+        )
     }
 }
 

@@ -1,0 +1,371 @@
+//! Names and spoken digits found inside free text. Text and names are compared on a folded
+//! form (compatibility decomposition, marks dropped, lower case), so `HERNANDEZ`,
+//! `hernández` and `Hernández` are one word, while the text keeps its own spelling around
+//! what is masked.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use super::shapes::name;
+
+/// Titles written right after a Chinese surname (`张先生`): the surname and one of them
+/// name the person as surely as the full name.
+const HONORIFICS: &[&str] = &[
+    "先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "阿姨", "经理", "总",
+];
+
+/// Two-character surnames: the given name starts after them.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "司徒", "慕容", "夏侯", "公孙", "尉迟",
+    "长孙", "宇文", "轩辕", "端木", "南宫", "独孤",
+];
+
+/// Digits said as words, in the languages the robots speak.
+const NUMBER_WORDS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "cero", "uno",
+    "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "nol", "kosong", "satu",
+    "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+];
+
+/// Chinese numerals, everyday and financial forms.
+const CJK_DIGITS: &str = "〇零一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾";
+
+/// Scripts written without spaces between words: a name is looked for inside a run of
+/// them, not matched as the whole run.
+fn is_cjk(c: char) -> bool {
+    c as u32 >= 0x2E80
+}
+
+/// NFKD can turn one char into at most 18; lower-casing each into at most 3.
+const MAX_FOLDED: usize = 64;
+
+/// The folded form of `c` into `buf`; how many chars it has. No allocation: this runs
+/// for every char of every transcript turn.
+fn fold_char(c: char, buf: &mut [char; MAX_FOLDED]) -> usize {
+    if c.is_ascii() {
+        buf[0] = c.to_ascii_lowercase();
+        return 1;
+    }
+    let mut n = 0;
+    decompose_compatible(c, |d| {
+        if !is_combining_mark(d) {
+            for l in d.to_lowercase() {
+                if n < MAX_FOLDED {
+                    buf[n] = l;
+                    n += 1;
+                }
+            }
+        }
+    });
+    n
+}
+
+/// The folded form of a short text (a key, a question).
+pub(super) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut buf = ['\0'; MAX_FOLDED];
+    for c in s.chars() {
+        let n = fold_char(c, &mut buf);
+        out.extend(&buf[..n]);
+    }
+    out
+}
+
+/// A run of letters and digits of one kind (CJK or not), folded.
+#[derive(Default)]
+struct Run {
+    cjk: bool,
+    text: String,
+    /// Each folded char with the byte range of the char of the source it came from.
+    chars: Vec<(char, usize, usize)>,
+}
+
+impl Run {
+    fn span(&self, from: usize, len: usize) -> (usize, usize) {
+        (self.chars[from].1, self.chars[from + len - 1].2)
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.chars.clear();
+    }
+}
+
+/// Calls `visit` with each run of `s`, in order. One pair of buffers per text.
+fn for_each_run(s: &str, mut visit: impl FnMut(&Run)) {
+    let mut run = Run::default();
+    let mut buf = ['\0'; MAX_FOLDED];
+    for (i, c) in s.char_indices() {
+        let end = i + c.len_utf8();
+        if !c.is_ascii() && is_combining_mark(c) {
+            // A mark belongs to the letter before it.
+            if let Some(last) = run.chars.last_mut() {
+                last.2 = end;
+            }
+            continue;
+        }
+        let n = fold_char(c, &mut buf);
+        for &f in &buf[..n] {
+            let cjk = is_cjk(f);
+            if !run.chars.is_empty() && (!f.is_alphanumeric() || cjk != run.cjk) {
+                visit(&run);
+                run.clear();
+            }
+            if f.is_alphanumeric() {
+                run.cjk = cjk;
+                run.text.push(f);
+                run.chars.push((f, i, end));
+            }
+        }
+    }
+    if !run.chars.is_empty() {
+        visit(&run);
+    }
+}
+
+/// `s` rewritten piece by piece, left to right; allocated at the first change only.
+struct Rewrite<'a> {
+    s: &'a str,
+    out: String,
+    copied: usize,
+}
+
+impl<'a> Rewrite<'a> {
+    fn new(s: &'a str) -> Self {
+        Rewrite {
+            s,
+            out: String::new(),
+            copied: 0,
+        }
+    }
+
+    fn replace(&mut self, from: usize, to: usize, with: impl FnOnce(&str) -> String) {
+        // Two pieces can share a source char that folded into several.
+        let from = from.max(self.copied);
+        if to <= from {
+            return;
+        }
+        self.out.push_str(&self.s[self.copied..from]);
+        self.out.push_str(&with(&self.s[from..to]));
+        self.copied = to;
+    }
+
+    fn finish(mut self) -> Option<String> {
+        if self.copied == 0 {
+            return None;
+        }
+        self.out.push_str(&self.s[self.copied..]);
+        Some(self.out)
+    }
+}
+
+fn stars(s: &str) -> String {
+    "*".repeat(s.chars().count())
+}
+
+/// Brackets around a note next to a name: `李娜（配偶）`, `Rosa Pérez (hermana)`.
+fn without_notes(s: &str) -> String {
+    let mut depth = 0usize;
+    s.chars()
+        .filter(|&c| match c {
+            '(' | '（' | '[' | '【' => {
+                depth += 1;
+                false
+            }
+            ')' | '）' | ']' | '】' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
+}
+
+/// The names of the people of a document, to hide wherever they are written.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Names {
+    /// Folded words of names written with spaces, matched as whole words.
+    words: HashSet<String>,
+    /// Folded CJK names, looked for anywhere in a CJK run; by first char, longest first.
+    cjk: HashMap<char, Vec<Vec<char>>>,
+}
+
+impl Names {
+    pub(super) fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.cjk.is_empty()
+    }
+
+    /// Learns the words of a person's name (or of a value under a person key).
+    pub(super) fn learn(&mut self, value: &str) {
+        for_each_run(&without_notes(value), |run| {
+            if run.cjk {
+                let chars: Vec<char> = run.chars.iter().map(|c| c.0).collect();
+                self.learn_cjk(&chars);
+            } else if run.chars.len() >= 2 && run.text.chars().any(char::is_alphabetic) {
+                self.words.insert(run.text.clone());
+            }
+        });
+    }
+
+    /// A CJK name: whole, its given name (two chars or more) and its surname followed by
+    /// an honorific.
+    fn learn_cjk(&mut self, name: &[char]) {
+        let compound = name.len() >= 3
+            && COMPOUND_SURNAMES
+                .iter()
+                .any(|s| s.chars().eq(name[..2].iter().copied()));
+        let surname = &name[..if compound { 2 } else { 1 }];
+        let given = &name[surname.len()..];
+        let mut add = |p: Vec<char>| {
+            let list = self.cjk.entry(p[0]).or_default();
+            if !list.contains(&p) {
+                list.push(p);
+                list.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            }
+        };
+        if name.len() >= 2 {
+            add(name.to_vec());
+        }
+        if given.len() >= 2 {
+            add(given.to_vec());
+        }
+        for h in HONORIFICS {
+            add(surname.iter().copied().chain(h.chars()).collect());
+        }
+    }
+
+    /// `s` with every learnt name masked as a name (`Hernández` → `H****`); `None` when
+    /// none is in it.
+    pub(super) fn hide(&self, s: &str) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut out = Rewrite::new(s);
+        for_each_run(s, |run| {
+            if !run.cjk {
+                if self.words.contains(run.text.as_str()) {
+                    let (from, to) = run.span(0, run.chars.len());
+                    out.replace(from, to, name);
+                }
+                return;
+            }
+            let mut i = 0;
+            while i < run.chars.len() {
+                let rest = &run.chars[i..];
+                let found = self.cjk.get(&rest[0].0).and_then(|list| {
+                    list.iter().find(|p| {
+                        p.len() <= rest.len() && p.iter().zip(rest).all(|(a, b)| *a == b.0)
+                    })
+                });
+                match found {
+                    Some(p) => {
+                        let (from, to) = run.span(i, p.len());
+                        out.replace(from, to, name);
+                        i += p.len();
+                    }
+                    None => i += 1,
+                }
+            }
+        });
+        out.finish()
+    }
+}
+
+/// `s` with its digits hidden, written (`3218`, `３２１８`, `三二一八`) or spoken as words
+/// (`tres dos`); `None` when it has none.
+pub(super) fn hide_digits(s: &str) -> Option<String> {
+    let mut out = Rewrite::new(s);
+    for_each_run(s, |run| {
+        if !run.cjk && NUMBER_WORDS.contains(&run.text.as_str()) {
+            let (from, to) = run.span(0, run.chars.len());
+            out.replace(from, to, stars);
+            return;
+        }
+        for &(c, from, to) in &run.chars {
+            if c.is_ascii_digit() || CJK_DIGITS.contains(c) {
+                out.replace(from, to, stars);
+            }
+        }
+    });
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Names {
+        let mut n = Names::default();
+        list.iter().for_each(|s| n.learn(s));
+        n
+    }
+
+    #[test]
+    fn folding_drops_case_accents_and_width() {
+        assert_eq!(fold("Hernández ÓRTEGA"), "hernandez ortega");
+        assert_eq!(fold("Ｌｕｉｓ"), "luis");
+        assert_eq!(fold("身份证"), "身份证");
+    }
+
+    #[test]
+    fn a_name_in_any_case_and_accent() {
+        let n = names(&["LUIS FERNANDO HERNANDEZ ORTEGA"]);
+        assert_eq!(
+            n.hide("señor Hernández, hernández y HERNÁNDEZ").as_deref(),
+            Some("señor H****, h**** y H****")
+        );
+        // Decomposed accents (NFD) are one letter with the letter before them.
+        assert_eq!(
+            n.hide("Sr. Herna\u{301}ndez.").as_deref(),
+            Some("Sr. H****.")
+        );
+        assert_eq!(
+            n.hide("L. F. hernández O.").as_deref(),
+            Some("L. F. h**** O.")
+        );
+        // Whole words only.
+        assert_eq!(n.hide("Luisa y Fernandito"), None);
+        assert_eq!(n.hide("nothing here"), None);
+    }
+
+    #[test]
+    fn two_letter_words_and_notes() {
+        let n = names(&["Rosa María Hernández (hermana)", "Ng Li"]);
+        assert_eq!(n.hide("maria y ROSA").as_deref(), Some("m**** y R****"));
+        assert_eq!(n.hide("ng").as_deref(), Some("n****"));
+        // The note in brackets is not a name.
+        assert_eq!(n.hide("mi hermana"), None);
+    }
+
+    #[test]
+    fn chinese_names_whole_given_and_with_an_honorific() {
+        let n = names(&["张伟", "李娜（配偶）", "欧阳小明"]);
+        assert_eq!(
+            n.hide("您好，请问是张伟先生吗？").as_deref(),
+            Some("您好，请问是张****先生吗？")
+        );
+        assert_eq!(n.hide("张先生您好").as_deref(), Some("张****您好"));
+        assert_eq!(n.hide("李女士和李娜").as_deref(), Some("李****和李****"));
+        assert_eq!(
+            n.hide("小明来了，欧阳老师").as_deref(),
+            Some("小****来了，欧****")
+        );
+        // The surname alone, or with a word that is no title, stays.
+        assert_eq!(n.hide("张家界的李子"), None);
+        assert_eq!(n.hide("配偶"), None);
+    }
+
+    #[test]
+    fn digits_written_and_spoken() {
+        assert_eq!(hide_digits("三二一八。").as_deref(), Some("****。"));
+        assert_eq!(hide_digits("es 3218, ok").as_deref(), Some("es ****, ok"));
+        assert_eq!(hide_digits("３２１８").as_deref(), Some("****"));
+        assert_eq!(
+            hide_digits("tres dos uno ocho").as_deref(),
+            Some("**** *** *** ****")
+        );
+        assert_eq!(hide_digits("HEOL890821").as_deref(), Some("HEOL******"));
+        assert_eq!(hide_digits("no la tengo"), None);
+    }
+}
