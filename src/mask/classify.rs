@@ -1,5 +1,7 @@
 //! Which masking a JSON value gets, read from its key (and from the question of its row).
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::Class;
@@ -345,15 +347,36 @@ pub(super) fn row_class(map: &Map<String, Value>) -> Option<Class> {
     }
 }
 
-/// The class of the value under `key` in an object of class `parent` whose row class
-/// is `row`.
-pub(super) fn child_class(parent: Class, row: Option<Class>, key: &str) -> Class {
-    if parent.is_forced() {
-        return parent;
+/// The classes of the keys met in one document, read once each: a transcript repeats the
+/// same few keys 100,000 times.
+#[derive(Debug, Default)]
+pub(super) struct Classes(HashMap<String, Class>);
+
+impl Classes {
+    /// Keys remembered at most: a hostile document's many keys cost time, not memory.
+    const MAX: usize = 4096;
+
+    fn of(&mut self, key: &str) -> Class {
+        if let Some(c) = self.0.get(key) {
+            return *c;
+        }
+        let c = classify(key);
+        if self.0.len() < Self::MAX {
+            self.0.insert(key.to_string(), c);
+        }
+        c
     }
-    match row {
-        Some(r) if is_answer_key(key) => r,
-        _ => classify(key),
+
+    /// The class of the value under `key` in an object of class `parent` whose row class
+    /// is `row`.
+    pub(super) fn child(&mut self, parent: Class, row: Option<Class>, key: &str) -> Class {
+        if parent.is_forced() {
+            return parent;
+        }
+        match row {
+            Some(r) if is_answer_key(key) => r,
+            _ => self.of(key),
+        }
     }
 }
 
@@ -511,12 +534,13 @@ mod tests {
         assert_eq!(row("紧急联系人"), Some(Class::Name));
         assert_eq!(row("Company name verification"), None);
         assert_eq!(row("Monthly income"), None);
+        let mut classes = Classes::default();
         assert_eq!(
-            child_class(Class::Text, Some(Class::Name), "var"),
+            classes.child(Class::Text, Some(Class::Name), "var"),
             Class::Name
         );
         assert_eq!(
-            child_class(Class::Text, Some(Class::Name), "question_content"),
+            classes.child(Class::Text, Some(Class::Name), "question_content"),
             Class::Text
         );
     }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::classify::{child_class, classify, mentions_identity, row_class};
+use super::classify::{Classes, classify, mentions_identity, row_class};
 use super::fold::{Names, hide_digits};
 use super::shapes::{birth, email, name, numbers, phone};
 use super::{Class, HIDDEN};
@@ -25,19 +25,19 @@ impl Masker {
     /// about a name), to hide them in free text too.
     pub fn learn(doc: &Value) -> Self {
         let mut m = Masker::default();
-        m.collect(doc, Class::Text);
+        m.collect(doc, Class::Text, &mut Classes::default());
         m
     }
 
-    fn collect(&mut self, v: &Value, class: Class) {
+    fn collect(&mut self, v: &Value, class: Class, classes: &mut Classes) {
         match v {
             Value::Object(map) => {
                 let row = (!class.is_forced()).then(|| row_class(map)).flatten();
                 for (k, child) in map {
-                    self.collect(child, child_class(class, row, k));
+                    self.collect(child, classes.child(class, row, k), classes);
                 }
             }
-            Value::Array(items) => items.iter().for_each(|i| self.collect(i, class)),
+            Value::Array(items) => items.iter().for_each(|i| self.collect(i, class, classes)),
             Value::String(s) if class == Class::Name => self.names.learn(s),
             _ => {}
         }
@@ -45,6 +45,7 @@ impl Masker {
 
     /// Masks a whole document (an envelope or a bare push).
     pub fn mask_document(&self, doc: &mut Value) {
+        let classes = &mut Classes::default();
         match doc {
             Value::Object(map) => {
                 let row = row_class(map);
@@ -53,24 +54,24 @@ impl Masker {
                     if matches!(k.as_str(), "code" | "status" | "message") && !v.is_object() {
                         continue;
                     }
-                    self.mask_as(child_class(Class::Text, row, k), v);
+                    self.mask_as(classes.child(Class::Text, row, k), v, classes);
                 }
             }
-            other => self.mask_as(Class::Text, other),
+            other => self.mask_as(Class::Text, other, classes),
         }
     }
 
     /// Masks `v` as a value found under `key`.
     pub fn mask_at(&self, key: &str, v: &mut Value) {
-        self.mask_as(classify(key), v);
+        self.mask_as(classify(key), v, &mut Classes::default());
     }
 
-    fn mask_as(&self, class: Class, v: &mut Value) {
+    fn mask_as(&self, class: Class, v: &mut Value, classes: &mut Classes) {
         match v {
             Value::Object(map) => {
                 let row = (!class.is_forced()).then(|| row_class(map)).flatten();
                 for (k, child) in map.iter_mut() {
-                    self.mask_as(child_class(class, row, k), child);
+                    self.mask_as(classes.child(class, row, k), child, classes);
                 }
             }
             Value::Array(items) => {
@@ -81,7 +82,7 @@ impl Masker {
                     {
                         asked = asks_identity(turn, asked);
                     }
-                    self.mask_as(class, item);
+                    self.mask_as(class, item, classes);
                     if asked && let Value::Object(turn) = item {
                         hide_answer_digits(turn);
                     }
