@@ -26,6 +26,7 @@ impl Masker {
     pub fn learn(doc: &Value) -> Self {
         let mut m = Masker::default();
         m.collect(doc, Class::Text, &mut Classes::default());
+        m.names.finish();
         m
     }
 
