@@ -333,9 +333,7 @@ pub(super) fn row_class(map: &Map<String, Value>) -> Option<Class> {
             })
             .filter_map(|(_, v)| v.as_str())
     };
-    if questions().next().is_none() {
-        return None;
-    }
+    questions().next()?;
     if questions().any(mentions_birth) {
         Some(Class::Birth)
     } else if questions().any(mentions_identity) {

@@ -2,17 +2,28 @@
 //! value shape, so every view built from it (tabs, copies, exports, the Markdown report)
 //! shows the masked values with no change of its own.
 //!
-//! - names (`callee_name`, `*_name` of a person, `name`, addresses): each word keeps its
+//! - names (`callee_name`, `*_name` of a person, `name`/`nombre`/`nama`/`姓名`, addresses,
+//!   and the values under keys naming another person: `reference`, `contact`, `aval`,
+//!   `guarantor`, `spouse`, `联系人`, `配偶`, … in `extra` rows, `extend.variables`,
+//!   `custom_attribute` and the answers of a question about a name): each word keeps its
 //!   first letter, `WILL SMITH` → `W**** S****` (always four stars: no lengths given away);
+//! - those names wherever else they are written, in any case and with or without accents
+//!   (compared folded: NFKD, marks dropped, lower case): every word of two letters or more,
+//!   as a whole word (`señor hernández` → `señor h****`); a CJK name as a whole, by its
+//!   given name (two characters or more) and by its surname followed by an honorific
+//!   (`张先生` → `张****`);
 //! - phone numbers (keys with `number`, `phone`, `mobile`, …): the country code and the last
 //!   four digits stay, `+8618717905721` → `+86*******5721`;
 //! - amounts (keys containing `amount`, `owing`, `balance`, …) → `*****`;
 //! - dates of birth (keys with `birth`/`dob`, and the answers of a question about a birth
 //!   date): every letter and digit → `*`, separators kept (`****-**-**`);
+//! - identity documents (keys and questions naming an ID, CURP, KTP, NIK, passport, DNI,
+//!   身份证 or "the last four digits"): the value and the answers, every letter and digit
+//!   → `*`; in the transcript, the callee's turns after the robot asks for one have their
+//!   digits hidden, spoken ones too (`三二一八`, `cuatro cinco`);
 //! - any other text (transcript turns, Q&A answers, comments, custom attributes): numbers of
 //!   6 or more digits (spaces, dots and dashes between digit groups allowed) → `*`, phone
-//!   numbers written with a `+` as above, and the words of the callee's name wherever they
-//!   occur;
+//!   numbers written with a `+` as above, and the names above;
 //! - ids (`workflow_id`, `node_id`, `task_id`, `call_id`, `case_id`, any `*_id`), times and
 //!   dates other than birth dates, and the envelope's `code`/`status` stay readable, so a
 //!   ticket can still be traced.
@@ -72,7 +83,7 @@ pub fn mask_bytes(body: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// The same answer with its body masked, read again so every view derives from the masked
-/// values.
+/// values. No state but its input: callable from any thread (a worker's, off the UI's).
 pub fn mask_answer(answer: &Answer) -> Result<Answer, ApiError> {
     let body = mask_bytes(&answer.exchange.body).map_err(|detail| ApiError::NotJson {
         detail,
@@ -130,6 +141,13 @@ pub fn mask_changes(changes: &[Change]) -> Vec<Change> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn masking_can_move_to_another_thread() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Masker>();
+        send_sync::<Answer>();
+    }
 
     #[test]
     fn the_reference_example() {
