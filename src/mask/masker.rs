@@ -122,7 +122,11 @@ impl Masker {
         let m = match class {
             Class::Keep => return None,
             Class::Name => name(s),
-            Class::Email => email(s),
+            Class::Email => {
+                // The domain stays, unless it spells a name (`ana@nunez.mx`).
+                let e = email(s);
+                self.names.hide(&e).unwrap_or(e)
+            }
             Class::Amount => HIDDEN.to_string(),
             Class::Birth | Class::Identity => birth(s),
             Class::Phone => numbers(s, true).into_owned(),
@@ -212,6 +216,7 @@ mod tests {
                     "callee_number": "+8618717905721",
                     "date_of_birth": "1990-05-12",
                     "email": "will.smith@example.com",
+                    "work_email": "will@smith.com",
                     "extra": [{"Content": "+861xxxxxx795,+861xxxxxx721", "Question": "extend_callees"}],
                     "comments": "ref 123456789",
                     "borrowed_date": "2024-02-01",
@@ -253,6 +258,7 @@ mod tests {
         assert_eq!(c["callee_number"], "+86*******5721");
         assert_eq!(c["date_of_birth"], "****-**-**");
         assert_eq!(c["email"], "w****@example.com");
+        assert_eq!(c["work_email"], "w****@s****.com");
         assert_eq!(c["extra"][0]["Content"], "+86*******795,+86*******721");
         assert_eq!(c["extra"][0]["Question"], "extend_callees");
         assert_eq!(c["comments"], "ref *********");
