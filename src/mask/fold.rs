@@ -405,4 +405,23 @@ mod tests {
         assert_eq!(hide_digits("HEOL890821").as_deref(), Some("HEOL******"));
         assert_eq!(hide_digits("no la tengo"), None);
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config::config(500))]
+
+        #[test]
+        fn any_text_masks_without_panic_and_keeps_no_learnt_word(
+            learnt in proptest::collection::vec(
+                "[a-zA-ZáéñÁÉÑ张李伟娜 ]{0,12}|\\PC{0,12}", 0..4),
+            text in "[a-zA-ZáéñÁÉÑ张李伟娜先生 ,.\u{301}0-9３三二]{0,60}|\\PC{0,60}",
+        ) {
+            let n = names(&learnt.iter().map(String::as_str).collect::<Vec<_>>());
+            let out = n.hide(&text).unwrap_or_else(|| text.clone());
+            for_each_run(&out, |run| {
+                assert!(run.cjk || !n.words.contains(&run.text), "{text:?} → {out:?}");
+            });
+            let digits = hide_digits(&text).unwrap_or_else(|| text.clone());
+            proptest::prop_assert!(!digits.chars().any(|c| c.is_ascii_digit()), "{:?}", digits);
+        }
+    }
 }
