@@ -242,8 +242,10 @@ const IDENTITY_PHRASES: &[&str] = &[
     "ultimos 4",
     "cuatro ultimos",
     "4 ultimos",
-    "empat digit",
-    "4 digit terakhir",
+    "last digits",
+    "ultimos digitos",
+    "digit terakhir",
+    "angka terakhir",
     "身份",
     "证件",
     "护照",
@@ -251,6 +253,8 @@ const IDENTITY_PHRASES: &[&str] = &[
     "后4位",
     "末四位",
     "尾号",
+    "尾数",
+    "后几位",
 ];
 
 /// A key (folded) naming an identity document or its digits.
@@ -510,6 +514,9 @@ mod tests {
             "Please tell me the last four digits",
             "¿Cuáles son los últimos cuatro dígitos?",
             "Identificación oficial",
+            "Sebutkan empat angka terakhir NIK",
+            "Tolong sebutkan 4 digit terakhir",
+            "请说一下证件尾数",
         ] {
             assert!(mentions_identity(q), "{q}");
         }

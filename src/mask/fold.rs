@@ -10,10 +10,10 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use super::shapes::name;
 
-/// Titles written right after a Chinese surname (`张先生`): the surname and one of them
-/// name the person as surely as the full name.
+/// Titles written right after a Chinese (or Korean) surname (`张先生`): the surname and
+/// one of them name the person as surely as the full name.
 const HONORIFICS: &[&str] = &[
-    "先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "阿姨", "经理", "总",
+    "先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "阿姨", "经理", "总", "씨", "님",
 ];
 
 /// Two-character surnames: the given name starts after them.
