@@ -24,8 +24,21 @@ impl Masker {
     /// Learns the names in `doc` (values of name and person keys, answers to a question
     /// about a name), to hide them in free text too.
     pub fn learn(doc: &Value) -> Self {
+        Self::learn_at([("", doc)])
+    }
+
+    /// Learns the names in values found under keys (`""`: a whole document).
+    pub fn learn_at<'a>(values: impl IntoIterator<Item = (&'a str, &'a Value)>) -> Self {
         let mut m = Masker::default();
-        m.collect(doc, Class::Text, &mut Classes::default());
+        let classes = &mut Classes::default();
+        for (key, v) in values {
+            let class = if key.is_empty() {
+                Class::Text
+            } else {
+                classify(key)
+            };
+            m.collect(v, class, classes);
+        }
         m.names.finish();
         m
     }

@@ -119,11 +119,18 @@ fn last_key(path: &str) -> String {
 
 /// The differences of the Diff view with both sides masked by their field's key.
 pub fn mask_changes(changes: &[Change]) -> Vec<Change> {
-    let m = Masker::default();
+    let keys: Vec<String> = changes.iter().map(|c| last_key(&c.path)).collect();
+    // A name that changed is hidden in the other changes too.
+    let m = Masker::learn_at(changes.iter().zip(&keys).flat_map(|(c, key)| {
+        [&c.pushed, &c.record]
+            .into_iter()
+            .flatten()
+            .map(move |v| (key.as_str(), v))
+    }));
     changes
         .iter()
-        .map(|c| {
-            let key = last_key(&c.path);
+        .zip(keys)
+        .map(|(c, key)| {
             let mut c = c.clone();
             for v in [&mut c.pushed, &mut c.record].into_iter().flatten() {
                 if key.is_empty() {
@@ -196,7 +203,7 @@ mod tests {
         assert_eq!(last_key("call.question_answer[0].answer"), "answer");
         assert_eq!(last_key("callee[\"odd key\"]"), "odd key");
         assert_eq!(last_key("[3]"), "");
-        let changes = vec![
+        let mut changes = vec![
             Change {
                 path: "callee.callee_name".into(),
                 kind: crate::case::diff::Kind::Changed,
@@ -210,7 +217,15 @@ mod tests {
                 record: None,
             },
         ];
+        changes.push(Change {
+            path: "call.asr_result[0].robottext".into(),
+            kind: crate::case::diff::Kind::Changed,
+            pushed: Some(json!("Is this Will Smyth?")),
+            record: Some(json!("Is this Will Smith?")),
+        });
         let m = mask_changes(&changes);
+        assert_eq!(m[2].pushed, Some(json!("Is this W**** S****?")));
+        assert_eq!(m[2].record, Some(json!("Is this W**** S****?")));
         assert_eq!(m[0].pushed, Some(json!("W**** S****")));
         assert_eq!(m[0].record, Some(json!("W**** S****")));
         assert_eq!(
