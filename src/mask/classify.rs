@@ -310,7 +310,7 @@ pub fn classify(key: &str) -> Class {
         return if thing { Class::Text } else { Class::Name };
     }
     if has(&["address", "addr"]) {
-        return Class::Name;
+        return Class::Address;
     }
     if has(PHONE_WORDS) {
         return Class::Phone;
@@ -451,7 +451,7 @@ mod tests {
         assert_eq!(classify("time"), Class::Keep);
         assert_eq!(classify("robottext"), Class::Text);
         assert_eq!(classify("email"), Class::Email);
-        assert_eq!(classify("home_address"), Class::Name);
+        assert_eq!(classify("home_address"), Class::Address);
     }
 
     #[test]

@@ -111,7 +111,9 @@ impl Masker {
                 let text = n.to_string();
                 let masked = match class {
                     Class::Keep => None,
-                    Class::Amount | Class::Name | Class::Email => Some(HIDDEN.to_string()),
+                    Class::Amount | Class::Name | Class::Address | Class::Email => {
+                        Some(HIDDEN.to_string())
+                    }
                     Class::Birth | Class::Identity => Some(birth(&text)),
                     Class::Phone => Some(phone(&text)),
                     Class::Text => {
@@ -134,7 +136,7 @@ impl Masker {
         }
         let m = match class {
             Class::Keep => return None,
-            Class::Name => name(s),
+            Class::Name | Class::Address => name(s),
             Class::Email => {
                 // The domain stays, unless it spells a name (`ana@nunez.mx`).
                 let e = email(s);
@@ -213,6 +215,21 @@ mod tests {
         assert_eq!(
             m.text("一二三 电话１３８１２３４５６７８"),
             "一二三 电话***********"
+        );
+    }
+
+    #[test]
+    fn an_address_is_masked_but_its_words_are_no_name() {
+        let m = masked(json!({
+            "callee_name": "Ana de la Cruz",
+            "home_address": "Calle Mayo 5, Centro",
+            "comments": "vive en la calle Mayo, centro; habló Ana",
+        }));
+        assert_eq!(m["home_address"], "C**** M**** 5**** C****");
+        // The name's words go everywhere (two letters are a word); the address's do not.
+        assert_eq!(
+            m["comments"],
+            "vive en l**** calle Mayo, centro; habló A****"
         );
     }
 

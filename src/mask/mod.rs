@@ -2,16 +2,17 @@
 //! value shape, so every view built from it (tabs, copies, exports, the Markdown report)
 //! shows the masked values with no change of its own.
 //!
-//! - names (`callee_name`, `*_name` of a person, `name`/`nombre`/`nama`/`姓名`, addresses,
-//!   and the values under keys naming another person: `reference`, `contact`, `aval`,
-//!   `guarantor`, `spouse`, `联系人`, `配偶`, … in `extra` rows, `extend.variables`,
-//!   `custom_attribute` and the answers of a question about a name): each word keeps its
-//!   first letter, `WILL SMITH` → `W**** S****` (always four stars: no lengths given away);
-//! - those names wherever else they are written, in any case and with or without accents
-//!   (compared folded: NFKD, marks dropped, lower case): every word of two letters or more,
-//!   as a whole word (`señor hernández` → `señor h****`); a CJK name as a whole, by its
-//!   given name (two characters or more) and by its surname followed by an honorific
-//!   (`张先生` → `张****`);
+//! - names and addresses (`callee_name`, `*_name` of a person, `name`/`nombre`/`nama`/
+//!   `姓名`, `*address*`, and the values under keys naming another person: `reference`,
+//!   `contact`, `aval`, `guarantor`, `spouse`, `联系人`, `配偶`, … in `extra` rows,
+//!   `extend.variables`, `custom_attribute` and the answers of a question about a name):
+//!   each word keeps its first letter, `WILL SMITH` → `W**** S****` (always four stars: no
+//!   lengths given away);
+//! - those names (not the addresses) wherever else they are written, in any case and with
+//!   or without accents (compared folded: NFKD, marks dropped, lower case): every word of
+//!   two letters or more, as a whole word (`señor hernández` → `señor h****`); a CJK name
+//!   as a whole, by its given name (two characters or more) and by its surname followed by
+//!   an honorific (`张先生` → `张****`);
 //! - phone numbers (keys with `number`, `phone`, `mobile`, …): the country code and the last
 //!   four digits stay, `+8618717905721` → `+86*******5721`;
 //! - amounts (keys containing `amount`, `owing`, `balance`, …) → `*****`;
@@ -53,7 +54,11 @@ pub const HIDDEN: &str = "*****";
 pub enum Class {
     /// Ids, times, envelope fields: as sent.
     Keep,
+    /// A person's name: masked, and its words hidden wherever else they are written.
     Name,
+    /// Masked as a name, but its words (`de`, `calle`) are no one's name: not looked for
+    /// elsewhere.
+    Address,
     Phone,
     Email,
     Amount,
@@ -70,7 +75,7 @@ impl Class {
     pub(super) fn is_forced(self) -> bool {
         matches!(
             self,
-            Class::Amount | Class::Birth | Class::Identity | Class::Name
+            Class::Amount | Class::Birth | Class::Identity | Class::Name | Class::Address
         )
     }
 }
