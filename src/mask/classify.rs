@@ -230,10 +230,10 @@ const IDENTITY_WORDS: &[&str] = &[
     "identificacion",
     "idcard",
 ];
-/// Words that make `id` a document number in a key: `id_card`, `national_id`, `id_no`.
-const ID_DOCUMENT: &[&str] = &[
-    "card", "number", "no", "nomor", "num", "national", "document", "doc",
-];
+/// Words after a leading `id` that make it a document number: `id_card`, `id_no`.
+const ID_DOCUMENT: &[&str] = &["card", "number", "no", "nomor", "num", "document", "doc"];
+/// Words that make an `id` a person's: `national_id`, `personal_id_number`.
+const ID_OF_PERSON: &[&str] = &["national", "personal", "citizen"];
 /// Phrases of a question about an identity document or "the last four digits", folded.
 const IDENTITY_PHRASES: &[&str] = &[
     "last four",
@@ -260,8 +260,14 @@ const IDENTITY_PHRASES: &[&str] = &[
 /// A key (folded) naming an identity document or its digits.
 fn is_identity_key(folded: &str, segs: &[String]) -> bool {
     let has = |w: &str| segs.iter().any(|s| s == w);
+    // A case's own ids (`case_id_no`, `call_id`) stay readable.
+    let id_document = segs.first().is_some_and(|s| s == "id")
+        && segs
+            .get(1)
+            .is_some_and(|s| ID_DOCUMENT.contains(&s.as_str()));
     segs.iter().any(|s| IDENTITY_WORDS.contains(&s.as_str()))
-        || has("id") && ID_DOCUMENT.iter().any(|w| has(w))
+        || id_document
+        || has("id") && ID_OF_PERSON.iter().any(|w| has(w))
         || {
             let spaced = folded.replace(['_', '-', '.'], " ");
             IDENTITY_PHRASES.iter().any(|p| spaced.contains(p))
@@ -500,6 +506,8 @@ mod tests {
         assert_eq!(classify("contact_number"), Class::Phone);
         assert_eq!(classify("reference_id"), Class::Keep);
         assert_eq!(classify("solicitud_id"), Class::Keep);
+        assert_ne!(classify("case_id_no"), Class::Identity);
+        assert_ne!(classify("call_id_number"), Class::Identity);
         assert_eq!(classify("contact_time"), Class::Keep);
     }
 
