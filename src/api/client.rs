@@ -12,9 +12,9 @@ use zeroize::Zeroize;
 use super::aes::{self, AesKey, DecryptError};
 use super::error::{ApiError, ConnectKind, redact};
 use super::model::{DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned};
-use super::scan::Scanned;
 use super::secret::Secret;
 use super::{Data, VERIFY_PATH};
+use crate::json::scan::Scanned;
 use crate::text::one_line;
 
 /// The four ids a lookup takes.
@@ -122,7 +122,7 @@ pub struct Exchange {
     pub latency: Duration,
     pub body: Bytes,
     pub received_at: DateTime<Local>,
-    /// Set when the transcript scan ([`crate::api::scan`]) ran over the body as it arrived:
+    /// Set when the transcript scan ([`crate::json::scan`]) ran over the body as it arrived:
     /// the span it found, if any. A hint for [`interpret_for_screen`], which checks it.
     pub transcript_scan: Scanned,
 }
@@ -728,7 +728,7 @@ enum Body {
     Small(BytesMut),
     /// A body announced as large enough to be skimmed ([`SKIM_FROM`]), in memory of its own
     /// ([`crate::mapped::Filling`]); the scan runs on each chunk while it is in the cache.
-    Big(crate::mapped::Filling, super::scan::TranscriptScan),
+    Big(crate::mapped::Filling, crate::json::scan::TranscriptScan),
 }
 
 impl Body {
@@ -736,7 +736,7 @@ impl Body {
         if announced >= SKIM_FROM
             && let Some(f) = crate::mapped::Filling::new(announced)
         {
-            return Body::Big(f, super::scan::TranscriptScan::new());
+            return Body::Big(f, crate::json::scan::TranscriptScan::new());
         }
         Body::Small(BytesMut::with_capacity(announced))
     }

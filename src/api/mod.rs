@@ -6,8 +6,6 @@ pub mod client;
 pub mod error;
 pub mod model;
 pub mod net;
-pub mod pretty;
-pub mod scan;
 pub mod secret;
 pub mod tolerant;
 

@@ -6,11 +6,11 @@ use std::ops::Range;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::scan::deepest_in;
 use super::tolerant::{
     AS_SENT_KEY, AcceptKeys, AfterToken, AnyValue, KeyStr, Kind, KvMap, List, NUMBER_TOKEN, Scalar,
     Shape, Unknown, after_token, dedupe_last_wins, read_list, skip_lists,
 };
+use crate::json::scan::deepest_in;
 use crate::tolerant_struct;
 
 tolerant_struct! {
@@ -258,7 +258,7 @@ impl LeftOut {
 /// for [`complete`] to read later (off the UI thread), so the rest of a big push is on
 /// screen at once.
 ///
-/// Where the transcript is comes from a scan of the text's structure ([`super::scan`]);
+/// Where the transcript is comes from a scan of the text's structure ([`crate::json::scan`]);
 /// the text without that span is read, and the span is taken only if the read puts it
 /// exactly where `call.asr_result` goes. The transcript's own text is then checked when it
 /// is read. Should the scan find nothing usable, serde_json skips the transcript as it
@@ -271,9 +271,9 @@ pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
 /// [`parse_head`] with the scan's finding when it already ran (as the bytes arrived).
 pub fn parse_head_scanned(
     bytes: &[u8],
-    scanned: super::scan::Scanned,
+    scanned: crate::json::scan::Scanned,
 ) -> Result<(Document, LeftOut), ParseError> {
-    let span = scanned.unwrap_or_else(|| super::scan::transcript_span(bytes));
+    let span = scanned.unwrap_or_else(|| crate::json::scan::transcript_span(bytes));
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)
         && let Some(read) = parse_without(bytes, span)
     {

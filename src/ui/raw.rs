@@ -20,9 +20,9 @@ use unicode_width::UnicodeWidthChar;
 
 use super::Theme;
 use crate::api::error::human_bytes;
-use crate::api::pretty::{self, LineStart, Sink, Skip};
 use crate::app::search::{Hit, fold, fold_str};
 use crate::app::{Loaded, Nav};
+use crate::json::pretty::{self, LineStart, Sink, Skip};
 use crate::text::{clean, clean_lines};
 
 /// Lines between two kept line starts.
@@ -952,9 +952,9 @@ pub fn on_key(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::pretty::tests::{CORPUS, old_pretty};
     use crate::api::{Exchange, Query, client::interpret};
     use crate::app::{Action, App, Context, Source};
+    use crate::json::pretty::tests::{CORPUS, old_pretty};
     use bytes::Bytes;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::Terminal;
