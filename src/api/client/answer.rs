@@ -33,7 +33,7 @@ pub struct Answer {
     pub document: Document,
     /// The exchange used the AES transport (the body here is the decrypted text).
     pub encrypted: bool,
-    /// Set when the document was read without its big lists ([`interpret_head`]): where
+    /// Set when the document was read without its big lists ([`interpret_for_screen`]): where
     /// the text of `call.asr_result` and `call.redial_call` lies in the body, to be read
     /// later ([`crate::api::model::complete`]).
     pub left_out: LeftOut,
@@ -65,19 +65,21 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
 /// From this size on, the inspector shows an answer before reading its transcript and
 /// redials: below it, reading everything takes a few milliseconds, and an answer is
 /// simplest whole.
-pub const SKIM_FROM: usize = 1 << 20;
+pub(crate) const SKIM_FROM: usize = 1 << 20;
 
 /// [`interpret`] that leaves the transcript and the redials out (see
 /// [`crate::api::model::parse_head`]): the answer comes back with `call.asr_result` and
 /// `call.redial_call` empty and [`left_out`](Answer::left_out) saying where their text is,
-/// to be read with [`crate::api::model::complete`].
-pub fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
+/// to be read with [`crate::api::model::complete`]. The inspector reads through
+/// [`interpret_for_screen`]; tests call this to skim a small body.
+#[cfg(test)]
+pub(crate) fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_head_scanned)
 }
 
-/// How the inspector reads an answer to show: [`interpret_head`] from [`SKIM_FROM`] bytes,
-/// [`interpret`] below.
-pub fn interpret_for_screen(exchange: Exchange) -> Result<Answer, ApiError> {
+/// How the inspector reads an answer to show: without its transcript and redials (see
+/// [`crate::api::model::parse_head`]) from [`SKIM_FROM`] bytes, [`interpret`] below.
+pub(crate) fn interpret_for_screen(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_for_screen)
 }
 
@@ -132,11 +134,7 @@ pub(super) fn interpret_with(
     })
 }
 
-/// Refuses an envelope that is not OK or carries no push.
-pub fn check_document(document: &Document) -> Result<(), ApiError> {
-    check_document_without(document, "")
-}
-
+/// Refuses an envelope that is not OK or carries no push; `secret` is kept out of the error.
 fn check_document_without(document: &Document, secret: &str) -> Result<(), ApiError> {
     let Document::Envelope(env) = document else {
         return Ok(());

@@ -14,12 +14,13 @@ mod post;
 mod query;
 mod url;
 
-pub use answer::{
-    Answer, Exchange, SKIM_FROM, check_document, interpret, interpret_for_screen, interpret_head,
-};
-pub use post::decrypt_answer;
+pub(crate) use answer::interpret_for_screen;
+#[cfg(test)]
+pub(crate) use answer::interpret_head;
+pub use answer::{Answer, Exchange, interpret};
+pub(crate) use post::decrypt_answer;
 pub use query::Query;
-pub use url::validate_base_url;
+pub(crate) use url::validate_base_url;
 
 use super::VERIFY_PATH;
 use super::aes::AesKey;
@@ -39,8 +40,8 @@ pub struct ClientOptions {
     pub aes: Option<AesKey>,
 }
 
-pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub(crate) const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -106,12 +107,8 @@ impl Client {
         builder.build()
     }
 
-    pub fn base_url(&self) -> &str {
+    pub(crate) fn base_url(&self) -> &str {
         &self.base
-    }
-
-    pub fn options(&self) -> &ClientOptions {
-        &self.opts
     }
 
     /// Asks the verify endpoint for one case and reads the whole answer.

@@ -25,7 +25,7 @@ fn is_encrypted(headers: &header::HeaderMap) -> bool {
 }
 
 /// Decrypts an encrypted answer and checks its `Signed` header when there is one.
-pub fn decrypt_answer(
+pub(crate) fn decrypt_answer(
     key: &AesKey,
     body: &[u8],
     signed: Option<&str>,
@@ -58,7 +58,7 @@ pub fn decrypt_answer(
 impl Client {
     /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
     /// No error holds the token, even when the server echoes it.
-    pub async fn post_json(
+    pub(crate) async fn post_json(
         &self,
         path: &str,
         token: Option<&Secret>,

@@ -15,7 +15,7 @@ pub struct Query {
 
 impl Query {
     /// The request body: the three required ids, and `case_id` only when given.
-    pub fn body(&self) -> Vec<u8> {
+    pub(crate) fn body(&self) -> Vec<u8> {
         #[derive(serde::Serialize)]
         struct Body<'a> {
             workflow_id: &'a str,
@@ -42,7 +42,7 @@ impl Query {
 impl Query {
     /// The ids a push carries, as the verify call wants them: `workflow_id`, `node_id`,
     /// `callee.callee_number` (else `call.callee_number`) and `callee.case_id` when set.
-    pub fn from_push(data: &Data) -> Result<Query, ApiError> {
+    pub(crate) fn from_push(data: &Data) -> Result<Query, ApiError> {
         let callee = data
             .callee
             .callee_number

@@ -14,7 +14,7 @@ pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
 
 /// Checks a base URL: http(s) only, and plain http only to loopback unless allowed.
 /// Returns it normalised, without a trailing `/`; no user, password, query or fragment.
-pub fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError> {
+pub(crate) fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError> {
     let trimmed = url.trim().trim_end_matches('/');
     let shown = || crate::text::clip(&one_line(url), 200);
     let parsed = reqwest::Url::parse(trimmed).map_err(|e| ApiError::BadUrl {

@@ -17,7 +17,7 @@ pub enum Document {
 }
 
 impl Document {
-    pub fn data_mut(&mut self) -> Option<&mut Data> {
+    pub(crate) fn data_mut(&mut self) -> Option<&mut Data> {
         match self {
             Document::Envelope(Envelope {
                 data: DataSlot::Object(d),

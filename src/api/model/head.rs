@@ -48,7 +48,7 @@ pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
 }
 
 /// [`parse_head`] with the scan's finding when it already ran (as the bytes arrived).
-pub fn parse_head_scanned(
+pub(crate) fn parse_head_scanned(
     bytes: &[u8],
     scanned: crate::json::scan::Scanned,
 ) -> Result<(Document, LeftOut), ParseError> {
@@ -143,7 +143,7 @@ pub fn complete(
 /// text is read the usual way: its document if it reads, else `head` with the lists that
 /// did read, and the whole read's error. `done(range)` is told now and then of a range of
 /// `bytes` read through, which the caller may let go of (a mapped file's pages).
-pub fn complete_partly(
+pub(crate) fn complete_partly(
     bytes: &[u8],
     mut head: Document,
     left_out: &LeftOut,

@@ -1,7 +1,7 @@
 //! The push as the reference documents it: one tolerant struct per object of the push.
 
+use super::super::tolerant::tolerant_struct;
 use super::super::tolerant::{KvMap, List, Scalar};
-use crate::tolerant_struct;
 
 tolerant_struct! {
     /// The push itself: what the verify endpoint returns under `data`, and what the

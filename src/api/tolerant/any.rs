@@ -15,9 +15,8 @@ pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 /// A JSON value read like `serde_json::Value` (numbers keep their text), but total: an object
 /// that really has serde_json's private number key is kept as an object, and 128-bit
 /// integers from a `Value` deserializer are accepted. Used for every free-form value.
-#[doc(hidden)]
 #[derive(Debug, Clone, PartialEq)]
-pub struct AnyValue(pub Value);
+pub(crate) struct AnyValue(pub Value);
 
 impl<'de> Deserialize<'de> for AnyValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -140,8 +139,7 @@ pub(crate) fn after_token<'de, A: MapAccess<'de>>(map: &mut A) -> Result<AfterTo
 pub type Unknown = Vec<(Box<str>, Value)>;
 
 /// Makes keys unique the way a JSON object does: the last value wins, at the first key's place.
-#[doc(hidden)]
-pub fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
+pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
     if entries.len() < 2 {
         return;
     }

@@ -35,7 +35,8 @@ impl<T> Default for List<T> {
 }
 
 impl<T> List<T> {
-    pub fn from_items(items: Vec<T>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn from_items(items: Vec<T>) -> Self {
         List {
             items,
             shape: Shape::Sent,

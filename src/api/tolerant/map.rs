@@ -22,9 +22,6 @@ impl KvMap {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.raw.is_none()
     }
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.entries
             .iter()
@@ -155,7 +152,7 @@ mod tests {
         assert_eq!(m.get("e").map(value_text).as_deref(), Some("-0"));
         assert_eq!(m.get("c"), Some(&serde_json::json!({"d": [null]})));
         assert_eq!(m.get("zz"), None);
-        assert_eq!((m.len(), m.is_empty(), m.raw), (4, false, None));
+        assert_eq!((m.entries.len(), m.is_empty(), m.raw), (4, false, None));
 
         let m = kv("{}");
         assert_eq!((m.shape, m.is_empty()), (Shape::Sent, true));

@@ -22,10 +22,12 @@ mod shape;
 mod skip;
 
 pub(crate) use any::{AfterToken, KeyStr, NUMBER_TOKEN, after_token};
-pub use any::{AnyValue, Unknown, dedupe_last_wins, value_text};
+pub(crate) use any::{AnyValue, dedupe_last_wins};
+pub use any::{Unknown, value_text};
 pub use list::List;
 pub use map::KvMap;
-pub use object::{AS_SENT_KEY, AcceptKeys, deserialize_struct};
+pub use object::AS_SENT_KEY;
+pub(crate) use object::{AcceptKeys, deserialize_struct, tolerant_struct};
 pub use scalar::Scalar;
 pub use shape::{Kind, Shape};
 pub(crate) use skip::{read_list, skip_lists};
@@ -36,7 +38,7 @@ mod fixtures {
     pub(super) use super::*;
     pub(super) use serde_json::Value;
 
-    crate::tolerant_struct! {
+    tolerant_struct! {
         /// A small tolerant struct for these tests.
         pub struct Row {
             pub name: Scalar = "name" | "Name",

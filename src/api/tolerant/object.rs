@@ -21,7 +21,7 @@ pub const AS_SENT_KEY: &str = "(as sent)";
 
 /// Structs built by [`tolerant_struct!`](crate::tolerant_struct) implement this so the visitors here can feed them
 /// keys one by one and record how they arrived.
-pub trait AcceptKeys: Default {
+pub(crate) trait AcceptKeys: Default {
     /// Reads the value of `key` from `map` into `self`.
     fn accept<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
     fn set_shape(&mut self, shape: Shape);
@@ -33,7 +33,7 @@ pub trait AcceptKeys: Default {
 /// Deserializes a tolerant struct: an object fills it, `""`/`null`/`[]` leave it empty, a
 /// JSON object inside a string is decoded, a list holding one object is read as that object;
 /// anything else leaves it empty, marks the drift and keeps the value under [`AS_SENT_KEY`].
-pub fn deserialize_struct<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn deserialize_struct<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: AcceptKeys + DeserializeOwned,
@@ -157,7 +157,6 @@ impl<'de, T: AcceptKeys + DeserializeOwned> Visitor<'de> for StructVisitor<T> {
 
 /// Defines a tolerant struct: each field is read from its key (or an alias); keys the
 /// reference does not list go to `unknown`; the struct never fails on any JSON value.
-#[macro_export]
 macro_rules! tolerant_struct {
     (
         $(#[$meta:meta])*
@@ -215,6 +214,7 @@ macro_rules! tolerant_struct {
         }
     };
 }
+pub(crate) use tolerant_struct;
 
 #[cfg(test)]
 mod tests {

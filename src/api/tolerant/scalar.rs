@@ -30,7 +30,7 @@ impl Scalar {
     }
 
     /// The value as text; `None` for null or absent.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Scalar::Absent | Scalar::Null => None,
             Scalar::Text(s) | Scalar::Number(s) | Scalar::Other(s) => Some(s),
@@ -45,7 +45,7 @@ impl Scalar {
     }
 
     /// The trimmed text when there is any.
-    pub fn value(&self) -> Option<&str> {
+    pub(crate) fn value(&self) -> Option<&str> {
         self.as_str().map(str::trim).filter(|s| !s.is_empty())
     }
 
