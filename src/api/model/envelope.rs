@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::push::Data;
 use crate::api::tolerant::{
-    AS_SENT_KEY, AnyValue, KeyStr, Kind, Scalar, Shape, Unknown, dedupe_last_wins,
+    AS_SENT_KEY, AnyValue, KeyStr, Kind, Repeated, Scalar, Shape, Unknown, dedupe_last_wins,
 };
 
 /// The API's envelope: `{"data": …, "status": "OK", "code": 200}`.
@@ -68,7 +68,8 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 }
             }
         }
-        dedupe_last_wins(&mut env.unknown);
+        // The envelope is not the push: its repeated keys are not reported.
+        dedupe_last_wins(&mut env.unknown, &mut Repeated::default());
         env.unknown_keys = env.unknown.iter().map(|(k, _)| k.clone()).collect();
         Ok(EnvelopeDe(env))
     }

@@ -118,3 +118,37 @@ tolerant_struct! {
         pub text: Scalar = "text",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::api::model::{complete, parse_document, parse_head};
+    use crate::api::tolerant::Repeats;
+
+    #[test]
+    fn keys_sent_twice_are_kept_with_their_paths_whole_or_skimmed() {
+        let json = r#"{"data":{"callee":{"callee_name":"A","callee_name":"B"},
+            "custom_attribute":{"k":1,"k":2},
+            "call":{"asr_result":[{"text":"a"},{"text":"b","text":"c"}],"call_id":"x"}},
+            "code":200,"code":200}"#;
+        let doc = parse_document(json.as_bytes()).unwrap();
+        let data = doc.data().unwrap();
+        assert_eq!(data.callee.callee_name.show(), "B");
+        let found: Vec<(String, usize)> = data
+            .repeated_keys()
+            .into_iter()
+            .map(|k| (k.path, k.times))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("callee.callee_name".to_string(), 2),
+                ("custom_attribute.k".to_string(), 2),
+                ("call.asr_result[1].text".to_string(), 2),
+            ]
+        );
+        // The skim and the later read of the transcript find the same.
+        let (head, left_out) = parse_head(json.as_bytes()).unwrap();
+        let read = complete(json.as_bytes(), head, &left_out, |_| ()).unwrap();
+        assert_eq!(read.data().unwrap().repeated_keys(), data.repeated_keys());
+    }
+}

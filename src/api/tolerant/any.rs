@@ -9,6 +9,8 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
 
+use super::Repeated;
+
 /// The key serde_json (with `arbitrary_precision`) uses to hand a number to a visitor.
 pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
@@ -139,7 +141,8 @@ pub(crate) fn after_token<'de, A: MapAccess<'de>>(map: &mut A) -> Result<AfterTo
 pub type Unknown = Vec<(Box<str>, Value)>;
 
 /// Makes keys unique the way a JSON object does: the last value wins, at the first key's place.
-pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
+/// Each extra arrival of a key goes to `repeated`.
+pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>, repeated: &mut Repeated) {
     if entries.len() < 2 {
         return;
     }
@@ -147,7 +150,10 @@ pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>) {
     let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(entries.len());
     for (k, v) in entries.drain(..) {
         match at.get(&k) {
-            Some(&i) => out[i].1 = v,
+            Some(&i) => {
+                out[i].1 = v;
+                repeated.push(k);
+            }
             None => {
                 at.insert(k.clone(), out.len());
                 out.push((k, v));
@@ -239,7 +245,9 @@ mod tests {
             ("c".into(), num("4")),
             ("b".into(), num("5")),
         ];
-        dedupe_last_wins(&mut v);
+        let mut repeated = Repeated::default();
+        dedupe_last_wins(&mut v, &mut repeated);
+        assert!(repeated.iter().eq(["a", "b"]));
         assert_eq!(
             v,
             vec![
@@ -249,7 +257,7 @@ mod tests {
             ]
         );
         let mut e: Unknown = Vec::new();
-        dedupe_last_wins(&mut e);
+        dedupe_last_wins(&mut e, &mut repeated);
         assert!(e.is_empty());
     }
 }

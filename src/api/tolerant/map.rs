@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::any::{AfterToken, AnyValue, KeyStr, NUMBER_TOKEN, after_token, dedupe_last_wins};
-use super::{Kind, Shape};
+use super::{Kind, Repeated, Shape};
 
 /// A documented object whose keys are free (`ner_slots`, `custom_attribute`, ...).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,6 +16,8 @@ pub struct KvMap {
     pub shape: Shape,
     /// A scalar where the object belongs (a non-JSON string, a number, a bool), kept as sent.
     pub raw: Option<Box<str>>,
+    /// Keys that came more than once, one entry per extra arrival (the last value is kept).
+    pub repeated: Repeated,
 }
 
 impl KvMap {
@@ -75,7 +77,7 @@ impl<'de> Visitor<'de> for KvVisitor {
             out.entries.push((key.0, v));
             next = map.next_key()?;
         }
-        dedupe_last_wins(&mut out.entries);
+        dedupe_last_wins(&mut out.entries, &mut out.repeated);
         Ok(out)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KvMap, A::Error> {

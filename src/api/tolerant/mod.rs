@@ -11,12 +11,14 @@
 //!
 //! One part per file: [`Kind`] and [`Shape`] (`shape`), [`Scalar`] (`scalar`), free-form
 //! values, keys and serde_json's number token (`any`), the tolerant struct and its macro
-//! (`object`), [`List`] (`list`), lists left unread for later (`skip`), [`KvMap`] (`map`).
+//! (`object`), [`List`] (`list`), lists left unread for later (`skip`), [`KvMap`] (`map`),
+//! keys that came more than once (`repeated`).
 
 mod any;
 mod list;
 mod map;
 mod object;
+mod repeated;
 mod scalar;
 mod shape;
 mod skip;
@@ -28,6 +30,8 @@ pub use list::List;
 pub use map::KvMap;
 pub use object::AS_SENT_KEY;
 pub(crate) use object::{AcceptKeys, deserialize_struct, tolerant_struct};
+pub use repeated::{Repeated, RepeatedKey, Repeats};
+pub(crate) use repeated::{enter, key_index, record};
 pub use scalar::Scalar;
 pub use shape::{Kind, Shape};
 pub(crate) use skip::{read_list, skip_lists};

@@ -12,22 +12,30 @@ use super::any::{
     AfterToken, AnyVisitor, KeyStr, NUMBER_TOKEN, Unknown, after_token, dedupe_last_wins,
     number_value,
 };
-use super::{Kind, Shape};
+use super::{Kind, Repeated, Shape};
 
 /// The `unknown` key under which a tolerant struct keeps a value that arrived in its place
 /// but could not be read as the object (`"callee": "WILL SMITH"`, `"call": 5`, a list of
 /// several items), so views show it instead of dropping it.
 pub const AS_SENT_KEY: &str = "(as sent)";
 
-/// Structs built by [`tolerant_struct!`](crate::tolerant_struct) implement this so the visitors here can feed them
+/// Structs built by `tolerant_struct!` implement this so the visitors here can feed them
 /// keys one by one and record how they arrived.
 pub(crate) trait AcceptKeys: Default {
-    /// Reads the value of `key` from `map` into `self`.
-    fn accept<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+    /// Reads the value of `key` from `map` into `self`; `seen` has a bit for each documented
+    /// key read so far, to notice one that comes again.
+    fn accept<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        seen: &mut u64,
+    ) -> Result<(), A::Error>;
     fn set_shape(&mut self, shape: Shape);
     fn current_shape(&self) -> Shape;
     /// The struct's `unknown` entries.
     fn unknown_mut(&mut self) -> &mut Unknown;
+    /// The struct's `unknown` entries and its keys that came more than once.
+    fn unknown_and_repeated(&mut self) -> (&mut Unknown, &mut Repeated);
 }
 
 /// Deserializes a tolerant struct: an object fills it, `""`/`null`/`[]` leave it empty, a
@@ -72,11 +80,13 @@ pub(super) fn fill_struct<'de, T: AcceptKeys, A: MapAccess<'de>>(
             }
         }
     }
+    let mut seen = 0u64;
     while let Some(key) = next {
-        out.accept(&key.0, &mut map)?;
+        out.accept(&key.0, &mut map, &mut seen)?;
         next = map.next_key()?;
     }
-    dedupe_last_wins(out.unknown_mut());
+    let (unknown, repeated) = out.unknown_and_repeated();
+    dedupe_last_wins(unknown, repeated);
     out.set_shape(Shape::Sent);
     Ok(out)
 }
@@ -174,6 +184,9 @@ macro_rules! tolerant_struct {
             pub unknown: $crate::api::tolerant::Unknown,
             /// How this object arrived.
             pub shape: $crate::api::tolerant::Shape,
+            /// Keys that came more than once, documented or not, one entry per extra arrival
+            /// (the last value is the one kept).
+            pub repeated: $crate::api::tolerant::Repeated,
         }
 
         impl $name {
@@ -186,9 +199,17 @@ macro_rules! tolerant_struct {
                 &mut self,
                 key: &str,
                 map: &mut A,
+                seen: &mut u64,
             ) -> Result<(), A::Error> {
                 match key {
-                    $( $key $(| $alias)* => self.$field = map.next_value()?, )*
+                    $( $key $(| $alias)* => {
+                        const BIT: u64 = 1 << $crate::api::tolerant::key_index($name::KEYS, $key);
+                        if *seen & BIT != 0 {
+                            self.repeated.push($key.into());
+                        }
+                        *seen |= BIT;
+                        self.$field = map.next_value()?;
+                    } )*
                     _ => {
                         let v = map.next_value::<$crate::api::tolerant::AnyValue>()?.0;
                         self.unknown.push((key.into(), v));
@@ -204,6 +225,26 @@ macro_rules! tolerant_struct {
             }
             fn unknown_mut(&mut self) -> &mut $crate::api::tolerant::Unknown {
                 &mut self.unknown
+            }
+            fn unknown_and_repeated(
+                &mut self,
+            ) -> (&mut $crate::api::tolerant::Unknown, &mut $crate::api::tolerant::Repeated) {
+                (&mut self.unknown, &mut self.repeated)
+            }
+        }
+
+        impl $crate::api::tolerant::Repeats for $name {
+            fn repeated_into(
+                &self,
+                path: &mut String,
+                out: &mut Vec<$crate::api::tolerant::RepeatedKey>,
+            ) {
+                $crate::api::tolerant::record(path, &self.repeated, out);
+                $(
+                    let back = $crate::api::tolerant::enter(path, $key);
+                    $crate::api::tolerant::Repeats::repeated_into(&self.$field, path, out);
+                    path.truncate(back);
+                )*
             }
         }
 
@@ -244,6 +285,15 @@ mod tests {
         let r =
             row(r#"{"name": "first", "x": 1, "y": 0, "name": "last", "x": 2, "Name": "alias"}"#);
         assert_eq!(r.name, Scalar::text("alias"));
+        // Each extra arrival is kept, documented keys (an alias counts as its key) first.
+        assert!(r.repeated.iter().eq(["name", "name", "x"]));
+        assert!(
+            row(r#"{"name": "a", "Name": null}"#)
+                .repeated
+                .iter()
+                .eq(["name"])
+        );
+        assert!(row(r#"{"name": "a", "x": 1}"#).repeated.is_empty());
         assert_eq!(
             r.unknown,
             vec![("x".into(), num("2")), ("y".into(), num("0"))]
