@@ -3,9 +3,9 @@
 //! Raw C1 controls and bidi overrides inside strings are written as `\uXXXX` escapes: the same
 //! JSON value, but nothing a terminal could act on.
 //!
-//! The printer goes a line at a time: a [`LineStart`] is all it needs to print a line and find
+//! The printer goes a line at a time: a `LineStart` is all it needs to print a line and find
 //! where the next one starts, so a viewer can keep one every few lines of a big answer and
-//! print only the lines it shows ([`line()`]); [`pretty`] is all the lines joined.
+//! print only the lines it shows (`line`); [`pretty`] is all the lines joined.
 
 /// Where a line of the pretty form starts in the source: enough to print it and go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

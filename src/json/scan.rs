@@ -9,7 +9,7 @@
 //! themselves; in invalid JSON the hint is wrong and the checks after it say so.
 //!
 //! Why a scan of its own rather than a parser's events: it runs on each chunk as it arrives
-//! ([`TranscriptScan::advance`]), while the chunk is still in the cache, so by the time the
+//! (`TranscriptScan::advance`), while the chunk is still in the cache, so by the time the
 //! last byte is in the span is known and the head of a big push is read at once; it keeps
 //! a few words of state whatever the body's size, and never allocates.
 

@@ -22,7 +22,7 @@ pub struct Exchange {
     pub body: Bytes,
     pub received_at: DateTime<Local>,
     /// Set when the transcript scan ([`crate::json::scan`]) ran over the body as it arrived:
-    /// the span it found, if any. A hint for [`interpret_for_screen`], which checks it.
+    /// the span it found, if any. A hint for `interpret_for_screen`, which checks it.
     pub transcript_scan: Scanned,
 }
 
@@ -33,7 +33,7 @@ pub struct Answer {
     pub document: Document,
     /// The exchange used the AES transport (the body here is the decrypted text).
     pub encrypted: bool,
-    /// Set when the document was read without its big lists ([`interpret_for_screen`]): where
+    /// Set when the document was read without its big lists (`interpret_for_screen`): where
     /// the text of `call.asr_result` and `call.redial_call` lies in the body, to be read
     /// later ([`crate::api::model::complete`]).
     pub left_out: LeftOut,
@@ -71,7 +71,7 @@ pub(crate) const SKIM_FROM: usize = 1 << 20;
 /// [`crate::api::model::parse_head`]): the answer comes back with `call.asr_result` and
 /// `call.redial_call` empty and [`left_out`](Answer::left_out) saying where their text is,
 /// to be read with [`crate::api::model::complete`]. The inspector reads through
-/// [`interpret_for_screen`]; tests call this to skim a small body.
+/// `interpret_for_screen`; tests call this to skim a small body.
 #[cfg(test)]
 pub(crate) fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
     interpret_with(exchange, "", parse_head_scanned)

@@ -116,7 +116,7 @@ impl Client {
         self.verify_as(token, query, false).await
     }
 
-    /// [`Client::verify`], read as [`interpret_for_screen`] does when `head`.
+    /// [`Client::verify`], read as `interpret_for_screen` does when `head`.
     pub async fn verify_as(
         &self,
         token: &Secret,

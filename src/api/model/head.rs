@@ -125,7 +125,7 @@ fn read_left_out<T: AcceptKeys + serde::de::DeserializeOwned + 'static>(
 }
 
 /// What [`parse_document`] gives for `bytes`, from `head` and the lists [`parse_head`] left
-/// out ([`complete_partly`], keeping only the outcome).
+/// out (`complete_partly`, keeping only the outcome).
 pub fn complete(
     bytes: &[u8],
     head: Document,

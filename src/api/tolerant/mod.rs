@@ -5,7 +5,7 @@
 //! Every `Deserialize` impl here accepts every JSON value: only malformed JSON can fail.
 //! serde_json is built with `arbitrary_precision`, so numbers reach `visit_map` as a
 //! one-entry map under serde_json's private token; we read that to keep `20000.00` as sent.
-//! Values in free-form places (`unknown`, [`KvMap`]) are read with [`AnyValue`], which keeps
+//! Values in free-form places (`unknown`, [`KvMap`]) are read with `AnyValue`, which keeps
 //! number text the same way and, unlike `serde_json::Value`, never fails on an object that
 //! really has serde_json's private key.
 //!
