@@ -129,7 +129,7 @@ fn parse(c: &mut Criterion) {
         b.iter(|| parse_head(black_box(bytes)).expect("parses"))
     });
     g.bench_function(BenchmarkId::new("scan_transcript", LARGE), |b| {
-        b.iter(|| rudder_inspect::api::scan::transcript_span(black_box(bytes)).expect("found"))
+        b.iter(|| rudder_inspect::json::scan::transcript_span(black_box(bytes)).expect("found"))
     });
     let range = parse_head(bytes)
         .expect("parses")

@@ -633,6 +633,37 @@ async fn verify_equal_changed_type_only_and_missing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn verify_says_which_value_of_a_key_sent_twice_it_compared() {
+    let api = StandIn::start(FULL_MATCH, None).await;
+    let env = Env::new();
+    let push = String::from_utf8(include_bytes!("../assets/demo/push-unchanged.json").to_vec())
+        .unwrap()
+        .replacen(
+            r#""callee_name": "MARK ANTHONY VILLANUEVA","#,
+            r#""callee_name": "WILL SMITH", "callee_name": "MARK ANTHONY VILLANUEVA","#,
+            1,
+        );
+    let out = verify(&env, &api, push.as_bytes(), &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "callee.callee_name: sent 2 times in the push; the last value is compared",
+            "no differences: the push matches the record",
+        ],
+        "{text}"
+    );
+    let json = verify(&env, &api, push.as_bytes(), &["--output", "json"]).await;
+    let j: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        j["repeated_keys"],
+        serde_json::json!({"push": [{"path": "callee.callee_name", "times": 2}], "record": []})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn verify_of_an_encrypted_push_and_an_enveloped_one() {
     // The account's key encrypts its pushes and its API exchanges alike.
     let api = StandIn::start(FULL_MATCH, Some(AES16)).await;

@@ -357,7 +357,7 @@ fn every_scalar_slot_takes_every_extreme_value() {
                     let md = rudder_inspect::case::report::markdown(data, &facts);
                     assert!(!md.is_empty());
                 }
-                let _ = rudder_inspect::api::pretty::pretty(&bytes);
+                let _ = rudder_inspect::json::pretty::pretty(&bytes);
                 if let Some(mut app) = app_for(bytes) {
                     app.update(Action::Resize(120, 40));
                     for tab in ['1', '2', '3', '4', '5', '6'] {

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::Secret;
 
-pub const HEADER_ENCRYPTED: &str = "Is-Encrypted";
-pub const HEADER_SIGNED: &str = "Signed";
+pub(crate) const HEADER_ENCRYPTED: &str = "Is-Encrypted";
+pub(crate) const HEADER_SIGNED: &str = "Signed";
 
 /// Why a body could not be decrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,8 @@ impl AesKey {
         }
     }
 
-    pub fn bits(&self) -> usize {
+    #[cfg(test)]
+    fn bits(&self) -> usize {
         self.0.expose().len() * 8
     }
 
@@ -112,7 +113,7 @@ pub fn sign(plain: &[u8]) -> String {
 
 /// True when `body` is not JSON but reads as Base64 text (optionally JSON-quoted): the shape
 /// of an encrypted push.
-pub fn looks_encrypted(body: &[u8]) -> bool {
+pub(crate) fn looks_encrypted(body: &[u8]) -> bool {
     let Ok(t) = std::str::from_utf8(body) else {
         return false;
     };

@@ -6,9 +6,7 @@ pub mod client;
 pub mod error;
 pub mod model;
 pub mod net;
-pub mod pretty;
-pub mod scan;
-pub mod secret;
+pub(crate) mod secret;
 pub mod tolerant;
 
 pub use auth::{Auth, Credentials, Session, TokenCache};
@@ -20,4 +18,4 @@ pub use secret::Secret;
 /// The path of the verify call, under the base URL.
 pub const VERIFY_PATH: &str = "/service/cloud/workflow/apinoticeinfo";
 /// The documented base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.airudder.com";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.airudder.com";

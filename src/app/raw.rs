@@ -1,5 +1,5 @@
 //! The Raw JSON tab's behaviour: its scroll, its `/` search and `n`/`N` over the lines of the
-//! pretty form (indexed on first use, [`crate::json_lines`]), without drawing anything.
+//! pretty form (indexed on first use, [`crate::json::lines`]), without drawing anything.
 //!
 //! A search goes over the lines and keeps, per line that matches, the line and the matches
 //! before it, so the `k/N` counter and `n`/`N` need nothing more; the matches on screen are
@@ -10,7 +10,7 @@ use std::fmt;
 use crate::app::search::{Hit, Search};
 use crate::app::views::Scroll;
 use crate::app::{Loaded, Nav};
-use crate::json_lines::{Lines, RawText, release_behind};
+use crate::json::lines::{Lines, RawText, release_behind};
 use crate::text::{fold, fold_str};
 
 #[derive(Debug, Default)]

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::api::tolerant::RepeatedKey;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -235,6 +237,16 @@ pub fn line(c: &Change) -> String {
     }
 }
 
+/// `callee.callee_name: sent 2 times in the push; the last value is compared`, for a key
+/// `side` (the push, the record) sent more than once.
+pub fn repeated_line(side: &str, key: &RepeatedKey) -> String {
+    format!(
+        "{}: sent {} times in {side}; the last value is compared",
+        crate::text::clean(&key.path),
+        key.times
+    )
+}
+
 /// `3 differences: 1 changed, 1 type only, 1 missing from the push`.
 pub fn summary(changes: &[Change]) -> String {
     if changes.is_empty() {
@@ -264,6 +276,18 @@ pub fn summary(changes: &[Change]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_sent_twice_says_which_value_is_compared() {
+        let key = RepeatedKey {
+            path: "callee.callee_name\u{1b}[2J".into(),
+            times: 2,
+        };
+        assert_eq!(
+            repeated_line("the push", &key),
+            "callee.callee_name␛: sent 2 times in the push; the last value is compared"
+        );
+    }
     use serde_json::json;
 
     #[test]

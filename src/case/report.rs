@@ -12,7 +12,7 @@ use super::qa::{Verdict, verdict};
 use super::time::{clock, human_duration};
 use super::transcript::{Entry, text};
 use crate::api::Data;
-use crate::api::tolerant::{KvMap, Scalar, Unknown, value_text};
+use crate::api::tolerant::{KvMap, Repeats, Scalar, Unknown, value_text};
 use crate::text::clean;
 
 /// One table cell: safe, one line, pipes escaped.
@@ -46,6 +46,21 @@ fn kv_rows(out: &mut String, prefix: &str, map: &KvMap) {
 fn unknown_rows(out: &mut String, prefix: &str, unknown: &Unknown) {
     for (k, v) in unknown {
         let _ = writeln!(out, "| {}{} | {} |", prefix, cell(k), cell(&value_text(v)));
+    }
+}
+
+/// Keys the push sent more than once: the report shows the last value of each, and says so.
+fn repeated_section(out: &mut String, data: &Data) {
+    let repeated = data.repeated_keys();
+    if repeated.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\n## Keys sent more than once\n\nThe push sent these keys more than once; \
+         this report shows the last value of each.\n\n| key | times |\n|---|---|\n",
+    );
+    for k in &repeated {
+        let _ = writeln!(out, "| {} | {} |", cell(&k.path), k.times);
     }
 }
 
@@ -88,6 +103,7 @@ pub fn markdown(data: &Data, facts: &CaseFacts) -> String {
     row(&mut out, "call_id", call.call_id.show());
     row(&mut out, "task_id", call.task_id.show());
     unknown_rows(&mut out, "", &data.unknown);
+    repeated_section(&mut out, data);
 
     // Profile
     section_table(&mut out, "Profile");
@@ -370,6 +386,28 @@ mod tests {
         assert_eq!(cell("a|b"), "a\\|b");
         assert_eq!(cell("x\x1b]0;t\x07y\nz"), "x␛y ⏎ z");
         assert_eq!(cell("  "), "—");
+    }
+
+    #[test]
+    fn keys_sent_twice_are_listed_with_the_value_shown() {
+        let json = r#"{"callee":{"callee_name":"first","callee_name":"last"},
+            "custom_attribute":{"a\u001b[31m":1,"a\u001b[31m":2}}"#;
+        let d = parse_document(json.as_bytes())
+            .unwrap()
+            .data()
+            .unwrap()
+            .clone();
+        let md = markdown(&d, &CaseFacts::derive(&d));
+        assert!(md.contains("## Keys sent more than once"), "{md}");
+        assert!(md.contains("shows the last value of each"), "{md}");
+        assert!(md.contains("| callee.callee_name | 2 |"), "{md}");
+        assert!(md.contains("| name | last |"), "{md}");
+        assert!(
+            !md.contains('\x1b'),
+            "a key's control characters are neutralised: {md}"
+        );
+        let plain = reference();
+        assert!(!markdown(&plain, &CaseFacts::derive(&plain)).contains("more than once"));
     }
 
     #[test]

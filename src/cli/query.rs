@@ -45,7 +45,7 @@ pub fn print_answer(answer: &Answer, output: Output, mask: bool) -> Result<(), A
         answer
     };
     let text = match output {
-        Output::Json => crate::api::pretty::pretty(&answer.exchange.body),
+        Output::Json => crate::json::pretty::pretty(&answer.exchange.body),
         Output::Md => {
             let data = answer.data();
             crate::case::report::markdown(data, &crate::case::CaseFacts::derive(data))

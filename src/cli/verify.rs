@@ -10,8 +10,9 @@ use serde_json::Value;
 use super::conn::{print_warnings, resolve};
 use super::open::{answer_from_bytes, read_push};
 use super::{ConnArgs, VerifyOutput};
+use crate::api::tolerant::Repeats;
 use crate::api::{ApiError, Query, parse_document};
-use crate::case::diff::{diff, line, push_object, summary};
+use crate::case::diff::{diff, line, push_object, repeated_line, summary};
 
 pub async fn run(
     args: &ConnArgs,
@@ -43,9 +44,21 @@ pub async fn run(
     debug_assert!(parse_document(&answer.exchange.body).is_ok());
 
     let changes = diff(&pushed, &record);
+    // Keys sent more than once: the comparison sees the last value of each, and says so.
+    let repeated_push = received.data().repeated_keys();
+    let repeated_record = answer.data().repeated_keys();
     let mut out = std::io::stdout().lock();
     match output {
         VerifyOutput::Text => {
+            let repeated = [
+                ("the push", &repeated_push),
+                ("the record", &repeated_record),
+            ];
+            for (side, keys) in repeated {
+                for k in keys {
+                    let _ = writeln!(out, "{}", repeated_line(side, k));
+                }
+            }
             for c in &changes {
                 let _ = writeln!(out, "{}", line(c));
             }
@@ -57,6 +70,7 @@ pub async fn run(
                 "query": query,
                 "summary": summary(&changes),
                 "differences": changes,
+                "repeated_keys": { "push": repeated_push, "record": repeated_record },
             });
             let _ = writeln!(
                 out,

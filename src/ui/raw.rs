@@ -1,6 +1,6 @@
 //! Tab 6: the answer as it arrived, pretty-printed with every token as sent, coloured, with
 //! the matches of `/` highlighted. Only the lines on screen are printed (from the line index,
-//! [`crate::json_lines`]); long lines are cut at the width with `…`, and the line of the
+//! [`crate::json::lines`]); long lines are cut at the width with `…`, and the line of the
 //! current match is shifted sideways so the match shows. What the keys do is the tab's
 //! state ([`crate::app::raw`]).
 
@@ -16,7 +16,7 @@ use crate::api::error::human_bytes;
 use crate::app::Loaded;
 use crate::app::raw::{Matches, active, raw_lines};
 use crate::app::search::Hit;
-use crate::json_lexer::{Kind, tokens};
+use crate::json::lexer::{Kind, tokens};
 use crate::text::clean;
 
 fn kind_style(kind: Option<Kind>, theme: &Theme) -> Style {
@@ -265,12 +265,12 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::pretty::tests::{CORPUS, old_pretty};
+    use crate::json::pretty::tests::{CORPUS, old_pretty};
     use crate::api::{Exchange, Query, client::interpret};
     use crate::app::raw::*;
     use crate::app::{Action, App, Context, Source};
-    use crate::json_lexer::*;
-    use crate::json_lines::*;
+    use crate::json::lexer::*;
+    use crate::json::lines::*;
     use crate::text::{clean_lines, fold_str};
     use bytes::Bytes;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,13 +3,13 @@
 //! Raw C1 controls and bidi overrides inside strings are written as `\uXXXX` escapes: the same
 //! JSON value, but nothing a terminal could act on.
 //!
-//! The printer goes a line at a time: a [`LineStart`] is all it needs to print a line and find
+//! The printer goes a line at a time: a `LineStart` is all it needs to print a line and find
 //! where the next one starts, so a viewer can keep one every few lines of a big answer and
-//! print only the lines it shows ([`line`]); [`pretty`] is all the lines joined.
+//! print only the lines it shows (`line`); [`pretty`] is all the lines joined.
 
 /// Where a line of the pretty form starts in the source: enough to print it and go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct LineStart {
+pub(crate) struct LineStart {
     /// Byte offset in the source.
     pub pos: usize,
     /// Indent level (two spaces each).
@@ -19,7 +19,7 @@ pub struct LineStart {
 }
 
 /// Where printed bytes go: a buffer, or nowhere when only the next line's start is wanted.
-pub trait Sink {
+pub(crate) trait Sink {
     fn put(&mut self, b: u8);
     fn put_all(&mut self, s: &[u8]);
     fn spaces(&mut self, n: usize);
@@ -41,7 +41,7 @@ impl Sink for Vec<u8> {
 }
 
 /// A sink that drops everything: walks over lines at the cost of reading them.
-pub struct Skip;
+pub(crate) struct Skip;
 
 impl Sink for Skip {
     #[inline]
@@ -66,7 +66,7 @@ pub fn pretty(bytes: &[u8]) -> String {
 /// Prints the line of the pretty form that starts at `at` (without a line break) to `out`;
 /// returns where the next line starts, `None` after the last one. Any bytes at all are
 /// accepted: invalid JSON prints as best it can and never panics.
-pub fn line<S: Sink>(src: &[u8], at: LineStart, out: &mut S) -> Option<LineStart> {
+pub(crate) fn line<S: Sink>(src: &[u8], at: LineStart, out: &mut S) -> Option<LineStart> {
     let n = src.len();
     let depth = at.depth;
     out.spaces(depth.saturating_mul(2));

@@ -1,10 +1,10 @@
 //! The line index of the pretty form of a JSON text: where every 16th line of what the
-//! printer ([`crate::api::pretty`]) makes of it starts (8 bytes each), so a screen prints
+//! printer ([`crate::json::pretty`]) makes of it starts (8 bytes each), so a screen prints
 //! only the lines it shows and nothing holds a pretty copy of a big answer.
 
 use std::fmt;
 
-use crate::api::pretty::{self, LineStart, Sink, Skip};
+use crate::json::pretty::{self, LineStart, Sink, Skip};
 use crate::text::clean_lines;
 
 /// Lines between two kept line starts.

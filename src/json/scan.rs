@@ -7,6 +7,11 @@
 //!
 //! Only `[` and `]` outside strings are counted: in valid JSON they pair up among
 //! themselves; in invalid JSON the hint is wrong and the checks after it say so.
+//!
+//! Why a scan of its own rather than a parser's events: it runs on each chunk as it arrives
+//! (`TranscriptScan::advance`), while the chunk is still in the cache, so by the time the
+//! last byte is in the span is known and the head of a big push is read at once; it keeps
+//! a few words of state whatever the body's size, and never allocates.
 
 use std::ops::Range;
 
@@ -16,11 +21,11 @@ const WINDOW: usize = 1 << 16;
 
 /// What a scan that ran over a body as it arrived found: `None` when none ran, else the
 /// span found, if any.
-pub type Scanned = Option<Option<Range<usize>>>;
+pub(crate) type Scanned = Option<Option<Range<usize>>>;
 
 /// A scan under way over a text that grows between calls (and never changes behind).
 #[derive(Debug, Default, Clone)]
-pub struct TranscriptScan {
+pub(crate) struct TranscriptScan {
     /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
     pos: usize,
     strings: Strings,
@@ -42,13 +47,13 @@ enum State {
 }
 
 impl TranscriptScan {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Scans what of `text` can be: whole blocks of 64 bytes past what was scanned, each
     /// with the bytes of a key that starts in it there too.
-    pub fn advance(&mut self, text: &[u8]) {
+    pub(crate) fn advance(&mut self, text: &[u8]) {
         self.advance_to(text, text.len().saturating_sub(KEY.len() - 1));
     }
 
@@ -62,7 +67,7 @@ impl TranscriptScan {
 
     /// Scans the rest of the complete `text`: the largest array that is the value of an
     /// `asr_result` key, if any was closed.
-    pub fn finish(mut self, text: &[u8]) -> Option<Range<usize>> {
+    pub(crate) fn finish(mut self, text: &[u8]) -> Option<Range<usize>> {
         self.advance_to(text, text.len());
         if let Some(rest) = text.get(self.pos..).filter(|r| !r.is_empty()) {
             self.block(text, &padded(rest));
@@ -244,7 +249,7 @@ fn eq_masks_portable<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; 
 /// the top of `text`. serde_json refuses a document that nests 128 deep; a list read on its
 /// own starts from the top again, so a caller compares this with the limit. `passed(n)` is
 /// told every MiB that the first `n` bytes are scanned (a mapped file's pages can go).
-pub fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMut(usize)) -> usize {
+pub(crate) fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMut(usize)) -> usize {
     const STEP: usize = 1 << 20;
     let end = range.end.min(text.len());
     let mut strings = Strings::default();

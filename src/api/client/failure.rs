@@ -1,0 +1,131 @@
+//! A failed request told plainly: timeout, refused, DNS, TLS or another network error, with
+//! the causes reqwest nests on one line.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use super::Client;
+use crate::api::error::{ApiError, ConnectKind};
+use crate::text::one_line;
+
+impl Client {
+    pub(super) fn map_error(&self, e: &reqwest::Error) -> ApiError {
+        let target = self.base.clone();
+        if e.is_timeout() {
+            let timeout = self.opts.timeout.max(Duration::from_millis(1));
+            let limit = if e.is_connect() {
+                connect_timeout(timeout)
+            } else {
+                timeout
+            };
+            return ApiError::Timeout {
+                secs: whole_secs_up(limit),
+                target,
+            };
+        }
+        let chain = error_chain(e);
+        if e.is_connect() {
+            let lower = chain.to_ascii_lowercase();
+            let mut refused = lower.contains("connection refused");
+            let mut src = e.source();
+            while let Some(s) = src {
+                refused |= s
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+                src = s.source();
+            }
+            let kind = if refused {
+                ConnectKind::Refused
+            } else if lower.contains("dns") || lower.contains("lookup address") {
+                ConnectKind::Dns
+            } else if [
+                "certificate",
+                "tls",
+                "ssl",
+                "handshake",
+                "fatal alert",
+                "corrupt message",
+                "peer is incompatible",
+                "peer misbehaved",
+                "x509",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
+            {
+                ConnectKind::Tls
+            } else {
+                ConnectKind::Other
+            };
+            return ApiError::Connect {
+                kind,
+                target,
+                detail: one_line(&chain),
+            };
+        }
+        ApiError::Network {
+            target,
+            detail: crate::text::clip(&one_line(&chain), 200),
+        }
+    }
+}
+
+/// The time allowed to connect: the total timeout, but at most 10 s.
+pub(super) fn connect_timeout(total: Duration) -> Duration {
+    total.min(Duration::from_secs(10))
+}
+
+/// Whole seconds, rounded up (1.5 s shows as 2 s, never 0 s).
+fn whole_secs_up(d: Duration) -> u64 {
+    d.as_millis()
+        .div_ceil(1000)
+        .max(1)
+        .try_into()
+        .unwrap_or(u64::MAX)
+}
+
+/// The error and its causes on one line, without the URL reqwest repeats.
+fn error_chain(e: &reqwest::Error) -> String {
+    // Wrappers that say nothing the kind of error does not.
+    const GENERIC: [&str; 4] = [
+        "error sending request for url",
+        "error sending request",
+        "client error (Connect)",
+        "client error (SendRequest)",
+    ];
+    let mut parts = vec![e.without_url_ref()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        src = s.source();
+    }
+    let specific: Vec<&String> = parts
+        .iter()
+        .filter(|p| !GENERIC.contains(&p.as_str()))
+        .collect();
+    if specific.is_empty() {
+        parts.join(": ")
+    } else {
+        specific
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(u) => text.replace(&format!(" ({u})"), ""),
+            None => text,
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! One POST: the request (token, AES transport), the answer's status, a body read up to its
+//! cap, and the encrypted answer decrypted and its signature checked.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use chrono::Local;
+use reqwest::header::{self, HeaderValue};
+use zeroize::Zeroize;
+
+use super::Client;
+use super::answer::Exchange;
+use super::body::Body;
+use crate::api::aes::{self, AesKey, DecryptError};
+use crate::api::error::{ApiError, redact};
+use crate::api::secret::Secret;
+use crate::json::scan::Scanned;
+use crate::text::one_line;
+
+fn is_encrypted(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(aes::HEADER_ENCRYPTED)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Decrypts an encrypted answer and checks its `Signed` header when there is one.
+pub(crate) fn decrypt_answer(
+    key: &AesKey,
+    body: &[u8],
+    signed: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let plain = key.decrypt(body).map_err(|e| ApiError::Decrypt {
+        detail: match e {
+            DecryptError::NotBase64 => "the body is not Base64".into(),
+            DecryptError::BadLength => "the body is not a whole number of AES blocks".into(),
+            DecryptError::Garbage => "the key turns it into bytes that are not text".into(),
+        },
+    })?;
+    let trimmed = plain.trim_ascii_start();
+    if !(trimmed.starts_with(b"{") || trimmed.starts_with(b"[")) {
+        return Err(ApiError::Decrypt {
+            detail: "the decrypted text is not JSON".into(),
+        });
+    }
+    if let Some(got) = signed.filter(|s| !s.is_empty()) {
+        let expected = aes::sign(&plain);
+        if got != expected {
+            return Err(ApiError::Signature {
+                expected,
+                got: crate::text::clip(&one_line(got), 70),
+            });
+        }
+    }
+    Ok(plain)
+}
+
+impl Client {
+    /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
+    /// No error holds the token, even when the server echoes it.
+    pub(crate) async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ApiError> {
+        let secret = token.map(Secret::expose).unwrap_or("");
+        self.post_json_inner(path, token, body)
+            .await
+            .map_err(|e| e.redacted(secret))
+    }
+
+    async fn post_json_inner(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self
+            .http()?
+            .post(&url)
+            .header(header::CONTENT_TYPE, "application/json");
+        req = match &self.opts.aes {
+            Some(key) => req
+                .header(aes::HEADER_ENCRYPTED, "1")
+                .header(aes::HEADER_SIGNED, aes::sign(&body))
+                .body(key.encrypt(&body)),
+            None => req.body(body),
+        };
+        if let Some(token) = token {
+            if token.is_empty() {
+                return Err(ApiError::NoToken);
+            }
+            let mut text = format!("Token {}", token.expose());
+            let value = HeaderValue::from_str(&text);
+            text.zeroize();
+            let mut value = value.map_err(|_| ApiError::Config {
+                path: "token".into(),
+                detail: "the token holds characters that cannot go in an HTTP header".into(),
+            })?;
+            value.set_sensitive(true);
+            req = req.header(header::AUTHORIZATION, value);
+        }
+        let secret = token.map(Secret::expose).unwrap_or("");
+        let started = Instant::now();
+        let resp = req.send().await.map_err(|e| self.map_error(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let header_text = |name: header::HeaderName, max: usize| {
+                resp.headers()
+                    .get(name)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    .map(|v| crate::text::clip(&one_line(&redact(&v, secret)), max))
+                    .filter(|v| !v.is_empty())
+            };
+            let retry_after = header_text(header::RETRY_AFTER, 60);
+            let location = status
+                .is_redirection()
+                .then(|| header_text(header::LOCATION, 120))
+                .flatten();
+            let encrypted = is_encrypted(resp.headers());
+            let mut body = self
+                .read_capped(resp, 4096, false)
+                .await
+                .map(|(body, _)| body)
+                .unwrap_or_default();
+            if encrypted
+                && let Some(key) = &self.opts.aes
+                && let Ok(plain) = key.decrypt(&body)
+            {
+                body = Bytes::from(plain);
+            }
+            let mut body_start = if encrypted && self.opts.aes.is_none() {
+                "the answer is AES-encrypted: this account uses the AES transport (set AIRUDDER_AES_KEY or --aes-key-file)".to_string()
+            } else {
+                ApiError::body_excerpt_without(&body, secret)
+            };
+            if let Some(location) = location {
+                body_start = if body_start.is_empty() {
+                    format!("redirects to {location} (not followed)")
+                } else {
+                    format!("redirects to {location} (not followed); {body_start}")
+                };
+            }
+            return Err(ApiError::Http {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or("").to_string(),
+                body_start,
+                retry_after,
+            });
+        }
+        let marked = is_encrypted(resp.headers());
+        let signed = resp
+            .headers()
+            .get(aes::HEADER_SIGNED)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase());
+        let (mut body, mut transcript_scan) =
+            self.read_capped(resp, self.opts.max_body, true).await?;
+        match &self.opts.aes {
+            Some(key) if marked || aes::looks_encrypted(&body) => {
+                body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
+                transcript_scan = None;
+            }
+            None if marked => return Err(ApiError::Encrypted),
+            _ => {}
+        }
+        Ok(Exchange {
+            url,
+            status: status.as_u16(),
+            latency: started.elapsed(),
+            body,
+            transcript_scan,
+            received_at: Local::now(),
+        })
+    }
+
+    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes; a
+    /// big body is scanned for its transcript as it arrives (see [`Exchange::transcript_scan`]).
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        cap: u64,
+        strict: bool,
+    ) -> Result<(Bytes, Scanned), ApiError> {
+        let announced = resp.content_length();
+        if strict && announced.is_some_and(|n| n > cap) {
+            return Err(ApiError::TooLarge { limit: cap });
+        }
+        let mut buf = Body::for_length(announced.unwrap_or(16 * 1024).min(cap) as usize);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(&e))? {
+            if (buf.len() + chunk.len()) as u64 > cap {
+                if strict {
+                    return Err(ApiError::TooLarge { limit: cap });
+                }
+                let room = cap as usize - buf.len();
+                buf.push(&chunk[..room]);
+                break;
+            }
+            buf.push(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+}
