@@ -94,7 +94,9 @@ impl TokenCache {
 
     /// A cached token younger than [`TOKEN_REUSE`], with the time it was issued.
     pub fn load(&self, base_url: &str, app_key: &str) -> Option<(Secret, i64)> {
-        let bytes = std::fs::read(self.path(base_url, app_key)?).ok()?;
+        // A cached token is one short JSON line.
+        let bytes =
+            crate::files::read_small(&self.path(base_url, app_key)?, 64 * 1024, "a token").ok()?;
         let c: CachedToken = serde_json::from_slice(&bytes).ok()?;
         let age = now_secs() - c.issued_at;
         (c.base_url == base_url

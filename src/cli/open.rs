@@ -25,21 +25,16 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     } else {
         path.display().to_string()
     };
-    let file_err = |e: std::io::Error| ApiError::File {
+    let file_err = |detail: String| ApiError::File {
         path: label.clone(),
-        detail: e.to_string(),
+        detail,
     };
     let mut buf = Vec::new();
     let reader: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(path).map_err(file_err)?;
-        if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(ApiError::File {
-                path: label,
-                detail: "is a directory".into(),
-            });
-        }
+        // `-` is the way to read a pipe; a FIFO or a device by name would block or never end.
+        let f = crate::files::open_regular(path).map_err(file_err)?;
         if f.metadata().is_ok_and(|m| m.len() > cap) {
             return Err(ApiError::TooLarge { limit: cap });
         }
@@ -51,7 +46,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     reader
         .take(cap + 1)
         .read_to_end(&mut buf)
-        .map_err(file_err)?;
+        .map_err(|e| file_err(e.to_string()))?;
     if buf.len() as u64 > cap {
         return Err(ApiError::TooLarge { limit: cap });
     }
