@@ -30,6 +30,23 @@ fn run(sb: &Sandbox, args: &[&str]) -> (Option<i32>, String) {
     (out.status.code(), err)
 }
 
+/// `query` with `flags` before it, against a base URL that is never reached.
+fn query_with<'a>(flags: &[&'a str]) -> Vec<&'a str> {
+    let mut args = flags.to_vec();
+    args.extend([
+        "--base-url",
+        "http://127.0.0.1:9",
+        "query",
+        "--workflow-id",
+        "w",
+        "--node-id",
+        "n",
+        "--callee",
+        "+1",
+    ]);
+    args
+}
+
 #[test]
 fn open_and_verify_refuse_fifos_and_devices_by_name() {
     let sb = Sandbox::new();
@@ -58,24 +75,7 @@ fn secret_files_that_never_end_or_never_open_are_refused() {
     for p in &named {
         let p = p.to_str().unwrap();
         for flag in ["--token-file", "--aes-key-file", "--app-secret-file"] {
-            let (code, err) = run(
-                &sb,
-                &[
-                    flag,
-                    p,
-                    "--app-key",
-                    "AK",
-                    "--base-url",
-                    "http://127.0.0.1:9",
-                    "query",
-                    "--workflow-id",
-                    "w",
-                    "--node-id",
-                    "n",
-                    "--callee",
-                    "+1",
-                ],
-            );
+            let (code, err) = run(&sb, &query_with(&[flag, p, "--app-key", "AK"]));
             assert_eq!(code, Some(13), "{flag} {p}: {err}");
             assert!(err.contains(p), "{flag} names the file: {err}");
         }
@@ -89,22 +89,7 @@ fn a_config_that_never_opens_is_named_and_skipped() {
     named.extend(fifo(&sb, "config.fifo"));
     for p in &named {
         let p = p.to_str().unwrap();
-        let (code, err) = run(
-            &sb,
-            &[
-                "--config",
-                p,
-                "--base-url",
-                "http://127.0.0.1:9",
-                "query",
-                "--workflow-id",
-                "w",
-                "--node-id",
-                "n",
-                "--callee",
-                "+1",
-            ],
-        );
+        let (code, err) = run(&sb, &query_with(&["--config", p]));
         // No token anywhere: the run goes on to say so, after the warning about the config.
         assert_eq!(code, Some(3), "{err}");
         assert!(
