@@ -363,9 +363,16 @@ async fn login_says_so_and_logout_forgets() {
     for t in api.issued() {
         assert!(!said.contains(&t));
     }
-    let out = env.signed_in(&api.url()).arg("logout").output().unwrap();
-    assert!(out.status.success());
-    assert!(stdout(&out).contains("forgot"));
+    // The cache is keyed by base URL and APPKey: logout needs no APPSecret.
+    let out = env
+        .cmd()
+        .env("AIRUDDER_APP_KEY", APP_KEY)
+        .args(["--base-url", &api.url(), "logout"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("forgot"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("APPSecret"), "{}", stderr(&out));
     assert!(
         env.files()
             .iter()

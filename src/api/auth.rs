@@ -29,10 +29,15 @@ pub struct Credentials {
 impl Credentials {
     /// The APPKey's last four characters, for the status bar.
     pub fn key_hint(&self) -> String {
-        let chars: Vec<char> = self.app_key.chars().collect();
-        let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-        format!("…{tail}")
+        key_hint(&self.app_key)
     }
+}
+
+/// An APPKey's last four characters: `…abcd`.
+pub fn key_hint(app_key: &str) -> String {
+    let chars: Vec<char> = app_key.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
 }
 
 /// How requests get their token.

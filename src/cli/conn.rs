@@ -173,15 +173,7 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
         .map(|n| format!("profile {n}"))
         .unwrap_or_default();
 
-    let (base_url, base_source) = if let Some(u) = &args.base_url {
-        (u.clone(), "--base-url".to_string())
-    } else if let Some(u) = env_nonempty(ENV_BASE_URL) {
-        (u, ENV_BASE_URL.to_string())
-    } else if let Some(u) = &profile.base_url {
-        (u.clone(), profile_label.clone())
-    } else {
-        (DEFAULT_BASE_URL.to_string(), "default".to_string())
-    };
+    let (base_url, base_source) = base_url(args, &profile, &profile_label);
     let allow_http = args.allow_http || profile.allow_http.unwrap_or(false);
     crate::api::client::validate_base_url(&base_url, allow_http)?;
     let opts = ClientOptions {
@@ -250,6 +242,30 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
     })
 }
 
+/// The base URL and where it came from: `--base-url`, `AIRUDDER_BASE_URL`, the profile
+/// (`profile_label`), else the documented one.
+pub fn base_url(args: &ConnArgs, profile: &Profile, profile_label: &str) -> (String, String) {
+    if let Some(u) = &args.base_url {
+        (u.clone(), "--base-url".to_string())
+    } else if let Some(u) = env_nonempty(ENV_BASE_URL) {
+        (u, ENV_BASE_URL.to_string())
+    } else if let Some(u) = &profile.base_url {
+        (u.clone(), profile_label.to_string())
+    } else {
+        (DEFAULT_BASE_URL.to_string(), "default".to_string())
+    }
+}
+
+/// The APPKey from `--app-key`, `AIRUDDER_APP_KEY` or the profile.
+pub fn app_key(args: &ConnArgs, profile: &Profile) -> Option<String> {
+    args.app_key
+        .clone()
+        .or_else(|| env_nonempty(ENV_APP_KEY))
+        .or_else(|| profile.app_key.clone())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+}
+
 /// APPKey and APPSecret from flags, environment or profile; both or neither.
 fn credentials(
     args: &ConnArgs,
@@ -257,13 +273,7 @@ fn credentials(
     label: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Credentials>, ApiError> {
-    let key = args
-        .app_key
-        .clone()
-        .or_else(|| env_nonempty(ENV_APP_KEY))
-        .or_else(|| profile.app_key.clone())
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty());
+    let key = app_key(args, profile);
     let secret = if let Some(p) = &args.app_secret_file {
         Some(read_secret_file(p, "AppSecret", warnings)?)
     } else if let Some(s) = env_nonempty(ENV_APP_SECRET) {
