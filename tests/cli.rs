@@ -662,6 +662,61 @@ fn open_reads_stdin() {
 }
 
 #[test]
+fn open_two_files_prints_their_differences_as_asked() {
+    let sb = Sandbox::new();
+    let (a, b) = (
+        asset_path("push-received.json"),
+        asset_path("push-unchanged.json"),
+    );
+    let run = |output: &str, b: &std::path::Path| {
+        let out = sb
+            .cmd()
+            .arg("open")
+            .arg(&a)
+            .arg(b)
+            .args(["--output", output])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, json, err) = run("json", &b);
+    let doc = parse(json.as_bytes());
+    assert_eq!(
+        code,
+        Some(if doc["equal"] == true { 0 } else { 1 }),
+        "{err}"
+    );
+    assert_eq!(doc["a"], a.display().to_string());
+    assert_eq!(doc["same_case"], true, "{json}");
+    assert!(!err.contains("different cases"), "{err}");
+    for d in doc["differences"].as_array().unwrap() {
+        assert!(
+            d.get("pushed").is_none() && d.get("record").is_none(),
+            "{d}"
+        );
+    }
+    let (_, md, _) = run("md", &b);
+    assert!(md.starts_with("# Comparison"), "{md}");
+    assert!(md.contains("- A: `") && md.contains("- B: `"), "{md}");
+    assert!(!md.contains("pushed") && !md.contains("on record"), "{md}");
+    // Two different cases: said on stderr and in the output.
+    let other = asset_path("01-reference.json");
+    let (code, json, err) = run("json", &other);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("warning: ") && err.contains("different cases"),
+        "{err}"
+    );
+    assert_eq!(parse(json.as_bytes())["same_case"], false);
+    let (_, md, _) = run("md", &other);
+    assert!(md.contains("Different cases"), "{md}");
+}
+
+#[test]
 fn open_a_non_json_file_is_exit_8() {
     let sb = Sandbox::new();
     let p = sb.write("page.html", "<html><body>Welcome to nginx!</body></html>\n");

@@ -1,6 +1,7 @@
 //! The command line: `query`, `open`, `demo`, and the TUI when no subcommand is given.
 
 mod batch;
+mod compare;
 mod completions;
 pub mod conn;
 mod demo;

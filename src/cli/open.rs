@@ -169,29 +169,8 @@ pub async fn compare(
     let (body_b, label_b, enc_b) = read_push(args, b, None)?;
     let first = answer_from_bytes(body_a, label_a.clone(), enc_a)?;
     let second = answer_from_bytes(body_b, label_b.clone(), enc_b)?;
-    if output.is_some() {
-        let mut changes =
-            crate::case::diff::diff_bodies(&first.exchange.body, &second.exchange.body).map_err(
-                |detail| ApiError::NotJson {
-                    detail,
-                    body_start: String::new(),
-                },
-            )?;
-        if ui.mask {
-            changes = crate::mask::mask_changes(&changes);
-        }
-        let mut text = String::new();
-        for c in &changes {
-            text.push_str(&crate::case::diff::line(c));
-            text.push('\n');
-        }
-        text.push_str(&crate::case::diff::summary(&changes));
-        println!("{text}");
-        return Ok(if changes.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+    if let Some(output) = output {
+        return super::compare::print((&first, &label_a), (&second, &label_b), output, ui.mask);
     }
     super::tui::start(
         args,
