@@ -236,6 +236,28 @@ fn unknown_profile_is_a_config_error() {
 }
 
 #[test]
+fn a_profile_is_checked_like_the_flags() {
+    let sb = Sandbox::new();
+    for (setting, words) in [
+        ("timeout = 0", "timeout = 0"),
+        ("max_body = 0", "max_body = 0"),
+    ] {
+        let config = sb.write(
+            "zero.toml",
+            &format!("[profile.z]\nbase_url = \"{}\"\n{setting}\n", demo().url()),
+        );
+        let mut cmd = sb.cmd();
+        cmd.env("AIRUDDER_TOKEN", DEMO_TOKEN)
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "z", "query"])
+            .args(id_args(&reference_query()));
+        let err = fails_with(&mut cmd, 14, &[DEMO_TOKEN]);
+        assert!(err.contains("[profile.z]") && err.contains(words), "{err}");
+    }
+}
+
+#[test]
 fn demo_serve_prints_its_url_and_token_and_answers() {
     let sb = Sandbox::new();
     let mut child = StdCommand::new(BIN)

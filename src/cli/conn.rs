@@ -124,6 +124,22 @@ pub fn aes_key(
         .transpose()
 }
 
+/// The checks the flags get (`--timeout` and `--max-body` are at least 1), for a profile.
+fn check_profile(name: &str, p: &Profile) -> Result<(), String> {
+    let name = crate::text::clean(name);
+    if p.timeout == Some(0) {
+        return Err(format!(
+            "[profile.{name}] timeout = 0: give at least 1 (seconds, as --timeout)"
+        ));
+    }
+    if p.max_body == Some(0) {
+        return Err(format!(
+            "[profile.{name}] max_body = 0: every answer would be refused; give a size in bytes, at least 1 (as --max-body)"
+        ));
+    }
+    Ok(())
+}
+
 /// The profile named by `--profile`, else the config's `default_profile`.
 pub fn profile(
     args: &ConnArgs,
@@ -142,7 +158,13 @@ pub fn profile(
     {
         None => Ok((None, Profile::default())),
         Some(name) => match loaded.config.profile.get(name) {
-            Some(p) => Ok((Some(name.clone()), p.clone())),
+            Some(p) => {
+                check_profile(name, p).map_err(|detail| ApiError::Config {
+                    path: config_path,
+                    detail,
+                })?;
+                Ok((Some(name.clone()), p.clone()))
+            }
             None if args.profile.is_some() => {
                 let have: Vec<&str> = loaded.config.profile.keys().map(String::as_str).collect();
                 Err(ApiError::Config {
@@ -178,11 +200,11 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
     crate::api::client::validate_base_url(&base_url, allow_http)?;
     let opts = ClientOptions {
         base_url,
+        // Both sources are checked to be at least 1 (clap, check_profile).
         timeout: Duration::from_secs(
             args.timeout
                 .or(profile.timeout)
-                .unwrap_or(DEFAULT_TIMEOUT_SECS)
-                .max(1),
+                .unwrap_or(DEFAULT_TIMEOUT_SECS),
         ),
         max_body: args
             .max_body
