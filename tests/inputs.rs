@@ -99,3 +99,142 @@ fn a_config_that_never_opens_is_named_and_skipped() {
         );
     }
 }
+
+/// Writes `bytes` to a private file in the sandbox.
+fn private(sb: &Sandbox, name: &str, bytes: &[u8]) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let p = sb.path(name);
+    std::fs::write(&p, bytes).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+/// (exit code, message line, hint line) of a failed run.
+fn failure(sb: &Sandbox, args: &[&str]) -> (Option<i32>, String, String) {
+    let (code, err) = run(sb, args);
+    assert_short_error(&err, &[]);
+    let mut lines = err.lines().filter(|l| !l.starts_with("warning: "));
+    let message = lines.next().unwrap_or("").to_string();
+    let hint = lines.next().unwrap_or("").to_string();
+    (code, message, hint)
+}
+
+#[test]
+fn a_bad_token_names_its_source_and_gets_a_hint_that_fits() {
+    let sb = Sandbox::new();
+    let newline = private(&sb, "token-newline", b"abc\ndef\n");
+    let bom = private(&sb, "token-bom", b"\xef\xbb\xbfabcdef");
+    let utf16 = private(&sb, "token-utf16", b"\xff\xfea\0b\0c\0");
+    for (file, encoding) in [(&newline, false), (&bom, true), (&utf16, true)] {
+        let f = file.to_str().unwrap();
+        let (code, message, hint) = failure(&sb, &query_with(&["--token-file", f]));
+        assert_eq!(code, Some(14), "{message}");
+        assert!(
+            message.contains(f) && message.contains("--token-file"),
+            "{message}"
+        );
+        assert!(!hint.contains("config file"), "{hint}");
+        assert_eq!(hint.contains("UTF-8"), encoding, "{hint}");
+    }
+    let out = sb
+        .cmd()
+        .env("AIRUDDER_TOKEN", "abc\u{1}def")
+        .args(query_with(&[]))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(14), "{err}");
+    assert!(
+        err.contains("env AIRUDDER_TOKEN") && err.contains("fix or unset AIRUDDER_TOKEN"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_flags_are_named_in_their_errors() {
+    let sb = Sandbox::new();
+    let (code, message, hint) = failure(&sb, &["demo", "--serve", "--aes-key", "short"]);
+    assert_eq!(code, Some(14));
+    assert!(
+        message.contains("--aes-key") && hint.contains("--aes-key"),
+        "{message} / {hint}"
+    );
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let (code, message, hint) = failure(&sb, &["demo", "--serve", "--port", &port]);
+    assert_eq!(code, Some(5));
+    assert!(message.contains(&port), "{message}");
+    assert!(
+        hint.contains("--port") && !hint.contains("network"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn local_files_get_hints_about_files_not_servers() {
+    let sb = Sandbox::new();
+    let utf16 = private(&sb, "push-utf16.json", b"\xff\xfe{\0}\0");
+    let cut = private(&sb, "push-cut.json", b"{\"data\": {\"workflow_id\": ");
+    let no_ids = private(
+        &sb,
+        "push-no-ids.json",
+        br#"{"node_id": "n", "callee": {}, "call": {}}"#,
+    );
+    for (file, code, words) in [
+        (&utf16, 8, "UTF-8"),
+        (&cut, 8, "whole file"),
+        (&no_ids, 9, "push as received"),
+    ] {
+        let f = file.to_str().unwrap();
+        // `open` shows a push without its ids; `verify` needs them to ask.
+        let (open, verify) = (["open", f, "-o", "json"], ["verify", f]);
+        let cmds: Vec<&[&str]> = if code == 9 {
+            vec![&verify]
+        } else {
+            vec![&open, &verify]
+        };
+        for cmd in cmds {
+            let (got, message, hint) = failure(&sb, cmd);
+            assert_eq!(got, Some(code), "{cmd:?}: {message}");
+            assert!(message.contains(f), "{message}");
+            assert!(hint.contains(words), "{cmd:?}: {hint}");
+            assert!(!hint.contains("base URL"), "{cmd:?}: {hint}");
+        }
+    }
+}
+
+#[test]
+fn a_base_url_without_its_scheme_gets_one_suggested_and_empty_ids_two_lines() {
+    let sb = Sandbox::new();
+    let (code, _, hint) = failure(
+        &sb,
+        &[
+            "--base-url",
+            "127.0.0.1:8080",
+            "query",
+            "--workflow-id",
+            "w",
+            "--node-id",
+            "n",
+            "--callee",
+            "+1",
+        ],
+    );
+    assert_eq!(code, Some(4));
+    assert!(hint.contains("http://127.0.0.1:8080"), "{hint}");
+    let (code, message, hint) = failure(
+        &sb,
+        &[
+            "query",
+            "--workflow-id",
+            " ",
+            "--node-id",
+            "n",
+            "--callee",
+            "+1",
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(message.contains("--workflow-id is empty"), "{message}");
+    assert!(hint.starts_with("  hint: "), "{hint}");
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::ConnArgs;
 use crate::api::aes::AesKey;
 use crate::api::client::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT_SECS};
+use crate::api::error::Origin;
 use crate::api::{
     ApiError, Auth, Client, ClientOptions, Credentials, DEFAULT_BASE_URL, Secret, Session,
     TokenCache,
@@ -70,31 +71,66 @@ fn env_nonempty(name: &str) -> Option<String> {
 /// The most a token, key or secret file may hold.
 const SECRET_FILE_LIMIT: u64 = 16 * 1024;
 
-/// Reads a secret from a file, warning when others can read it.
+/// Reads a secret from a file (`by` names the flag or profile key that named it), warning
+/// when others can read it.
 pub fn read_secret_file(
     path: &Path,
+    by: &str,
     label: &'static str,
     warnings: &mut Vec<String>,
 ) -> Result<Secret, ApiError> {
     let path = expand_tilde(path);
-    let file_err = |detail: String| ApiError::File {
+    let origin = Origin::File {
+        by: by.to_string(),
         path: path.display().to_string(),
-        detail,
     };
     // A token, a key or a secret is a line: 16 KiB is far more than any of them.
-    let bytes = crate::files::read_small(&path, SECRET_FILE_LIMIT, "a secret").map_err(file_err)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        file_err("is not UTF-8 text (saved as UTF-16?): save it as plain UTF-8".into())
+    let bytes =
+        crate::files::read_small(&path, SECRET_FILE_LIMIT, "a secret").map_err(|detail| {
+            ApiError::File {
+                path: format!("{} ({by})", path.display()),
+                detail,
+            }
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::Setting {
+        origin: origin.clone(),
+        detail: "is not UTF-8 text (saved as UTF-16?)".into(),
+        encoding: true,
     })?;
     if let Some(w) = shared_file_warning(&path) {
         warnings.push(w);
     }
+    secret_from(origin, label, text)
+}
+
+/// A secret from `text` (a file's content or a variable's value), refused when it is empty,
+/// starts with a byte-order mark or has a line break or control character inside: none of
+/// them can go in a header, and the message names where it came from.
+pub fn secret_from(origin: Origin, label: &'static str, text: String) -> Result<Secret, ApiError> {
     let secret = Secret::labelled(label, text);
+    let bad = |detail: &str, encoding: bool| ApiError::Setting {
+        origin: origin.clone(),
+        detail: detail.to_string(),
+        encoding,
+    };
+    let value = secret.expose();
+    if value.starts_with('\u{feff}') {
+        return Err(bad(
+            "starts with a byte-order mark (saved as \"UTF-8 with BOM\"?)",
+            true,
+        ));
+    }
+    if value.contains('\0') {
+        return Err(bad("holds NUL bytes (saved as UTF-16?)", true));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(bad(
+            "has a line break or control character inside: it must be one line",
+            false,
+        ));
+    }
     if secret.is_empty() {
-        return Err(ApiError::File {
-            path: path.display().to_string(),
-            detail: "the file is empty".into(),
-        });
+        return Err(bad("is empty", false));
     }
     Ok(secret)
 }
@@ -102,26 +138,51 @@ pub fn read_secret_file(
 /// The AES key: `--aes-key-file`, else `AIRUDDER_AES_KEY`, else the profile's `aes_key_file`.
 pub fn aes_key(
     args: &ConnArgs,
+    profile_name: Option<&str>,
     profile: &Profile,
     warnings: &mut Vec<String>,
 ) -> Result<Option<AesKey>, ApiError> {
-    let secret = if let Some(p) = &args.aes_key_file {
-        Some(read_secret_file(p, "AesKey", warnings)?)
+    let found = if let Some(p) = &args.aes_key_file {
+        Some(("--aes-key-file".to_string(), p))
     } else if let Some(k) = env_nonempty(ENV_AES_KEY) {
-        Some(Secret::labelled("AesKey", k))
-    } else if let Some(p) = &profile.aes_key_file {
-        Some(read_secret_file(p, "AesKey", warnings)?)
+        let origin = Origin::Env(ENV_AES_KEY.into());
+        let key = secret_from(origin.clone(), "AesKey", k)?;
+        return AesKey::new(key)
+            .map(Some)
+            .map_err(|detail| aes_setting(origin, detail));
     } else {
-        None
+        profile
+            .aes_key_file
+            .as_ref()
+            .map(|p| (format!("{} aes_key_file", profile_words(profile_name)), p))
     };
-    secret
-        .map(|s| {
-            AesKey::new(s).map_err(|detail| ApiError::Config {
-                path: "AES key".into(),
-                detail,
-            })
-        })
-        .transpose()
+    let Some((by, path)) = found else {
+        return Ok(None);
+    };
+    let key = read_secret_file(path, &by, "AesKey", warnings)?;
+    AesKey::new(key).map(Some).map_err(|detail| {
+        aes_setting(
+            Origin::File {
+                by,
+                path: expand_tilde(path).display().to_string(),
+            },
+            detail,
+        )
+    })
+}
+
+fn aes_setting(origin: Origin, detail: String) -> ApiError {
+    ApiError::Setting {
+        origin,
+        detail,
+        encoding: false,
+    }
+}
+
+/// `profile NAME`, or `the config` for settings outside any profile.
+fn profile_words(name: Option<&str>) -> String {
+    name.map(|n| format!("profile {n}"))
+        .unwrap_or_else(|| "the config".into())
 }
 
 /// The checks the flags get (`--timeout` and `--max-body` are at least 1), for a profile.
@@ -211,25 +272,29 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
             .or(profile.max_body)
             .unwrap_or(DEFAULT_MAX_BODY),
         allow_http,
-        aes: aes_key(args, &profile, &mut warnings)?,
+        aes: aes_key(args, profile_name.as_deref(), &profile, &mut warnings)?,
     };
 
     // An explicit token wins; otherwise sign in with the account's keys.
     let explicit: Option<(Secret, String)> = if let Some(path) = &args.token_file {
         Some((
-            read_secret_file(path, "Token", &mut warnings)?,
+            read_secret_file(path, "--token-file", "Token", &mut warnings)?,
             "--token-file".into(),
         ))
     } else if let Some(t) = env_nonempty(ENV_TOKEN) {
-        Some((Secret::token(t), format!("env {ENV_TOKEN}")))
-    } else if let Some(path) = &profile.token_file {
         Some((
-            read_secret_file(path, "Token", &mut warnings)?,
-            format!("{profile_label} token_file"),
+            secret_from(Origin::Env(ENV_TOKEN.into()), "Token", t)?,
+            format!("env {ENV_TOKEN}"),
         ))
+    } else if let Some(path) = &profile.token_file {
+        let by = format!("{profile_label} token_file");
+        Some((read_secret_file(path, &by, "Token", &mut warnings)?, by))
     } else if let Some(var) = &profile.token_env {
         match env_nonempty(var) {
-            Some(t) => Some((Secret::token(t), format!("env {var}"))),
+            Some(t) => Some((
+                secret_from(Origin::Env(var.clone()), "Token", t)?,
+                format!("env {var}"),
+            )),
             None => {
                 warnings.push(format!("{profile_label}: token_env {var} is not set"));
                 None
@@ -297,13 +362,25 @@ fn credentials(
 ) -> Result<Option<Credentials>, ApiError> {
     let key = app_key(args, profile);
     let secret = if let Some(p) = &args.app_secret_file {
-        Some(read_secret_file(p, "AppSecret", warnings)?)
+        Some(read_secret_file(
+            p,
+            "--app-secret-file",
+            "AppSecret",
+            warnings,
+        )?)
     } else if let Some(s) = env_nonempty(ENV_APP_SECRET) {
-        Some(Secret::labelled("AppSecret", s))
+        Some(secret_from(
+            Origin::Env(ENV_APP_SECRET.into()),
+            "AppSecret",
+            s,
+        )?)
     } else if let Some(p) = &profile.app_secret_file {
-        Some(read_secret_file(p, "AppSecret", warnings)?)
+        let by = format!("{label} app_secret_file");
+        Some(read_secret_file(p, &by, "AppSecret", warnings)?)
     } else if let Some(var) = &profile.app_secret_env {
-        let s = env_nonempty(var).map(|s| Secret::labelled("AppSecret", s));
+        let s = env_nonempty(var)
+            .map(|s| secret_from(Origin::Env(var.clone()), "AppSecret", s))
+            .transpose()?;
         if s.is_none() {
             warnings.push(format!("{label}: app_secret_env {var} is not set"));
         }

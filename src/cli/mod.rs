@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::advice::Advice;
 use crate::api::{ApiError, Query};
 
 /// Inspector settings.

@@ -59,9 +59,29 @@ pub(super) fn answer_from_bytes(
     label: String,
     encrypted: bool,
 ) -> Result<Answer, ApiError> {
-    let mut answer = interpret(file_exchange(body, label))?;
+    let mut answer =
+        interpret(file_exchange(body, label.clone())).map_err(|e| e.in_file(&label))?;
     answer.encrypted = encrypted;
     Ok(answer)
+}
+
+/// UTF-16 text or a byte-order mark: what an editor on Windows may save, and no JSON reader
+/// takes; said as such rather than as a parse error at column 1.
+fn check_encoding(body: &[u8], label: &str) -> Result<(), ApiError> {
+    let detail = if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
+        "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); JSON is read as UTF-8"
+    } else if body.len() >= 4 && (body[1] == 0 && body[3] == 0 || body[0] == 0 && body[2] == 0) {
+        "the file looks like UTF-16 text (every other byte is NUL); JSON is read as UTF-8"
+    } else if body.starts_with(&[0xef, 0xbb, 0xbf]) {
+        "the file starts with a byte-order mark (saved as \"UTF-8 with BOM\")"
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::NotJson {
+        detail: detail.into(),
+        body_start: String::new(),
+    }
+    .in_file(label))
 }
 
 /// A file's bytes as an exchange: no status, no latency, `label` as the URL.
@@ -94,6 +114,7 @@ fn read_push_mapped(
 ) -> Result<(Bytes, String, bool, Option<Pages>), ApiError> {
     let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
     let (body, label, pages) = read_input(path, cap)?;
+    check_encoding(&body, &label)?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let json_like = matches!(first, Some(b'{' | b'['));
     if json_like || !aes::looks_encrypted(&body) {
@@ -110,8 +131,9 @@ fn read_push_mapped(
     }
     let loaded = crate::config::load(args.config.as_deref());
     let mut warnings = Vec::new();
-    let (_, profile) = conn::profile(args, &loaded, &mut warnings)?;
-    let key = conn::aes_key(args, &profile, &mut warnings)?.ok_or(ApiError::Encrypted)?;
+    let (name, profile) = conn::profile(args, &loaded, &mut warnings)?;
+    let key = conn::aes_key(args, name.as_deref(), &profile, &mut warnings)?
+        .ok_or(ApiError::Encrypted)?;
     conn::print_warnings(&warnings);
     let signed = signed.map(|s| s.trim().to_ascii_lowercase());
     let plain = decrypt_answer(&key, &body, signed.as_deref())?;
@@ -136,7 +158,8 @@ pub async fn run(
     let (answer, pages) = if ui.mask {
         (answer_from_bytes(body, label, encrypted)?, None)
     } else {
-        let mut answer = interpret_for_screen(file_exchange(body, label))?;
+        let mut answer = interpret_for_screen(file_exchange(body, label.clone()))
+            .map_err(|e| e.in_file(&label))?;
         answer.encrypted = encrypted;
         // The skim touched every page; those of the transcript come back as it is read.
         if let Some(p) = &pages {
