@@ -222,6 +222,29 @@ fn a_base_url_without_its_scheme_gets_one_suggested_and_empty_ids_two_lines() {
     );
     assert_eq!(code, Some(4));
     assert!(hint.contains("http://127.0.0.1:8080"), "{hint}");
+    let config = private(
+        &sb,
+        "config.toml",
+        b"[profile.p]\nbase_url = \"api.example.com\"\n",
+    );
+    let (code, message, _) = failure(
+        &sb,
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--profile",
+            "p",
+            "query",
+            "--workflow-id",
+            "w",
+            "--node-id",
+            "n",
+            "--callee",
+            "+1",
+        ],
+    );
+    assert_eq!(code, Some(4));
+    assert!(message.contains("profile p"), "{message}");
     let (code, message, hint) = failure(
         &sb,
         &[

@@ -258,7 +258,14 @@ pub fn resolve(args: &ConnArgs, loaded: &Loaded) -> Result<Conn, ApiError> {
 
     let (base_url, base_source) = base_url(args, &profile, &profile_label);
     let allow_http = args.allow_http || profile.allow_http.unwrap_or(false);
-    crate::api::client::validate_base_url(&base_url, allow_http)?;
+    // Say which of flag, variable or profile gave the URL that is refused.
+    crate::api::client::validate_base_url(&base_url, allow_http).map_err(|e| match e {
+        ApiError::BadUrl { url, reason } if base_source != "default" => ApiError::BadUrl {
+            url,
+            reason: format!("{reason} (from {base_source})"),
+        },
+        other => other,
+    })?;
     let opts = ClientOptions {
         base_url,
         // Both sources are checked to be at least 1 (clap, check_profile).
