@@ -244,4 +244,18 @@ mod tests {
         assert_eq!(e.exit_code(), 9);
         assert!(e.hint().contains("workflow_id"), "{}", e.hint());
     }
+
+    #[test]
+    fn a_cause_is_kept_as_the_source() {
+        let e = ApiError::Listen {
+            addr: "127.0.0.1:1".into(),
+            cause: crate::api::error::Cause::new(std::io::Error::from(
+                std::io::ErrorKind::AddrInUse,
+            )),
+        };
+        let source = std::error::Error::source(&e).expect("a source");
+        assert!(source.to_string().contains("in use"), "{source}");
+        assert_eq!(e.clone(), e);
+        assert_eq!(e.exit_code(), 5);
+    }
 }

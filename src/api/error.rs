@@ -95,8 +95,12 @@ pub enum ApiError {
         encoding: bool,
     },
     /// The demo server could not listen where it was asked to.
-    #[error("cannot listen on {addr}: {detail}")]
-    Listen { addr: String, detail: String },
+    #[error("cannot listen on {addr}: {cause}")]
+    Listen {
+        addr: String,
+        #[source]
+        cause: Cause,
+    },
     /// A local file failed a check meant for an answer: the file, and what failed.
     #[error("{path}: {error}")]
     InFile {
@@ -105,6 +109,43 @@ pub enum ApiError {
         error: Box<ApiError>,
     },
 }
+
+/// The error underneath another (an I/O error, say), kept as its `source` while the enum
+/// stays `Clone` and `PartialEq` (two causes are equal when they read the same).
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(std::sync::Arc::new(e))
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
 
 /// Where a value the user gave came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,10 +346,7 @@ impl ApiError {
                 detail: r(detail),
                 encoding,
             },
-            ApiError::Listen { addr, detail } => ApiError::Listen {
-                addr,
-                detail: r(detail),
-            },
+            e @ ApiError::Listen { .. } => e,
             ApiError::InFile { path, error } => ApiError::InFile {
                 path: r(path),
                 error: Box::new(error.redacted(secret)),

@@ -26,7 +26,7 @@ pub async fn run(
         .transpose()?;
     let server = serve_with(port, aes).await.map_err(|e| ApiError::Listen {
         addr: format!("127.0.0.1:{port} (--port)"),
-        detail: e.to_string(),
+        cause: crate::api::error::Cause::new(e),
     })?;
     if !serve_only {
         return super::tui::start(

@@ -195,6 +195,14 @@ pub async fn compare(
     if let Some(output) = output {
         return super::compare::print((&first, &label_a), (&second, &label_b), output, ui.mask);
     }
+    // The inspector's Diff view does not say it; the terminal keeps this line after it.
+    if let Some(o) = super::compare::other_case(&first, &second) {
+        eprintln!(
+            "warning: {} and {} are different cases ({o})",
+            crate::text::clean(&label_a),
+            crate::text::clean(&label_b)
+        );
+    }
     super::tui::start(
         args,
         ui,
