@@ -24,6 +24,8 @@ pub enum Outcome {
     Tmux,
     /// Sent to the terminal, which gives no receipt.
     Terminal,
+    /// Sent through tmux's passthrough, which tmux drops unless `allow-passthrough` is on.
+    Passthrough,
     /// Written to a file instead.
     File(PathBuf),
     Failed(String),
@@ -41,6 +43,9 @@ pub fn message(outcome: &Outcome, text: &str, what: &str) -> String {
         Outcome::System => format!("copied {amount} to the clipboard"),
         Outcome::Tmux => format!("copied {amount} to tmux's paste buffer"),
         Outcome::Terminal => format!("sent {amount} to the terminal's clipboard"),
+        Outcome::Passthrough => format!(
+            "sent {amount} through tmux to the terminal's clipboard (arrives only if tmux has allow-passthrough on)"
+        ),
         Outcome::File(p) => format!(
             "too large for the terminal's clipboard: wrote {amount} to {}",
             p.display()
@@ -197,6 +202,7 @@ impl Clipboard for SystemClipboard {
             .write_all(&seq)
             .and_then(|_| self.terminal.flush())
         {
+            Ok(()) if self.multiplexer == Multiplexer::Tmux => Outcome::Passthrough,
             Ok(()) => Outcome::Terminal,
             Err(e) => Outcome::Failed(format!("the terminal could not be written ({e})")),
         }
@@ -340,13 +346,15 @@ mod tests {
         let (mut clip, buf) = headless(dir.path().to_path_buf());
         clip.multiplexer = Multiplexer::Tmux;
         clip.tmux = Some(fake_tmux(dir.path(), 1));
-        assert_eq!(clip.copy("hi"), Outcome::Terminal);
+        let out = clip.copy("hi");
+        assert_eq!(out, Outcome::Passthrough);
+        assert!(message(&out, "hi", "it").contains("allow-passthrough"));
         assert!(buf.lock().unwrap().starts_with(b"\x1bPtmux;"));
         // No tmux at all: the same.
         let (mut clip, buf) = headless(dir.path().to_path_buf());
         clip.multiplexer = Multiplexer::Tmux;
         clip.tmux = Some(dir.path().join("no-such-tmux"));
-        assert_eq!(clip.copy("hi"), Outcome::Terminal);
+        assert_eq!(clip.copy("hi"), Outcome::Passthrough);
         assert!(buf.lock().unwrap().starts_with(b"\x1bPtmux;"));
     }
 }
