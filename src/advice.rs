@@ -56,6 +56,7 @@ fn hint_text(e: &ApiError) -> String {
             ApiError::TooLarge { .. } => "raise the cap with --max-body BYTES if you expect an answer this large".into(),
             ApiError::File { .. } => "check the path and that the file is readable".into(),
             ApiError::Config { path, .. } if path.starts_with('-') => format!("fix the value of {path}"),
+            ApiError::Config { path, .. } if path == "login" => "set AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET (or --app-key and --app-secret-file, or a profile's app_key and app_secret_file)".into(),
             ApiError::Config { .. } => "fix the config file, or choose another profile".into(),
             ApiError::Network { .. } => "try again; check the network".into(),
             ApiError::NoTerminal { .. } => {

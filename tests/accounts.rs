@@ -363,6 +363,15 @@ async fn login_says_so_and_logout_forgets() {
     for t in api.issued() {
         assert!(!said.contains(&t));
     }
+    // A token set as well wins for queries, but `login` signs in with the keys as asked.
+    let out = env
+        .signed_in(&api.url())
+        .env("AIRUDDER_TOKEN", "some-other-token")
+        .arg("login")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("signed in"), "{}", stdout(&out));
     // The cache is keyed by base URL and APPKey: logout needs no APPSecret.
     let out = env
         .cmd()

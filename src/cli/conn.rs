@@ -360,6 +360,14 @@ pub fn app_key(args: &ConnArgs, profile: &Profile) -> Option<String> {
         .filter(|k| !k.is_empty())
 }
 
+/// The APPKey and APPSecret alone, whatever token is set too (for `login`).
+pub fn credentials_only(args: &ConnArgs, loaded: &Loaded) -> Result<Option<Credentials>, ApiError> {
+    let mut warnings = Vec::new();
+    let (name, profile) = profile(args, loaded, &mut warnings)?;
+    let label = profile_words(name.as_deref());
+    credentials(args, &profile, &label, &mut warnings)
+}
+
 /// APPKey and APPSecret from flags, environment or profile; both or neither.
 fn credentials(
     args: &ConnArgs,

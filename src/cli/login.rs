@@ -18,14 +18,28 @@ fn creds_conn(
     ApiError,
 > {
     let loaded = crate::config::load(args.config.as_deref());
-    let conn = resolve(args, &loaded)?;
+    let mut conn = resolve(args, &loaded)?;
     print_warnings(&conn.warnings);
     match conn.auth.clone() {
         Some(Auth::SignIn { creds, cache }) => Ok((conn, creds, cache)),
-        Some(Auth::Token(_)) => Err(ApiError::Config {
-            path: "login".into(),
-            detail: "a token is set (AIRUDDER_TOKEN or a token file), which wins over APPKey/APPSecret; unset it to sign in".into(),
-        }),
+        // A token wins for queries; `login` is asked to sign in with the keys all the same.
+        Some(Auth::Token(_)) => match super::conn::credentials_only(args, &loaded)? {
+            Some(creds) => {
+                let cache = TokenCache::default_dir();
+                conn.auth = Some(Auth::SignIn {
+                    creds: creds.clone(),
+                    cache: cache.clone(),
+                });
+                Ok((conn, creds, cache))
+            }
+            None => Err(ApiError::Config {
+                path: "login".into(),
+                detail: format!(
+                    "signs in with the APPKey and APPSecret, and none are set (the token from {} is used as it is)",
+                    conn.token_source.as_deref().unwrap_or("the user")
+                ),
+            }),
+        },
         None => Err(ApiError::NoToken),
     }
 }
