@@ -86,7 +86,13 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
     }
     // A config of a few settings: 1 MiB is far more than one holds.
     let read = crate::files::read_small(&path, 1024 * 1024, "a config file")
-        .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8 text".to_string()));
+        .and_then(|b| {
+            String::from_utf8(b).map_err(|_| {
+                "is not UTF-8 text: saved as UTF-16? Save it as plain UTF-8".to_string()
+            })
+        })
+        // An editor's byte-order mark says nothing TOML needs.
+        .map(|t| t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t));
     let text = match read {
         Ok(t) => t,
         Err(e) => {
@@ -380,6 +386,19 @@ token_env = "LOCAL_TOKEN"
         std::fs::set_permissions(&p, mode).unwrap();
         let w = load(Some(&p)).warnings.join("\n");
         assert!(w.contains("chmod 600"), "{w}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_utf16_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "\u{feff}theme = \"light\"\n").unwrap();
+        let l = load(Some(&p));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(l.config.theme.as_deref(), Some("light"));
+        std::fs::write(&p, b"\xff\xfet\0h\0").unwrap();
+        let w = load(Some(&p)).warnings.join("\n");
+        assert!(w.contains("UTF-16"), "{w}");
     }
 
     #[test]
