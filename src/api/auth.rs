@@ -326,6 +326,10 @@ fn read_token(body: &[u8]) -> Result<Secret, ApiError> {
         });
     }
     match v.pointer("/data/token").and_then(|t| t.as_str()) {
+        // It goes in a header: a control character there would fail every call.
+        Some(t) if t.trim().chars().any(char::is_control) => Err(ApiError::WrongShape {
+            what: "the sign-in answer's token holds control characters".into(),
+        }),
         Some(t) if !t.trim().is_empty() => Ok(Secret::token(t)),
         _ => Err(ApiError::WrongShape {
             what: "the sign-in answer has no data.token".into(),
@@ -382,6 +386,11 @@ mod tests {
         assert!(matches!(
             read_token(refused),
             Err(ApiError::Credentials { .. })
+        ));
+        let broken = br#"{"data": {"token": "ab\ncd"}, "status": "OK", "code": 200}"#;
+        assert!(matches!(
+            read_token(broken),
+            Err(ApiError::WrongShape { .. })
         ));
         let empty = br#"{"data": {}, "status": "OK", "code": 200}"#;
         assert!(matches!(
