@@ -54,6 +54,8 @@ fn hint_text(e: &ApiError) -> String {
             ApiError::Api { .. } => "the API refused the query; code and status are shown as sent".into(),
             ApiError::NoRecord => "check workflow_id, node_id, callee and case_id; records are kept for three months".into(),
             ApiError::TooLarge { .. } => "raise the cap with --max-body BYTES if you expect an answer this large".into(),
+            ApiError::File { detail, .. } if detail.contains("not a regular file") || detail.contains("is a directory") => "name a regular file; to read a pipe, `open -` and `verify -` take standard input".into(),
+            ApiError::File { detail, .. } if detail.contains("too large for") => "name the file that holds just that value".into(),
             ApiError::File { .. } => "check the path and that the file is readable".into(),
             ApiError::Config { path, .. } if path.starts_with('-') => format!("fix the value of {path}"),
             ApiError::Config { path, .. } if path == "login" => "set AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET (or --app-key and --app-secret-file, or a profile's app_key and app_secret_file)".into(),
@@ -258,5 +260,14 @@ mod tests {
         assert!(source.to_string().contains("in use"), "{source}");
         assert_eq!(e.clone(), e);
         assert_eq!(e.exit_code(), 5);
+    }
+
+    #[test]
+    fn a_file_that_is_not_regular_gets_a_hint_about_that() {
+        let e = ApiError::File {
+            path: "/dev/zero".into(),
+            detail: "is a device, not a regular file: reading it may never end".into(),
+        };
+        assert!(e.hint().contains("regular file"), "{}", e.hint());
     }
 }
