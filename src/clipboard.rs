@@ -1,12 +1,17 @@
-//! Copying: the system clipboard through `arboard` where a display is available, else an
-//! OSC 52 escape to the terminal (wrapped for tmux and screen), else a file. Messages say
-//! where the text really went. One arboard handle lives for the whole process, built on
-//! first use: X11 and Wayland clipboards empty when their owner drops it.
+//! Copying: the system clipboard through `arboard` where a display is available, else inside
+//! tmux its paste buffer (`tmux load-buffer -w -`, which tmux ≥ 3.2 also hands to the outer
+//! terminal's clipboard), else an OSC 52 escape to the terminal (wrapped for screen, and for a
+//! tmux that refused the buffer), else a file. Messages say only what was confirmed. One
+//! arboard handle lives for the whole process, built on first use: X11 and Wayland clipboards
+//! empty when their owner drops it.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use base64::Engine;
+
+/// How long `tmux load-buffer` may take before the copy falls back to OSC 52.
+const TMUX_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Above this much text an OSC 52 sequence risks being dropped by the terminal.
 pub const OSC52_MAX_TEXT: usize = 74 * 1024;
@@ -15,8 +20,12 @@ pub const OSC52_MAX_TEXT: usize = 74 * 1024;
 pub enum Outcome {
     /// In the desktop clipboard.
     System,
+    /// In tmux's paste buffer (tmux may pass it on to the terminal: that is not confirmed).
+    Tmux,
     /// Sent to the terminal, which gives no receipt.
     Terminal,
+    /// Sent through tmux's passthrough, which tmux drops unless `allow-passthrough` is on.
+    Passthrough,
     /// Written to a file instead.
     File(PathBuf),
     Failed(String),
@@ -32,7 +41,11 @@ pub fn message(outcome: &Outcome, text: &str, what: &str) -> String {
     };
     match outcome {
         Outcome::System => format!("copied {amount} to the clipboard"),
+        Outcome::Tmux => format!("copied {amount} to tmux's paste buffer"),
         Outcome::Terminal => format!("sent {amount} to the terminal's clipboard"),
+        Outcome::Passthrough => format!(
+            "sent {amount} through tmux to the terminal's clipboard (arrives only if tmux has allow-passthrough on)"
+        ),
         Outcome::File(p) => format!(
             "too large for the terminal's clipboard: wrote {amount} to {}",
             p.display()
@@ -87,6 +100,8 @@ pub struct SystemClipboard {
     tried_arboard: bool,
     use_display: bool,
     multiplexer: Multiplexer,
+    /// The tmux program to hand copies to, inside tmux.
+    tmux: Option<PathBuf>,
     console: bool,
     overflow_dir: PathBuf,
     terminal: Box<dyn Write + Send>,
@@ -98,11 +113,13 @@ impl SystemClipboard {
     pub fn new(terminal: Box<dyn Write + Send>, overflow_dir: PathBuf) -> Self {
         let display = std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
             || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
+        let multiplexer = Multiplexer::detect();
         SystemClipboard {
             arboard: None,
             tried_arboard: false,
             use_display: display,
-            multiplexer: Multiplexer::detect(),
+            multiplexer,
+            tmux: (multiplexer == Multiplexer::Tmux).then(|| PathBuf::from("tmux")),
             console: std::env::var("TERM").is_ok_and(|t| t == "linux" || t == "dumb"),
             overflow_dir,
             terminal,
@@ -118,6 +135,36 @@ impl SystemClipboard {
             self.arboard = arboard::Clipboard::new().ok();
         }
         self.arboard.as_mut()?.set_text(text.to_owned()).ok()
+    }
+
+    /// `tmux load-buffer -w -`: the way into tmux's clipboard that needs no option set (tmux
+    /// drops an application's OSC 52 unless `set-clipboard on` or `allow-passthrough`).
+    fn tmux_buffer(&self, text: &str) -> Option<()> {
+        use std::process::{Command, Stdio};
+        let program = self.tmux.as_ref()?;
+        let mut child = Command::new(program)
+            .args(["load-buffer", "-w", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        // Written from a thread: a tmux that does not read must not block the copy.
+        let mut stdin = child.stdin.take()?;
+        let bytes = text.as_bytes().to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes).is_ok());
+        // A wedged tmux server must not freeze the screen.
+        let status = match wait_timeout::ChildExt::wait_timeout(&mut child, TMUX_WAIT) {
+            Ok(Some(status)) => Some(status),
+            Ok(None) | Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                None
+            }
+        };
+        // The child is gone, so the writer has finished or fails on the closed pipe.
+        let written = writer.join().unwrap_or(false);
+        (status?.success() && written).then_some(())
     }
 
     fn to_file(&self, text: &str) -> Outcome {
@@ -143,6 +190,9 @@ impl Clipboard for SystemClipboard {
         if self.system(text).is_some() {
             return Outcome::System;
         }
+        if self.tmux_buffer(text).is_some() {
+            return Outcome::Tmux;
+        }
         if text.len() > OSC52_MAX_TEXT || self.console {
             return self.to_file(text);
         }
@@ -152,6 +202,7 @@ impl Clipboard for SystemClipboard {
             .write_all(&seq)
             .and_then(|_| self.terminal.flush())
         {
+            Ok(()) if self.multiplexer == Multiplexer::Tmux => Outcome::Passthrough,
             Ok(()) => Outcome::Terminal,
             Err(e) => Outcome::Failed(format!("the terminal could not be written ({e})")),
         }
@@ -218,6 +269,7 @@ mod tests {
             tried_arboard: false,
             use_display: false,
             multiplexer: Multiplexer::None,
+            tmux: None,
             console: false,
             overflow_dir: dir,
             terminal: Box::new(Sink(buf.clone())),
@@ -248,5 +300,61 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(buf.lock().unwrap().is_empty());
+    }
+
+    /// A fake `tmux` that records its arguments and stdin, and exits with `code`.
+    #[cfg(unix)]
+    fn fake_tmux(dir: &std::path::Path, code: i32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join("tmux");
+        let script = format!(
+            "#!/bin/sh\necho \"$@\" > '{0}/args'\ncat > '{0}/stdin'\nexit {code}\n",
+            dir.display()
+        );
+        std::fs::write(&p, script).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn inside_tmux_the_text_goes_to_load_buffer_and_the_message_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut clip, buf) = headless(dir.path().to_path_buf());
+        clip.multiplexer = Multiplexer::Tmux;
+        clip.tmux = Some(fake_tmux(dir.path(), 0));
+        let text = "00:03 Robot: 你好\nline two";
+        let out = clip.copy(text);
+        assert_eq!(out, Outcome::Tmux);
+        let args = std::fs::read_to_string(dir.path().join("args")).unwrap();
+        assert_eq!(args.trim(), "load-buffer -w -");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("stdin")).unwrap(),
+            text
+        );
+        assert!(buf.lock().unwrap().is_empty(), "no OSC 52 as well");
+        assert_eq!(
+            message(&out, text, "the selection"),
+            "copied the selection (2 lines) to tmux's paste buffer"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tmux_that_refuses_falls_back_to_the_wrapped_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut clip, buf) = headless(dir.path().to_path_buf());
+        clip.multiplexer = Multiplexer::Tmux;
+        clip.tmux = Some(fake_tmux(dir.path(), 1));
+        let out = clip.copy("hi");
+        assert_eq!(out, Outcome::Passthrough);
+        assert!(message(&out, "hi", "it").contains("allow-passthrough"));
+        assert!(buf.lock().unwrap().starts_with(b"\x1bPtmux;"));
+        // No tmux at all: the same.
+        let (mut clip, buf) = headless(dir.path().to_path_buf());
+        clip.multiplexer = Multiplexer::Tmux;
+        clip.tmux = Some(dir.path().join("no-such-tmux"));
+        assert_eq!(clip.copy("hi"), Outcome::Passthrough);
+        assert!(buf.lock().unwrap().starts_with(b"\x1bPtmux;"));
     }
 }

@@ -86,7 +86,13 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
     }
     // A config of a few settings: 1 MiB is far more than one holds.
     let read = crate::files::read_small(&path, 1024 * 1024, "a config file")
-        .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8 text".to_string()));
+        .and_then(|b| {
+            String::from_utf8(b).map_err(|_| {
+                "is not UTF-8 text: saved as UTF-16? Save it as plain UTF-8".to_string()
+            })
+        })
+        // An editor's byte-order mark says nothing TOML needs.
+        .map(|t| t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t));
     let text = match read {
         Ok(t) => t,
         Err(e) => {
@@ -97,11 +103,36 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
             return loaded;
         }
     };
-    if let Some(w) = shared_file_warning(&path) {
-        loaded.warnings.push(w);
-    }
     match toml::from_str::<Config>(&text) {
-        Ok(c) => loaded.config = c,
+        Ok(c) => {
+            loaded.config = c;
+            let table = text.parse::<toml::Table>().unwrap_or_default();
+            for (key, at) in unknown_keys(&table) {
+                let line = line_of(&text, &key);
+                let near = nearest(
+                    &key,
+                    if at.is_empty() {
+                        TOP_KEYS
+                    } else {
+                        PROFILE_KEYS
+                    },
+                )
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+                loaded.warnings.push(format!(
+                    "config {}{}: unknown key `{}`{at}{near}; ignored",
+                    path.display(),
+                    line.map(|l| format!(" line {l}")).unwrap_or_default(),
+                    crate::text::clean(&key),
+                ));
+            }
+            // Only a file that holds a secret needs to be private; paths and names do not.
+            if holds_secret(&table)
+                && let Some(w) = shared_file_warning(&path)
+            {
+                loaded.warnings.push(w);
+            }
+        }
         Err(e) => {
             let line = e
                 .span()
@@ -114,6 +145,82 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
         }
     }
     loaded
+}
+
+/// The keys a config may have at its top, and in a `[profile.NAME]`.
+const TOP_KEYS: &[&str] = &[
+    "default_profile",
+    "profile",
+    "watch_words",
+    "theme",
+    "export_dir",
+];
+const PROFILE_KEYS: &[&str] = &[
+    "base_url",
+    "token_file",
+    "token_env",
+    "timeout",
+    "max_body",
+    "allow_http",
+    "app_key",
+    "app_secret_file",
+    "app_secret_env",
+    "aes_key_file",
+];
+
+/// Keys serde ignores: (key, " in [profile.NAME]" or "" at the top).
+fn unknown_keys(table: &toml::Table) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in table {
+        if !TOP_KEYS.contains(&k.as_str()) {
+            out.push((k.clone(), String::new()));
+        } else if k == "profile"
+            && let Some(profiles) = v.as_table()
+        {
+            for (name, p) in profiles {
+                for key in p.as_table().into_iter().flat_map(|t| t.keys()) {
+                    if !PROFILE_KEYS.contains(&key.as_str()) {
+                        let name = crate::text::clean(name);
+                        out.push((key.clone(), format!(" in [profile.{name}]")));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The known key closest to a mistyped one, when it is close enough to be meant.
+fn nearest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// The first line that sets `key`.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('"');
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// Whether a key anywhere looks like it holds a secret itself (not a file or variable naming one).
+fn holds_secret(table: &toml::Table) -> bool {
+    table.iter().any(|(k, v)| {
+        let k = k.to_ascii_lowercase();
+        let named = k.ends_with("_file") || k.ends_with("_env");
+        let secret = ["token", "secret", "password", "aes_key"]
+            .iter()
+            .any(|w| k.contains(w));
+        (secret && !named && !v.is_table()) || v.as_table().is_some_and(holds_secret)
+    })
 }
 
 /// A warning when a file that holds secrets can be read by group or others.
@@ -232,6 +339,66 @@ token_env = "LOCAL_TOKEN"
             l.warnings
         );
         assert!(l.config.profile.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_the_nearest_known_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(
+            &p,
+            "them = \"light\"\n[profile.prod]\ntiemout = 5\nbase_url = \"https://a\"\nzzz = 1\n",
+        )
+        .unwrap();
+        let l = load(Some(&p));
+        let all = l.warnings.join("\n");
+        assert!(
+            all.contains(
+                "line 3: unknown key `tiemout` in [profile.prod] (did you mean `timeout`?)"
+            ),
+            "{all}"
+        );
+        assert!(
+            all.contains("line 1: unknown key `them` (did you mean `theme`?)"),
+            "{all}"
+        );
+        assert!(
+            all.contains("unknown key `zzz` in [profile.prod]; ignored"),
+            "{all}"
+        );
+        assert_eq!(
+            l.config.profile["prod"].base_url.as_deref(),
+            Some("https://a")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_config_holding_a_secret_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        let mode = std::fs::Permissions::from_mode(0o644);
+        std::fs::write(&p, "[profile.a]\ntoken_file = \"~/t\"\napp_key = \"AK\"\n").unwrap();
+        std::fs::set_permissions(&p, mode.clone()).unwrap();
+        assert!(load(Some(&p)).warnings.is_empty());
+        std::fs::write(&p, "[profile.a]\ntoken = \"abc\"\n").unwrap();
+        std::fs::set_permissions(&p, mode).unwrap();
+        let w = load(Some(&p)).warnings.join("\n");
+        assert!(w.contains("chmod 600"), "{w}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_utf16_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "\u{feff}theme = \"light\"\n").unwrap();
+        let l = load(Some(&p));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(l.config.theme.as_deref(), Some("light"));
+        std::fs::write(&p, b"\xff\xfet\0h\0").unwrap();
+        let w = load(Some(&p)).warnings.join("\n");
+        assert!(w.contains("UTF-16"), "{w}");
     }
 
     #[test]

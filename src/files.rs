@@ -22,6 +22,14 @@ pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, String> {
     }
 }
 
+/// [`open_regular`], with `None` when nothing is there (a file made on first save).
+pub(crate) fn open_regular_if_any(path: &Path) -> Result<Option<std::fs::File>, String> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => open_regular(path).map(Some),
+    }
+}
+
 /// The whole of a small regular file, refused past `limit` bytes (`what` names what such a
 /// file holds, for the message: "a token").
 pub(crate) fn read_small(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
@@ -88,5 +96,14 @@ mod tests {
             assert!(e.contains("FIFO"), "{e}");
         }
         assert!(open_regular(&dir.path().join("missing")).is_err());
+        assert!(
+            open_regular_if_any(&dir.path().join("missing"))
+                .unwrap()
+                .is_none()
+        );
+        assert!(open_regular_if_any(dir.path()).is_err());
+        if fifo.exists() {
+            assert!(open_regular_if_any(&fifo).unwrap_err().contains("FIFO"));
+        }
     }
 }

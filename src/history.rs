@@ -238,15 +238,9 @@ impl Read {
 fn read(path: &Path) -> std::io::Result<Read> {
     use std::io::Read as _;
     let mut bytes = Vec::new();
-    match std::fs::File::open(path) {
-        Ok(f) => {
-            if f.metadata()?.is_dir() {
-                return Err(std::io::Error::other("it is a directory"));
-            }
-            f.take(MAX_READ).read_to_end(&mut bytes)?;
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
+    // A FIFO or a device in its place would block or never end.
+    if let Some(f) = crate::files::open_regular_if_any(path).map_err(std::io::Error::other)? {
+        f.take(MAX_READ).read_to_end(&mut bytes)?;
     }
     let mut entries = Vec::new();
     let mut bad = Vec::new();

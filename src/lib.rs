@@ -1,6 +1,7 @@
 //! rudder-inspect: a terminal inspector for AI Rudder's "verify the custom API node data
 //! push" call. The library holds everything; `main.rs` only hands over to [`cli`].
 
+pub mod advice;
 pub mod api;
 pub mod app;
 pub mod case;

@@ -38,15 +38,16 @@ impl StandIn {
         let state = Arc::new(Mutex::new(State::default()));
         let key = aes_key.map(|k| AesKey::new(Secret::labelled("AesKey", k)).unwrap());
 
-        let (st, k) = (state.clone(), key.clone());
+        // Sign-in is plain JSON both ways, AES transport or not (it carries no token, so the
+        // server could not tell whose key to decrypt it with).
+        let st = state.clone();
         Mock::given(method("POST"))
             .and(path("/service/cloud/auth"))
             .respond_with(move |req: &Request| {
-                let plain = match unwrap_request(req, k.as_ref()) {
-                    Ok(p) => p,
-                    Err(r) => return *r,
-                };
-                let v: serde_json::Value = serde_json::from_slice(&plain).unwrap_or_default();
+                if req.headers.get("is-encrypted").is_some() {
+                    return ResponseTemplate::new(400).set_body_string("sign-in is plain JSON");
+                }
+                let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
                 let mut s = st.lock().unwrap();
                 s.sign_ins += 1;
                 if v["APPKey"] == APP_KEY && v["APPSecret"] == APP_SECRET {
@@ -54,7 +55,7 @@ impl StandIn {
                     s.valid.push(token.clone());
                     s.issued.push(token.clone());
                     wrap(
-                        k.as_ref(),
+                        None,
                         200,
                         serde_json::json!({"data": {"token": token}, "status": "OK", "code": 200})
                             .to_string()
@@ -62,7 +63,7 @@ impl StandIn {
                     )
                 } else {
                     wrap(
-                        k.as_ref(),
+                        None,
                         401,
                         br#"{"data": null, "status": "Unauthorized", "code": 401}"#.to_vec(),
                     )
@@ -132,18 +133,16 @@ fn unwrap_request(req: &Request, key: Option<&AesKey>) -> Result<Vec<u8>, Box<Re
             .unwrap_or("")
             .to_string()
     };
+    // Refusals are sealed with the account's key, like every answer of such an account.
+    let refuse = |why: &str| Box::new(wrap(Some(key), 400, why.as_bytes().to_vec()));
     if header("is-encrypted") != "1" {
-        return Err(Box::new(
-            ResponseTemplate::new(400).set_body_string("not encrypted"),
-        ));
+        return Err(refuse("not encrypted"));
     }
     let plain = key
         .decrypt(&req.body)
-        .map_err(|_| ResponseTemplate::new(400).set_body_string("cannot decrypt"))?;
+        .map_err(|_| refuse("cannot decrypt"))?;
     if header("signed") != aes::sign(&plain) {
-        return Err(Box::new(
-            ResponseTemplate::new(400).set_body_string("bad signature"),
-        ));
+        return Err(refuse("bad signature"));
     }
     Ok(plain)
 }
@@ -364,9 +363,25 @@ async fn login_says_so_and_logout_forgets() {
     for t in api.issued() {
         assert!(!said.contains(&t));
     }
-    let out = env.signed_in(&api.url()).arg("logout").output().unwrap();
-    assert!(out.status.success());
-    assert!(stdout(&out).contains("forgot"));
+    // A token set as well wins for queries, but `login` signs in with the keys as asked.
+    let out = env
+        .signed_in(&api.url())
+        .env("AIRUDDER_TOKEN", "some-other-token")
+        .arg("login")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("signed in"), "{}", stdout(&out));
+    // The cache is keyed by base URL and APPKey: logout needs no APPSecret.
+    let out = env
+        .cmd()
+        .env("AIRUDDER_APP_KEY", APP_KEY)
+        .args(["--base-url", &api.url(), "logout"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("forgot"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("APPSecret"), "{}", stderr(&out));
     assert!(
         env.files()
             .iter()
@@ -392,8 +407,17 @@ async fn aes_transport_round_trip_with_token_and_with_sign_in() {
     let printed: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let expected: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
     assert_eq!(printed, expected);
-    // Every request was encrypted and signed exactly as documented.
-    for r in api.server.received_requests().await.unwrap() {
+    // The sign-in went as plain JSON; every call with the token was encrypted and signed
+    // exactly as documented.
+    let requests = api.server.received_requests().await.unwrap();
+    let sign_in = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/auth"))
+        .expect("a sign-in");
+    assert!(sign_in.headers.get("is-encrypted").is_none());
+    let keys: serde_json::Value = serde_json::from_slice(&sign_in.body).unwrap();
+    assert_eq!(keys["APPKey"], APP_KEY);
+    for r in requests.iter().filter(|r| !r.url.path().ends_with("/auth")) {
         let key = AesKey::new(Secret::labelled("k", AES32)).unwrap();
         let plain = key.decrypt(&r.body).unwrap();
         assert_eq!(r.headers.get("is-encrypted").unwrap(), "1");
@@ -423,9 +447,29 @@ async fn a_wrong_aes_key_fails_about_decryption() {
         .args(QUERY)
         .output()
         .unwrap();
-    assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("decrypt") || err.contains("HTTP 400"), "{err}");
+    assert_eq!(out.status.code(), Some(16), "{err}");
+    assert!(err.contains("is the AES key right?"), "{err}");
+    assert!(err.contains("AES key"), "{err}");
+    // The demo server with the AES transport says the same.
+    let demo = rudder_inspect::demo::serve_with(
+        0,
+        Some(AesKey::new(Secret::labelled("k", AES16)).unwrap()),
+    )
+    .await
+    .unwrap();
+    let out = env
+        .cmd()
+        .env("AIRUDDER_APP_KEY", rudder_inspect::demo::DEMO_APP_KEY)
+        .env("AIRUDDER_APP_SECRET", rudder_inspect::demo::DEMO_APP_SECRET)
+        .env("AIRUDDER_AES_KEY", "wrongwrongwrong!")
+        .args(["--base-url", &demo.url()])
+        .args(QUERY)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(16), "{err}");
+    assert!(err.contains("is the AES key right?"), "{err}");
 
     let server = MockServer::start().await;
     let right = AesKey::new(Secret::labelled("k", AES16)).unwrap();

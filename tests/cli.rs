@@ -236,6 +236,28 @@ fn unknown_profile_is_a_config_error() {
 }
 
 #[test]
+fn a_profile_is_checked_like_the_flags() {
+    let sb = Sandbox::new();
+    for (setting, words) in [
+        ("timeout = 0", "timeout = 0"),
+        ("max_body = 0", "max_body = 0"),
+    ] {
+        let config = sb.write(
+            "zero.toml",
+            &format!("[profile.z]\nbase_url = \"{}\"\n{setting}\n", demo().url()),
+        );
+        let mut cmd = sb.cmd();
+        cmd.env("AIRUDDER_TOKEN", DEMO_TOKEN)
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "z", "query"])
+            .args(id_args(&reference_query()));
+        let err = fails_with(&mut cmd, 14, &[DEMO_TOKEN]);
+        assert!(err.contains("[profile.z]") && err.contains(words), "{err}");
+    }
+}
+
+#[test]
 fn demo_serve_prints_its_url_and_token_and_answers() {
     let sb = Sandbox::new();
     let mut child = StdCommand::new(BIN)
@@ -659,6 +681,61 @@ fn open_reads_stdin() {
     cmd.args(["open", "-", "--output", "json"])
         .write_stdin(asset("push-received.json"));
     assert_same_json(&succeeds(&mut cmd), &asset("push-received.json"));
+}
+
+#[test]
+fn open_two_files_prints_their_differences_as_asked() {
+    let sb = Sandbox::new();
+    let (a, b) = (
+        asset_path("push-received.json"),
+        asset_path("push-unchanged.json"),
+    );
+    let run = |output: &str, b: &std::path::Path| {
+        let out = sb
+            .cmd()
+            .arg("open")
+            .arg(&a)
+            .arg(b)
+            .args(["--output", output])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, json, err) = run("json", &b);
+    let doc = parse(json.as_bytes());
+    assert_eq!(
+        code,
+        Some(if doc["equal"] == true { 0 } else { 1 }),
+        "{err}"
+    );
+    assert_eq!(doc["a"], a.display().to_string());
+    assert_eq!(doc["same_case"], true, "{json}");
+    assert!(!err.contains("different cases"), "{err}");
+    for d in doc["differences"].as_array().unwrap() {
+        assert!(
+            d.get("pushed").is_none() && d.get("record").is_none(),
+            "{d}"
+        );
+    }
+    let (_, md, _) = run("md", &b);
+    assert!(md.starts_with("# Comparison"), "{md}");
+    assert!(md.contains("- A: `") && md.contains("- B: `"), "{md}");
+    assert!(!md.contains("pushed") && !md.contains("on record"), "{md}");
+    // Two different cases: said on stderr and in the output.
+    let other = asset_path("01-reference.json");
+    let (code, json, err) = run("json", &other);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("warning: ") && err.contains("different cases"),
+        "{err}"
+    );
+    assert_eq!(parse(json.as_bytes())["same_case"], false);
+    let (_, md, _) = run("md", &other);
+    assert!(md.contains("Different cases"), "{md}");
 }
 
 #[test]

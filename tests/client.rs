@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use rudder_inspect::advice::Advice;
 use rudder_inspect::api::error::ConnectKind;
 use rudder_inspect::api::{Answer, ApiError, Client, ClientOptions, Query, Secret, VERIFY_PATH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -29,10 +29,15 @@ pub struct Credentials {
 impl Credentials {
     /// The APPKey's last four characters, for the status bar.
     pub fn key_hint(&self) -> String {
-        let chars: Vec<char> = self.app_key.chars().collect();
-        let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-        format!("…{tail}")
+        key_hint(&self.app_key)
     }
+}
+
+/// An APPKey's last four characters: `…abcd`.
+pub fn key_hint(app_key: &str) -> String {
+    let chars: Vec<char> = app_key.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
 }
 
 /// How requests get their token.
@@ -94,7 +99,9 @@ impl TokenCache {
 
     /// A cached token younger than [`TOKEN_REUSE`], with the time it was issued.
     pub fn load(&self, base_url: &str, app_key: &str) -> Option<(Secret, i64)> {
-        let bytes = std::fs::read(self.path(base_url, app_key)?).ok()?;
+        // A cached token is one short JSON line.
+        let bytes =
+            crate::files::read_small(&self.path(base_url, app_key)?, 64 * 1024, "a token").ok()?;
         let c: CachedToken = serde_json::from_slice(&bytes).ok()?;
         let age = now_secs() - c.issued_at;
         (c.base_url == base_url
@@ -319,6 +326,10 @@ fn read_token(body: &[u8]) -> Result<Secret, ApiError> {
         });
     }
     match v.pointer("/data/token").and_then(|t| t.as_str()) {
+        // It goes in a header: a control character there would fail every call.
+        Some(t) if t.trim().chars().any(char::is_control) => Err(ApiError::WrongShape {
+            what: "the sign-in answer's token holds control characters".into(),
+        }),
         Some(t) if !t.trim().is_empty() => Ok(Secret::token(t)),
         _ => Err(ApiError::WrongShape {
             what: "the sign-in answer has no data.token".into(),
@@ -375,6 +386,11 @@ mod tests {
         assert!(matches!(
             read_token(refused),
             Err(ApiError::Credentials { .. })
+        ));
+        let broken = br#"{"data": {"token": "ab\ncd"}, "status": "OK", "code": 200}"#;
+        assert!(matches!(
+            read_token(broken),
+            Err(ApiError::WrongShape { .. })
         ));
         let empty = br#"{"data": {}, "status": "OK", "code": 200}"#;
         assert!(matches!(

@@ -1,6 +1,7 @@
 //! Everything that can go wrong between asking and showing: one enum, each with a one-line
-//! message, a hint and an exit code. Messages never hold the token (nothing here receives it)
-//! and server text is cut short and stripped of control characters before it lands here.
+//! message (what to do about it and the exit code are the command line's: [`crate::advice`]).
+//! Messages never hold the token (nothing here receives it) and server text is cut short and
+//! stripped of control characters before it lands here.
 
 use crate::text::{clip, one_line};
 
@@ -14,7 +15,7 @@ pub enum ConnectKind {
 }
 
 impl ConnectKind {
-    fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             ConnectKind::Refused => "connection refused",
             ConnectKind::Dns => "host name not found (DNS)",
@@ -85,6 +86,99 @@ pub enum ApiError {
     /// The inspector was started without a terminal to draw on.
     #[error("the inspector needs a terminal: {detail}")]
     NoTerminal { detail: String },
+    /// A value the user gave (a flag, a file, a variable) that cannot be used as it is.
+    #[error("{origin}: {detail}")]
+    Setting {
+        origin: Origin,
+        detail: String,
+        /// The text is in another encoding (UTF-16, a byte-order mark).
+        encoding: bool,
+    },
+    /// The demo server could not listen where it was asked to.
+    #[error("cannot listen on {addr}: {cause}")]
+    Listen {
+        addr: String,
+        #[source]
+        cause: Cause,
+    },
+    /// A local file failed a check meant for an answer: the file, and what failed.
+    #[error("{path}: {error}")]
+    InFile {
+        path: String,
+        #[source]
+        error: Box<ApiError>,
+    },
+}
+
+/// The error underneath another (an I/O error, say), kept as its `source` while the enum
+/// stays `Clone` and `PartialEq` (two causes are equal when they read the same).
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(std::sync::Arc::new(e))
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
+
+/// Where a value the user gave came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A flag's own value: `--aes-key`.
+    Flag(&'static str),
+    /// A file, named by a flag (`--token-file`) or a profile key (`profile prod token_file`).
+    File { by: String, path: String },
+    /// An environment variable.
+    Env(String),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => write!(f, "{flag}"),
+            Origin::File { by, path } => write!(f, "{path} ({by})"),
+            Origin::Env(var) => write!(f, "env {var}"),
+        }
+    }
+}
+
+impl ApiError {
+    /// `self` as the failure of the local file `path`.
+    pub fn in_file(self, path: &str) -> Self {
+        match self {
+            e @ (ApiError::File { .. } | ApiError::InFile { .. } | ApiError::Setting { .. }) => e,
+            e => ApiError::InFile {
+                path: path.to_string(),
+                error: Box::new(e),
+            },
+        }
+    }
 }
 
 fn body_suffix(body: &str) -> String {
@@ -131,72 +225,6 @@ impl ApiError {
         one_line(&self.to_string())
     }
 
-    /// What to do about it, on one line.
-    pub fn hint(&self) -> String {
-        one_line(&self.hint_text())
-    }
-
-    fn hint_text(&self) -> String {
-        match self {
-            ApiError::NoToken => "export AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET (the tool signs in and keeps the token), or give a token with --token-file PATH or AIRUDDER_TOKEN, or set them in a config profile".into(),
-            ApiError::Credentials { .. } => "check the APPKey and APPSecret AI Rudder gave this account (and the base URL: keys are per environment)".into(),
-            ApiError::Decrypt { .. } => "the account's AES key (AIRUDDER_AES_KEY, --aes-key-file) must be the one AI Rudder set for it; without encryption on the account, give no key".into(),
-            ApiError::Encrypted => "the account's AES key decrypts it; a file holding the key works best (chmod 600)".into(),
-            ApiError::Signature { .. } => "the answer was changed on the way or signed with another key: try again, and check the AES key".into(),
-            ApiError::InsecureUrl { .. } => "use https://, or pass --allow-http if you really mean it".into(),
-            ApiError::BadUrl { .. } => "give a base URL like https://api.airudder.com".into(),
-            ApiError::Connect { kind: ConnectKind::Refused, .. } => "nothing listens there: check --base-url and that the server is up".into(),
-            ApiError::Connect { kind: ConnectKind::Dns, .. } => "check the host name in the base URL and your DNS".into(),
-            ApiError::Connect { kind: ConnectKind::Tls, detail, .. } if detail.is_empty() => "check that the URL really serves https, proxies, and the system's CA roots".into(),
-            ApiError::Connect { kind: ConnectKind::Tls, detail, .. } => format!("{}: check that the URL really serves https, proxies, and the system's CA roots", clip(&one_line(detail), 120)),
-            ApiError::Connect { detail, .. } => format!("check the network and the base URL ({})", clip(&one_line(detail), 120)),
-            ApiError::Timeout { .. } => "the server took too long: try again, or raise --timeout".into(),
-            ApiError::Http { status: 401, .. } | ApiError::Http { status: 403, .. } => "the token was refused: it may be expired (tokens last 24 h) or for another account; get a new one".into(),
-            ApiError::Http { status: 404, .. } => "the endpoint was not found: check the base URL".into(),
-            ApiError::Http { status: 429, retry_after: Some(after), .. } => format!("rate limited: retry after {after}"),
-            ApiError::Http { status: 429, .. } => "rate limited: wait a moment and try again".into(),
-            ApiError::Http { status: 503, retry_after: Some(after), .. } => format!("the server is unavailable for now: retry after {after}"),
-            ApiError::Http { status: 300..=399, .. } => "the server answered with a redirect, which is not followed so the token goes nowhere else: check the base URL".into(),
-            ApiError::Http { status, .. } if *status >= 500 => "the server failed: try again later; if it persists, contact AI Rudder support".into(),
-            ApiError::Http { .. } => "the server refused the request: check the ids and the base URL".into(),
-            ApiError::NotJson { .. } => "the base URL may point at a web page or a proxy rather than the API".into(),
-            ApiError::WrongShape { .. } => "the server is not answering like the verify endpoint: check the base URL".into(),
-            ApiError::Api { code, .. } if code == "401" || code == "403" => "the token was refused: it may be expired (tokens last 24 h); get a new one".into(),
-            ApiError::Api { .. } => "the API refused the query; code and status are shown as sent".into(),
-            ApiError::NoRecord => "check workflow_id, node_id, callee and case_id; records are kept for three months".into(),
-            ApiError::TooLarge { .. } => "raise the cap with --max-body BYTES if you expect an answer this large".into(),
-            ApiError::File { .. } => "check the path and that the file is readable".into(),
-            ApiError::Config { .. } => "fix the config file, or choose another profile".into(),
-            ApiError::Network { .. } => "try again; check the network".into(),
-            ApiError::NoTerminal { .. } => {
-                "run it in a terminal; `rudder-inspect query …` prints a case without one".into()
-            }
-        }
-    }
-
-    /// The CLI's exit code; see the README's table. 1 is kept for `verify`'s "different".
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            ApiError::NoToken => 3,
-            ApiError::InsecureUrl { .. } | ApiError::BadUrl { .. } => 4,
-            ApiError::Connect { .. } | ApiError::Network { .. } => 5,
-            ApiError::Timeout { .. } => 6,
-            ApiError::Http { .. } => 7,
-            ApiError::NotJson { .. } => 8,
-            ApiError::WrongShape { .. } => 9,
-            ApiError::Api { .. } => 10,
-            ApiError::NoRecord => 11,
-            ApiError::TooLarge { .. } => 12,
-            ApiError::File { .. } => 13,
-            ApiError::Config { .. } => 14,
-            ApiError::Credentials { .. } => 15,
-            ApiError::Decrypt { .. } => 16,
-            ApiError::Signature { .. } => 17,
-            ApiError::Encrypted => 18,
-            ApiError::NoTerminal { .. } => 19,
-        }
-    }
-
     /// A short name, for history and logs.
     pub fn short(&self) -> &'static str {
         match self {
@@ -219,6 +247,9 @@ impl ApiError {
             ApiError::Config { .. } => "config error",
             ApiError::Network { .. } => "network error",
             ApiError::NoTerminal { .. } => "no terminal",
+            ApiError::Setting { .. } => "bad setting",
+            ApiError::Listen { .. } => "cannot listen",
+            ApiError::InFile { error, .. } => error.short(),
         }
     }
 
@@ -306,6 +337,20 @@ impl ApiError {
             },
             ApiError::Credentials { detail } => ApiError::Credentials { detail: r(detail) },
             ApiError::Decrypt { detail } => ApiError::Decrypt { detail: r(detail) },
+            ApiError::Setting {
+                origin,
+                detail,
+                encoding,
+            } => ApiError::Setting {
+                origin,
+                detail: r(detail),
+                encoding,
+            },
+            e @ ApiError::Listen { .. } => e,
+            ApiError::InFile { path, error } => ApiError::InFile {
+                path: r(path),
+                error: Box::new(error.redacted(secret)),
+            },
             e @ (ApiError::NoToken
             | ApiError::NoRecord
             | ApiError::TooLarge { .. }
@@ -370,73 +415,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exit_codes_are_distinct_and_never_1() {
-        let all = [
-            ApiError::NoToken,
-            ApiError::InsecureUrl { host: "x".into() },
-            ApiError::Connect {
-                kind: ConnectKind::Refused,
-                target: "t".into(),
-                detail: String::new(),
-            },
-            ApiError::Timeout {
-                secs: 1,
-                target: "t".into(),
-            },
-            ApiError::Http {
-                status: 500,
-                reason: "x".into(),
-                body_start: String::new(),
-                retry_after: None,
-            },
-            ApiError::NotJson {
-                detail: "x".into(),
-                body_start: String::new(),
-            },
-            ApiError::WrongShape { what: "x".into() },
-            ApiError::Api {
-                code: "1".into(),
-                status: "x".into(),
-                message: String::new(),
-            },
-            ApiError::NoRecord,
-            ApiError::TooLarge { limit: 1 },
-            ApiError::File {
-                path: "p".into(),
-                detail: "d".into(),
-            },
-            ApiError::Config {
-                path: "p".into(),
-                detail: "d".into(),
-            },
-        ];
-        let mut codes: Vec<i32> = all.iter().map(ApiError::exit_code).collect();
-        assert!(!codes.contains(&0) && !codes.contains(&1) && !codes.contains(&2));
-        codes.sort();
-        codes.dedup();
-        assert_eq!(codes.len(), all.len());
-    }
-
-    #[test]
-    fn http_messages_carry_status_and_hints() {
-        let e = ApiError::Http {
-            status: 429,
-            reason: "Too Many Requests".into(),
-            body_start: "slow down".into(),
-            retry_after: Some("7".into()),
-        };
-        assert_eq!(e.message(), "HTTP 429 Too Many Requests: slow down");
-        assert!(e.hint().contains("retry after 7"));
-        let e = ApiError::Http {
-            status: 401,
-            reason: "Unauthorized".into(),
-            body_start: String::new(),
-            retry_after: None,
-        };
-        assert!(e.hint().contains("token"));
-    }
-
-    #[test]
     fn body_excerpt_strips_controls_and_markup() {
         let b = b"<html><body><h1>502 Bad\x1b[31m Gateway</h1>\r\n</body></html>";
         let e = ApiError::body_excerpt(b);
@@ -464,7 +442,7 @@ mod tests {
             retry_after: Some(t.into()),
         }
         .redacted(t);
-        assert!(!e.message().contains(t) && !e.hint().contains(t));
+        assert!(!e.message().contains(t));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub use action::{Action, Effect};
 pub use form::Form;
 pub use views::{Nav, Tab, Views};
 
+use crate::advice::Advice;
 use crate::api::{Answer, ApiError, Query};
 use crate::case::CaseFacts;
 use crate::demo::DemoCase;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::api::ApiError;
 use crate::api::Secret;
 use crate::api::aes::AesKey;
+use crate::api::error::Origin;
 use crate::demo::{DEMO_APP_KEY, DEMO_APP_SECRET, FAULT_CALLEES, serve_with};
 
 pub async fn run(
@@ -16,15 +17,16 @@ pub async fn run(
 ) -> Result<ExitCode, ApiError> {
     let aes = aes_key
         .map(|k| {
-            AesKey::new(Secret::labelled("AesKey", k)).map_err(|detail| ApiError::Config {
-                path: "--aes-key".into(),
+            AesKey::new(Secret::labelled("AesKey", k)).map_err(|detail| ApiError::Setting {
+                origin: Origin::Flag("--aes-key"),
                 detail,
+                encoding: false,
             })
         })
         .transpose()?;
-    let server = serve_with(port, aes).await.map_err(|e| ApiError::Network {
-        target: format!("127.0.0.1:{port}"),
-        detail: format!("cannot listen: {e}"),
+    let server = serve_with(port, aes).await.map_err(|e| ApiError::Listen {
+        addr: format!("127.0.0.1:{port} (--port)"),
+        cause: crate::api::error::Cause::new(e),
     })?;
     if !serve_only {
         return super::tui::start(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::ConnArgs;
 use super::conn::{print_warnings, resolve};
 use crate::api::auth::TOKEN_LIFETIME;
-use crate::api::{ApiError, Auth};
+use crate::api::{ApiError, Auth, TokenCache};
 
 fn creds_conn(
     args: &ConnArgs,
@@ -18,14 +18,28 @@ fn creds_conn(
     ApiError,
 > {
     let loaded = crate::config::load(args.config.as_deref());
-    let conn = resolve(args, &loaded)?;
+    let mut conn = resolve(args, &loaded)?;
     print_warnings(&conn.warnings);
     match conn.auth.clone() {
         Some(Auth::SignIn { creds, cache }) => Ok((conn, creds, cache)),
-        Some(Auth::Token(_)) => Err(ApiError::Config {
-            path: "login".into(),
-            detail: "a token is set (AIRUDDER_TOKEN or a token file), which wins over APPKey/APPSecret; unset it to sign in".into(),
-        }),
+        // A token wins for queries; `login` is asked to sign in with the keys all the same.
+        Some(Auth::Token(_)) => match super::conn::credentials_only(args, &loaded)? {
+            Some(creds) => {
+                let cache = TokenCache::default_dir();
+                conn.auth = Some(Auth::SignIn {
+                    creds: creds.clone(),
+                    cache: cache.clone(),
+                });
+                Ok((conn, creds, cache))
+            }
+            None => Err(ApiError::Config {
+                path: "login".into(),
+                detail: format!(
+                    "signs in with the APPKey and APPSecret, and none are set (the token from {} is used as it is)",
+                    conn.token_source.as_deref().unwrap_or("the user")
+                ),
+            }),
+        },
         None => Err(ApiError::NoToken),
     }
 }
@@ -50,25 +64,34 @@ pub async fn login(args: &ConnArgs) -> Result<ExitCode, ApiError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Forgets the cached token of (base URL, APPKey): the cache is keyed by those two alone, so
+/// no APPSecret (nor token) is needed.
 pub fn logout(args: &ConnArgs) -> Result<ExitCode, ApiError> {
-    let (conn, creds, cache) = creds_conn(args)?;
-    let base = crate::api::client::validate_base_url(&conn.opts.base_url, conn.opts.allow_http)?;
-    let removed = cache
-        .remove(&base, &creds.app_key)
-        .map_err(|e| ApiError::File {
-            path: cache
-                .path(&base, &creds.app_key)
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            detail: e.to_string(),
-        })?;
+    let loaded = crate::config::load(args.config.as_deref());
+    let mut warnings = loaded.warnings.clone();
+    let (name, profile) = super::conn::profile(args, &loaded, &mut warnings)?;
+    print_warnings(&warnings);
+    let label = name.map(|n| format!("profile {n}")).unwrap_or_default();
+    let (base, _) = super::conn::base_url(args, &profile, &label);
+    let allow_http = args.allow_http || profile.allow_http.unwrap_or(false);
+    let base = crate::api::client::validate_base_url(&base, allow_http)?;
+    let app_key = super::conn::app_key(args, &profile).ok_or_else(|| ApiError::Config {
+        path: "logout".into(),
+        detail: "no APPKey: give --app-key, AIRUDDER_APP_KEY or a profile's app_key".into(),
+    })?;
+    let hint = crate::api::auth::key_hint(&app_key);
+    let cache = TokenCache::default_dir();
+    let removed = cache.remove(&base, &app_key).map_err(|e| ApiError::File {
+        path: cache
+            .path(&base, &app_key)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        detail: e.to_string(),
+    })?;
     if removed {
-        println!(
-            "forgot the cached token for APPKey {} at {base}",
-            creds.key_hint()
-        );
+        println!("forgot the cached token for APPKey {hint} at {base}");
     } else {
-        println!("no cached token for APPKey {} at {base}", creds.key_hint());
+        println!("no cached token for APPKey {hint} at {base}");
     }
     Ok(ExitCode::SUCCESS)
 }

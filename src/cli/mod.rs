@@ -1,6 +1,7 @@
 //! The command line: `query`, `open`, `demo`, and the TUI when no subcommand is given.
 
 mod batch;
+mod compare;
 mod completions;
 pub mod conn;
 mod demo;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::advice::Advice;
 use crate::api::{ApiError, Query};
 
 /// Inspector settings.

@@ -25,21 +25,16 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     } else {
         path.display().to_string()
     };
-    let file_err = |e: std::io::Error| ApiError::File {
+    let file_err = |detail: String| ApiError::File {
         path: label.clone(),
-        detail: e.to_string(),
+        detail,
     };
     let mut buf = Vec::new();
     let reader: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(path).map_err(file_err)?;
-        if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(ApiError::File {
-                path: label,
-                detail: "is a directory".into(),
-            });
-        }
+        // `-` is the way to read a pipe; a FIFO or a device by name would block or never end.
+        let f = crate::files::open_regular(path).map_err(file_err)?;
         if f.metadata().is_ok_and(|m| m.len() > cap) {
             return Err(ApiError::TooLarge { limit: cap });
         }
@@ -51,7 +46,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     reader
         .take(cap + 1)
         .read_to_end(&mut buf)
-        .map_err(file_err)?;
+        .map_err(|e| file_err(e.to_string()))?;
     if buf.len() as u64 > cap {
         return Err(ApiError::TooLarge { limit: cap });
     }
@@ -64,9 +59,29 @@ pub(super) fn answer_from_bytes(
     label: String,
     encrypted: bool,
 ) -> Result<Answer, ApiError> {
-    let mut answer = interpret(file_exchange(body, label))?;
+    let mut answer =
+        interpret(file_exchange(body, label.clone())).map_err(|e| e.in_file(&label))?;
     answer.encrypted = encrypted;
     Ok(answer)
+}
+
+/// UTF-16 text or a byte-order mark: what an editor on Windows may save, and no JSON reader
+/// takes; said as such rather than as a parse error at column 1.
+fn check_encoding(body: &[u8], label: &str) -> Result<(), ApiError> {
+    let detail = if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
+        "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); JSON is read as UTF-8"
+    } else if body.len() >= 4 && (body[1] == 0 && body[3] == 0 || body[0] == 0 && body[2] == 0) {
+        "the file looks like UTF-16 text (every other byte is NUL); JSON is read as UTF-8"
+    } else if body.starts_with(&[0xef, 0xbb, 0xbf]) {
+        "the file starts with a byte-order mark (saved as \"UTF-8 with BOM\")"
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::NotJson {
+        detail: detail.into(),
+        body_start: String::new(),
+    }
+    .in_file(label))
 }
 
 /// A file's bytes as an exchange: no status, no latency, `label` as the URL.
@@ -99,6 +114,7 @@ fn read_push_mapped(
 ) -> Result<(Bytes, String, bool, Option<Pages>), ApiError> {
     let cap = args.max_body.unwrap_or(DEFAULT_MAX_BODY);
     let (body, label, pages) = read_input(path, cap)?;
+    check_encoding(&body, &label)?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let json_like = matches!(first, Some(b'{' | b'['));
     if json_like || !aes::looks_encrypted(&body) {
@@ -115,8 +131,9 @@ fn read_push_mapped(
     }
     let loaded = crate::config::load(args.config.as_deref());
     let mut warnings = Vec::new();
-    let (_, profile) = conn::profile(args, &loaded, &mut warnings)?;
-    let key = conn::aes_key(args, &profile, &mut warnings)?.ok_or(ApiError::Encrypted)?;
+    let (name, profile) = conn::profile(args, &loaded, &mut warnings)?;
+    let key = conn::aes_key(args, name.as_deref(), &profile, &mut warnings)?
+        .ok_or(ApiError::Encrypted)?;
     conn::print_warnings(&warnings);
     let signed = signed.map(|s| s.trim().to_ascii_lowercase());
     let plain = decrypt_answer(&key, &body, signed.as_deref())?;
@@ -141,7 +158,8 @@ pub async fn run(
     let (answer, pages) = if ui.mask {
         (answer_from_bytes(body, label, encrypted)?, None)
     } else {
-        let mut answer = interpret_for_screen(file_exchange(body, label))?;
+        let mut answer = interpret_for_screen(file_exchange(body, label.clone()))
+            .map_err(|e| e.in_file(&label))?;
         answer.encrypted = encrypted;
         // The skim touched every page; those of the transcript come back as it is read.
         if let Some(p) = &pages {
@@ -174,29 +192,16 @@ pub async fn compare(
     let (body_b, label_b, enc_b) = read_push(args, b, None)?;
     let first = answer_from_bytes(body_a, label_a.clone(), enc_a)?;
     let second = answer_from_bytes(body_b, label_b.clone(), enc_b)?;
-    if output.is_some() {
-        let mut changes =
-            crate::case::diff::diff_bodies(&first.exchange.body, &second.exchange.body).map_err(
-                |detail| ApiError::NotJson {
-                    detail,
-                    body_start: String::new(),
-                },
-            )?;
-        if ui.mask {
-            changes = crate::mask::mask_changes(&changes);
-        }
-        let mut text = String::new();
-        for c in &changes {
-            text.push_str(&crate::case::diff::line(c));
-            text.push('\n');
-        }
-        text.push_str(&crate::case::diff::summary(&changes));
-        println!("{text}");
-        return Ok(if changes.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+    if let Some(output) = output {
+        return super::compare::print((&first, &label_a), (&second, &label_b), output, ui.mask);
+    }
+    // The inspector's Diff view does not say it; the terminal keeps this line after it.
+    if let Some(o) = super::compare::other_case(&first, &second) {
+        eprintln!(
+            "warning: {} and {} are different cases ({o})",
+            crate::text::clean(&label_a),
+            crate::text::clean(&label_b)
+        );
     }
     super::tui::start(
         args,

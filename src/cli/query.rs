@@ -20,7 +20,9 @@ pub async fn run(
         ("--callee", &query.callee),
     ] {
         if v.is_empty() {
+            // A usage error: the two lines every error prints, and clap's exit code.
             eprintln!("error: {name} is empty");
+            eprintln!("  hint: give {name} as it appears in the push (blank values are not sent)");
             return Ok(ExitCode::from(2));
         }
     }

@@ -21,8 +21,8 @@ pub async fn run(
     signed: Option<&str>,
 ) -> Result<ExitCode, ApiError> {
     let (body, label, encrypted) = read_push(args, file, signed)?;
-    let received = answer_from_bytes(body.clone(), label, encrypted)?;
-    let query = Query::from_push(received.data())?;
+    let received = answer_from_bytes(body.clone(), label.clone(), encrypted)?;
+    let query = Query::from_push(received.data()).map_err(|e| e.in_file(&label))?;
     let pushed: Value = serde_json::from_slice(&body).map_err(|e| ApiError::NotJson {
         detail: e.to_string(),
         body_start: String::new(),

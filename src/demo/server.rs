@@ -110,15 +110,19 @@ fn envelope(code: u16, status: &str, message: &str) -> serde_json::Value {
     serde_json::json!({"data": null, "status": status, "code": code, "message": message})
 }
 
+fn marked_encrypted(headers: &HeaderMap) -> bool {
+    headers
+        .get(aes::HEADER_ENCRYPTED)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "1")
+}
+
 /// The request body in plain text: decrypted and its signature checked in AES mode.
 fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Box<Response>> {
     let Some(key) = &shared.aes else {
         return Ok(body.to_vec());
     };
-    let marked = headers
-        .get(aes::HEADER_ENCRYPTED)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim() == "1");
+    let marked = marked_encrypted(headers);
     let refuse = |msg: &str| {
         let body = envelope(400, "BadRequest", msg).to_string();
         Box::new(answer(shared, StatusCode::BAD_REQUEST, body))
@@ -141,11 +145,23 @@ fn plain_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
     Ok(plain)
 }
 
+/// Sign-in is plain JSON both ways, AES transport or not, as with the real API: the request
+/// carries no token, so nothing says whose key would decrypt it.
 async fn sign_in(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let plain = match plain_body(&shared, &headers, &body) {
-        Ok(p) => p,
-        Err(r) => return *r,
+    let plain_answer = |status: StatusCode, body: String| {
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
+    if marked_encrypted(&headers) {
+        return plain_answer(
+            StatusCode::BAD_REQUEST,
+            envelope(
+                400,
+                "BadRequest",
+                "the sign-in is plain JSON, not encrypted",
+            )
+            .to_string(),
+        );
+    }
     #[derive(serde::Deserialize)]
     struct Keys {
         #[serde(rename = "APPKey")]
@@ -153,7 +169,7 @@ async fn sign_in(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         #[serde(rename = "APPSecret")]
         app_secret: String,
     }
-    match serde_json::from_slice::<Keys>(&plain) {
+    match serde_json::from_slice::<Keys>(&body) {
         Ok(k) if k.app_key == DEMO_APP_KEY && k.app_secret == DEMO_APP_SECRET => {
             let token = format!(
                 "demo-signed-{:x}",
@@ -166,10 +182,9 @@ async fn sign_in(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
                 issued.insert(token.clone());
             }
             let body = serde_json::json!({"data": {"token": token}, "status": "OK", "code": 200});
-            answer(&shared, StatusCode::OK, body.to_string())
+            plain_answer(StatusCode::OK, body.to_string())
         }
-        _ => answer(
-            &shared,
+        _ => plain_answer(
             StatusCode::UNAUTHORIZED,
             envelope(401, "Unauthorized", "APPKey or APPSecret is wrong").to_string(),
         ),

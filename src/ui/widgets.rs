@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
+use crate::advice::Advice;
 use crate::api::tolerant::{KvMap, Scalar, Shape, Unknown, value_text};
 use crate::app::{App, Failure};
 use crate::text::{clean, width, wrap};

@@ -81,7 +81,10 @@ impl Client {
             .http()?
             .post(&url)
             .header(header::CONTENT_TYPE, "application/json");
-        req = match &self.opts.aes {
+        // The sign-in carries no token, so the server could not tell whose key to decrypt it
+        // with: only calls made with a token go out encrypted.
+        let aes_key = self.opts.aes.as_ref().filter(|_| token.is_some());
+        req = match aes_key {
             Some(key) => req
                 .header(aes::HEADER_ENCRYPTED, "1")
                 .header(aes::HEADER_SIGNED, aes::sign(&body))
@@ -125,11 +128,20 @@ impl Client {
                 .await
                 .map(|(body, _)| body)
                 .unwrap_or_default();
-            if encrypted
-                && let Some(key) = &self.opts.aes
-                && let Ok(plain) = key.decrypt(&body)
-            {
-                body = Bytes::from(plain);
+            if encrypted && let Some(key) = &self.opts.aes {
+                match key.decrypt(&body) {
+                    Ok(plain) => body = Bytes::from(plain),
+                    // The server read the request, or it could not: either way its answer is
+                    // sealed with a key that is not ours.
+                    Err(_) => {
+                        return Err(ApiError::Decrypt {
+                            detail: format!(
+                                "HTTP {}: the answer is encrypted with another key",
+                                status.as_u16()
+                            ),
+                        });
+                    }
+                }
             }
             let mut body_start = if encrypted && self.opts.aes.is_none() {
                 "the answer is AES-encrypted: this account uses the AES transport (set AIRUDDER_AES_KEY or --aes-key-file)".to_string()
@@ -159,7 +171,8 @@ impl Client {
         let (mut body, mut transcript_scan) =
             self.read_capped(resp, self.opts.max_body, true).await?;
         match &self.opts.aes {
-            Some(key) if marked || aes::looks_encrypted(&body) => {
+            // A sign-in's answer is read as plain JSON unless it says otherwise.
+            Some(key) if marked || (token.is_some() && aes::looks_encrypted(&body)) => {
                 body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
                 transcript_scan = None;
             }
