@@ -265,12 +265,12 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::pretty::tests::{CORPUS, old_pretty};
     use crate::api::{Exchange, Query, client::interpret};
     use crate::app::raw::*;
     use crate::app::{Action, App, Context, Source};
     use crate::json::lexer::*;
     use crate::json::lines::*;
+    use crate::json::pretty::tests::{CORPUS, old_pretty};
     use crate::text::{clean_lines, fold_str};
     use bytes::Bytes;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
