@@ -726,6 +726,159 @@ fn signing_in_happens_once_and_refused_keys_stop_the_batch() {
     assert!(!r.stderr.contains("wrong-secret"));
 }
 
+/// The largest peak resident size of the children this test binary waited for, in bytes.
+#[cfg(unix)]
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(rc, 0);
+    // Linux counts ru_maxrss in KiB.
+    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+}
+
+/// `batch -` reading `stdin`, its stderr piped.
+fn spawn_on_stdin(
+    sb: &Sandbox,
+    server: &StandIn,
+    stdin: Stdio,
+    stdout: Stdio,
+) -> std::process::Child {
+    StdCommand::new(BIN)
+        .env_clear()
+        .envs(sb.env())
+        .env("AIRUDDER_TOKEN", TOKEN)
+        .args(["--base-url", &server.url, "batch", "-"])
+        .current_dir(sb.dir.path())
+        .stdin(stdin)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Waits for `child` to end, killing it after `limit`.
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A device, a FIFO or a directory as the CSV is refused at once, naming it; an endless
+/// stream on stdin is refused at its first mebibyte, in bounded memory.
+#[cfg(unix)]
+#[test]
+fn endless_and_special_inputs_are_refused_at_once() {
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let fifo = sb.path("cases.fifo");
+    assert!(
+        StdCommand::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, says) in [
+        (std::path::PathBuf::from("/dev/zero"), "is a device"),
+        (fifo, "named pipe"),
+        (sb.path(""), "is a directory"),
+    ] {
+        let r = run(batch(&sb, &server, &path, &[]).timeout(Duration::from_secs(20)));
+        assert_eq!(r.code, 13, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&path.display().to_string()),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+
+    let mut child = spawn_on_stdin(
+        &sb,
+        &server,
+        std::fs::File::open("/dev/zero").unwrap().into(),
+        Stdio::null(),
+    );
+    let status = wait_at_most(&mut child, Duration::from_secs(20));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(13), "{stderr}");
+    assert!(
+        stderr.contains("standard input: line 1: the header is longer than 1 MiB"),
+        "{stderr}"
+    );
+    let peak = children_peak_rss();
+    assert!(peak < 100 << 20, "a child peaked at {} MiB", peak >> 20);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_row_past_a_mebibyte_is_refused_with_its_line_and_the_rows_before_are_answered() {
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let huge = "9".repeat(2 << 20);
+    let text = format!("workflow_id,node_id,callee\nw,n,+ok-1\n\nw,n,+{huge}\nw,n,+ok-4\n");
+    let path = sb.write("cases.csv", &text);
+    let r = run(&mut batch(&sb, &server, &path, &[]));
+    assert_eq!(r.code, 13, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cases.csv: line 4: a row longer than 1 MiB: is this a CSV file?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(oks(&r.lines), [1]);
+    assert_eq!(r.lines.len(), 1);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 1);
+}
+
+/// From a pipe that sends one row and stalls, that row is asked (and its line written)
+/// before the input ends.
+#[test]
+fn rows_from_a_slow_pipe_are_asked_as_they_come() {
+    use std::io::Write;
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let mut child = spawn_on_stdin(&sb, &server, Stdio::piped(), Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"workflow_id,node_id,callee\nw,n,+ok-1\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    let asked = server.stats().attempts("+ok-1");
+    // The input ends only now.
+    stdin.write_all(b"w,n,+ok-2\n").unwrap();
+    drop(stdin);
+    let status = wait_at_most(&mut child, Duration::from_secs(20));
+    let first: Value =
+        serde_json::from_str(&first.expect("no line while the input was open")).unwrap();
+    assert_eq!(asked, 1);
+    assert_eq!(
+        (first["row"].as_u64(), first["ok"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let second: Value = serde_json::from_str(&rx.recv().unwrap()).unwrap();
+    assert_eq!(second["row"], 2);
+    assert_eq!(status.code(), Some(0));
+}
+
 #[test]
 fn completions_for_every_shell_mention_the_subcommands() {
     let sb = Sandbox::new();

@@ -1,11 +1,13 @@
 //! Reading the cases: the CSV's header and rows, each row with its line number and either a
-//! query or why it cannot be sent; and which rows an earlier output already answered.
+//! query or why it cannot be sent, streamed: each row is handed on as soon as it is read.
 
-use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value};
+use tokio::sync::mpsc;
 
+use super::metered::{Metered, too_long};
 use crate::api::{ApiError, Query};
 
 /// One data row of the CSV.
@@ -40,108 +42,167 @@ fn column_name(h: &str) -> String {
         .replace(['-', ' '], "_")
 }
 
-/// Reads the cases. Blank lines are skipped; every other record is a row.
-pub fn read_cases(bytes: &[u8]) -> Result<Vec<Row>, CsvError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let header = reader.byte_headers().map_err(|e| match e.kind() {
-        csv::ErrorKind::Io(io) => CsvError::Io(io.to_string()),
-        _ => CsvError::Header(format!("the header cannot be read: {e}")),
-    })?;
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| column_name(&String::from_utf8_lossy(h)))
-        .collect();
-    let width = names.len();
-    // Where each known column is (the first of duplicates).
-    let mut at: [Option<usize>; 4] = [None; 4];
-    for (slot, col) in at.iter_mut().zip(COLUMNS) {
-        *slot = names.iter().position(|n| n == col);
-    }
-    let missing: Vec<&str> = COLUMNS[..3]
-        .iter()
-        .zip(at)
-        .filter(|(_, a)| a.is_none())
-        .map(|(c, _)| *c)
-        .collect();
-    if !missing.is_empty() {
-        return Err(CsvError::Header(format!(
-            "the header has no {} column{} (it needs workflow_id, node_id and callee; case_id is optional)",
-            missing.join(", "),
-            if missing.len() == 1 { "" } else { "s" }
-        )));
+/// The cases, read a row at a time. Blank lines are skipped; every other record is a row.
+pub(super) struct Cases<R> {
+    reader: csv::Reader<Metered<R>>,
+    /// Where each known column is (the first of duplicates).
+    at: [Option<usize>; 4],
+    width: usize,
+    record: csv::ByteRecord,
+    /// Rows read so far.
+    rows: u64,
+    /// Where the next record starts.
+    next: u64,
+    ended: bool,
+}
+
+impl<R: Read> Cases<R> {
+    /// Reads the header.
+    pub(super) fn new(source: R) -> Result<Self, CsvError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(Metered::new(source));
+        let header = match reader.byte_headers() {
+            Ok(h) => h,
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Io(io) if too_long(io) => {
+                        CsvError::Io(format!("line 1: the header is {io}: is this a CSV file?"))
+                    }
+                    csv::ErrorKind::Io(io) => CsvError::Io(io.to_string()),
+                    _ => CsvError::Header(format!("the header cannot be read: {e}")),
+                });
+            }
+        };
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| column_name(&String::from_utf8_lossy(h)))
+            .collect();
+        let width = names.len();
+        let mut at: [Option<usize>; 4] = [None; 4];
+        for (slot, col) in at.iter_mut().zip(COLUMNS) {
+            *slot = names.iter().position(|n| n == col);
+        }
+        let missing: Vec<&str> = COLUMNS[..3]
+            .iter()
+            .zip(at)
+            .filter(|(_, a)| a.is_none())
+            .map(|(c, _)| *c)
+            .collect();
+        if !missing.is_empty() {
+            return Err(CsvError::Header(format!(
+                "the header has no {} column{} (it needs workflow_id, node_id and callee; case_id is optional)",
+                missing.join(", "),
+                if missing.len() == 1 { "" } else { "s" }
+            )));
+        }
+        let next = reader.position().byte();
+        reader.get_mut().allow_from(next);
+        Ok(Cases {
+            reader,
+            at,
+            width,
+            record: csv::ByteRecord::new(),
+            rows: 0,
+            next,
+            ended: false,
+        })
     }
 
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut n = 0u64;
-    // The reader's own line count misses blank lines: count from the byte offsets.
-    let mut lines = LineCounter::new(bytes);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
+    /// Numbers the record that started at `start` and lets the next one be read.
+    fn numbered(&mut self, start: Option<&csv::Position>) -> (u64, u64) {
+        self.rows += 1;
+        let line = self
+            .reader
+            .get_mut()
+            .line_at(start.map_or(self.next, csv::Position::byte));
+        self.next = self.reader.position().byte();
+        self.reader.get_mut().allow_from(self.next);
+        (self.rows, line)
+    }
+}
+
+impl<R: Read> Iterator for Cases<R> {
+    /// A row, or why the rest of the file cannot be read (the last item).
+    type Item = Result<Row, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ended {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => {
+                self.ended = true;
+                None
+            }
             Ok(true) => {
-                n += 1;
-                let line = record.position().map_or(0, |p| lines.at(p.byte()));
-                rows.push(row_of(n, line, &record, &at, width));
+                let start = self.record.position().cloned();
+                let (n, line) = self.numbered(start.as_ref());
+                Some(Ok(row_of(n, line, &self.record, &self.at, self.width)))
             }
             Err(e) => match e.kind() {
-                csv::ErrorKind::Io(io) => return Err(CsvError::Io(io.to_string())),
+                csv::ErrorKind::Io(io) => {
+                    self.ended = true;
+                    let line = self.reader.get_mut().line_at(self.next);
+                    Some(Err(CsvError::Io(if too_long(io) {
+                        format!("line {line}: a row {io}: is this a CSV file?")
+                    } else {
+                        format!("line {line}: {io}")
+                    })))
+                }
                 _ => {
-                    n += 1;
-                    let line = e.position().map_or(0, |p| lines.at(p.byte()));
-                    rows.push(Row {
+                    let (n, line) = self.numbered(e.position());
+                    Some(Ok(Row {
                         row: n,
                         line,
                         input: Map::new(),
                         case: Err(crate::text::one_line(&e.to_string())),
-                    });
+                    }))
                 }
             },
         }
     }
-    Ok(rows)
 }
 
-/// Line numbers (from 1) of byte offsets that only grow.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    byte: usize,
-    line: u64,
+/// The rows waiting read and not yet taken, at the most.
+const READ_AHEAD: usize = 64;
+
+/// Opens the CSV: standard input for `-`, else a regular file (a FIFO, a device or a
+/// directory is refused: reading one could wait or grow for ever).
+pub(super) fn open_input(path: &Path) -> Result<Box<dyn Read + Send>, ApiError> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    crate::files::open_regular(&crate::config::expand_tilde(path))
+        .map(|f| Box::new(f) as Box<dyn Read + Send>)
+        .map_err(|detail| ApiError::File {
+            path: path.display().to_string(),
+            detail,
+        })
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut to = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        // A record after blank lines "starts" at the first of them.
-        while self
-            .bytes
-            .get(to)
-            .is_some_and(|b| matches!(b, b'\n' | b'\r'))
-        {
-            to += 1;
-        }
-        if to > self.byte {
-            self.line += self.bytes[self.byte..to]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            self.byte = to;
-        }
-        self.line
-    }
+/// Reads the rows on a thread of their own, so that a slow pipe holds up nothing else and
+/// each row can be asked as soon as it arrives. The thread ends after the last row, after an
+/// error, or when the receiver is dropped.
+pub(super) fn read_ahead<R: Read + Send + 'static>(
+    mut cases: Cases<R>,
+) -> Result<mpsc::Receiver<Result<Row, CsvError>>, ApiError> {
+    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    std::thread::Builder::new()
+        .name("batch-cases".into())
+        .spawn(move || {
+            for item in cases.by_ref() {
+                if tx.blocking_send(item).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| ApiError::File {
+            path: "the cases".into(),
+            detail: format!("cannot start the thread that reads them: {e}"),
+        })?;
+    Ok(rx)
 }
 
 fn row_of(
@@ -200,57 +261,13 @@ fn row_of(
     }
 }
 
-/// The rows a previous output answered, and how many of its lines named another case than
-/// the same row of this CSV (those rows are asked again).
-pub fn answered_rows(text: &str, rows: &[Row]) -> (HashSet<u64>, usize) {
-    let by_row: HashMap<u64, &Row> = rows.iter().map(|r| (r.row, r)).collect();
-    let mut done = HashSet::new();
-    let mut other = 0;
-    for line in text.lines() {
-        // A line cut short by a crash is not an answer.
-        let Ok(v) = serde_json::from_str::<Value>(line) else {
-            continue;
-        };
-        let Some(n) = v.get("row").and_then(Value::as_u64) else {
-            continue;
-        };
-        let same = by_row.get(&n).is_some_and(|r| match v.get("input") {
-            Some(Value::Object(prev)) => ["workflow_id", "node_id", "callee"]
-                .iter()
-                .all(|k| prev.get(*k) == r.input.get(*k)),
-            _ => true,
-        });
-        if same {
-            done.insert(n);
-        } else if by_row.contains_key(&n) {
-            other += 1;
-        }
-    }
-    (done, other)
-}
-
-pub(super) fn read_input(path: &Path) -> Result<Vec<u8>, ApiError> {
-    let shown = || path.display().to_string();
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(|e| {
-            ApiError::File {
-                path: "standard input".into(),
-                detail: e.to_string(),
-            }
-        })?;
-        return Ok(buf);
-    }
-    std::fs::read(crate::config::expand_tilde(path)).map_err(|e| ApiError::File {
-        path: shown(),
-        detail: e.to_string(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::batch::output::{Answered, line_for};
+
+    fn read_cases(bytes: &[u8]) -> Result<Vec<Row>, CsvError> {
+        Cases::new(bytes)?.collect()
+    }
 
     fn rows(csv: &str) -> Vec<Row> {
         read_cases(csv.as_bytes()).expect("readable")
@@ -322,17 +339,54 @@ mod tests {
     }
 
     #[test]
-    fn resume_reads_row_numbers_of_the_same_cases() {
-        let r = rows("workflow_id,node_id,callee\nw,n,+1\nw,n,+2\nw,n,+3\n");
-        let prev = [
-            line_for(&r[0], &Answered::Bad("x".into())),
-            // Row 2 of another CSV.
-            r#"{"row":2,"input":{"workflow_id":"w","node_id":"n","callee":"+9"},"ok":true}"#.into(),
-            r#"{"row":3,"input":{"workflow_id":"w","node_id":"n","callee":"+3"},"ok":f"#.into(),
-        ]
-        .join("\n");
-        let (done, other) = answered_rows(&prev, &r);
-        assert_eq!(done, HashSet::from([1]));
-        assert_eq!(other, 1);
+    fn a_row_past_a_mebibyte_is_refused_with_its_line() {
+        let mut csv = b"workflow_id,node_id,callee\nw,n,+1\n\nw,n,".to_vec();
+        csv.extend(std::iter::repeat_n(b'9', 2 << 20));
+        csv.extend(b"\nw,n,+3\n");
+        let mut cases = Cases::new(&csv[..]).unwrap();
+        assert!(cases.next().unwrap().is_ok());
+        let e = cases.next().unwrap().unwrap_err();
+        assert_eq!(
+            e,
+            CsvError::Io("line 4: a row longer than 1 MiB: is this a CSV file?".into())
+        );
+        assert!(cases.next().is_none(), "nothing is read after it");
+        // A row just under the bound is fine.
+        let mut csv = b"workflow_id,node_id,callee\nw,n,".to_vec();
+        csv.extend(std::iter::repeat_n(b'9', (1 << 20) - 10));
+        csv.push(b'\n');
+        assert!(read_cases(&csv).unwrap()[0].case.is_ok());
+    }
+
+    #[test]
+    fn a_header_that_never_ends_is_refused_at_a_mebibyte() {
+        let e = Cases::new(std::io::repeat(0)).err().unwrap();
+        assert_eq!(
+            e,
+            CsvError::Io("line 1: the header is longer than 1 MiB: is this a CSV file?".into())
+        );
+    }
+
+    /// Gives `chunks` one read at a time, then fails as a stalled pipe would block.
+    struct Stalls(Vec<&'static [u8]>);
+
+    impl Read for Stalls {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("stalled"));
+            }
+            let chunk = self.0.remove(0);
+            buf[..chunk.len()].copy_from_slice(chunk);
+            Ok(chunk.len())
+        }
+    }
+
+    #[test]
+    fn each_row_comes_as_soon_as_it_is_read() {
+        let mut cases =
+            Cases::new(Stalls(vec![b"workflow_id,node_id,callee\n", b"w,n,+1\n"])).unwrap();
+        assert_eq!(cases.next().unwrap().unwrap().row, 1);
+        let e = cases.next().unwrap().unwrap_err();
+        assert_eq!(e, CsvError::Io("line 3: stalled".into()));
     }
 }

@@ -26,8 +26,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 mod input;
+mod metered;
 mod output;
 mod pacing;
+mod resume;
 mod run;
 
 pub use run::run;
