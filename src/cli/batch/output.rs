@@ -34,18 +34,50 @@ pub fn summary(data: &Data) -> Value {
     })
 }
 
+/// The `error_kind` of a row answered but not saved (`--resume` asks it again).
+pub(super) const NOT_SAVED: &str = "not saved";
+
 /// What became of one row.
 #[derive(Debug)]
 pub(super) enum Answered {
-    Ok { summary: Value, attempts: u32 },
-    Failed { error: ApiError, attempts: u32 },
+    /// `saved`: where the answer was kept (`--save`).
+    Ok {
+        summary: Value,
+        attempts: u32,
+        saved: Option<String>,
+    },
+    Failed {
+        error: ApiError,
+        attempts: u32,
+    },
+    /// Answered, but `--save` could not keep the answer at `path`.
+    Unsaved {
+        summary: Value,
+        attempts: u32,
+        path: String,
+        detail: String,
+    },
     Bad(String),
 }
 
-/// The JSON line for a row.
-pub(super) fn line_for(row: &Row, answered: &Answered) -> String {
+/// The JSON line for a row; with `saving` (`--save`), it says where the answer was saved.
+pub(super) fn line_for(row: &Row, answered: &Answered, saving: bool) -> String {
     let (ok, error, kind, attempts, summary) = match answered {
-        Answered::Ok { summary, attempts } => (true, None, None, *attempts, summary.clone()),
+        Answered::Ok {
+            summary, attempts, ..
+        } => (true, None, None, *attempts, summary.clone()),
+        Answered::Unsaved {
+            summary,
+            attempts,
+            path,
+            detail,
+        } => (
+            false,
+            Some(format!("answered, but not saved to {path}: {detail}")),
+            Some(NOT_SAVED),
+            *attempts,
+            summary.clone(),
+        ),
         Answered::Failed { error, attempts } => (
             false,
             Some(error.message()),
@@ -61,7 +93,7 @@ pub(super) fn line_for(row: &Row, answered: &Answered) -> String {
             Value::Null,
         ),
     };
-    let v = json!({
+    let mut v = json!({
         "row": row.row,
         "line": row.line,
         "input": row.input,
@@ -71,6 +103,15 @@ pub(super) fn line_for(row: &Row, answered: &Answered) -> String {
         "attempts": attempts,
         "summary": summary,
     });
+    if saving {
+        let saved = match answered {
+            Answered::Ok {
+                saved: Some(path), ..
+            } => Value::String(path.clone()),
+            _ => Value::Null,
+        };
+        v["saved"] = saved;
+    }
     serde_json::to_string(&v).unwrap_or_default()
 }
 
@@ -167,7 +208,7 @@ impl Counts {
     pub(super) fn add(&mut self, a: &Answered) {
         match a {
             Answered::Ok { .. } => self.ok += 1,
-            Answered::Failed { .. } => self.failed += 1,
+            Answered::Failed { .. } | Answered::Unsaved { .. } => self.failed += 1,
             Answered::Bad(_) => self.bad += 1,
         }
     }

@@ -9,8 +9,7 @@ use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::output::{Answered, summary};
-use crate::api::{ApiError, Query, Session};
+use crate::api::{Answer, ApiError, Query, Session};
 
 /// The longest wait a `Retry-After` can impose.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
@@ -131,7 +130,8 @@ enum Failure {
     Api(ApiError),
 }
 
-/// One lookup with its retries; `None` when Ctrl-C came while it waited to (re)start.
+/// One lookup with its retries, and how many attempts it took; `None` when Ctrl-C came while
+/// it waited to (re)start.
 pub(super) async fn lookup(
     session: Session,
     query: Query,
@@ -140,7 +140,7 @@ pub(super) async fn lookup(
     stop: CancellationToken,
     seed: u64,
     sending: Arc<AtomicUsize>,
-) -> Option<Answered> {
+) -> Option<(Result<Answer, ApiError>, u32)> {
     let attempts = AtomicU32::new(0);
     let (session, query, gate_ref, stop_ref) = (&session, &query, &*gate, &stop);
     let attempts_ref = &attempts;
@@ -202,11 +202,8 @@ pub(super) async fn lookup(
         .await;
     let attempts = attempts.load(Ordering::SeqCst);
     match result {
-        Ok(answer) => Some(Answered::Ok {
-            summary: summary(answer.data()),
-            attempts,
-        }),
-        Err(Failure::Api(error)) => Some(Answered::Failed { error, attempts }),
+        Ok(answer) => Some((Ok(answer), attempts)),
+        Err(Failure::Api(error)) => Some((Err(error), attempts)),
         Err(Failure::Stopped) => None,
     }
 }

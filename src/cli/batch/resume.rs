@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::input::Row;
+use super::output::NOT_SAVED;
 use crate::api::ApiError;
 
 /// The columns that say which case a line answered.
@@ -36,8 +37,10 @@ pub(super) enum Seen {
 }
 
 impl Earlier {
-    /// Reads `path` (a file that does not exist yet is nothing to resume).
-    pub(super) fn read(path: &Path) -> Result<Self, ApiError> {
+    /// Reads `path` (a file that does not exist yet is nothing to resume). With `saving`
+    /// (`--save`), a row counts as answered only when its answer was saved and is still
+    /// there, or when it failed for another reason than the saving.
+    pub(super) fn read(path: &Path, saving: bool) -> Result<Self, ApiError> {
         let file_error = |detail: String| ApiError::File {
             path: path.display().to_string(),
             detail,
@@ -53,8 +56,8 @@ impl Earlier {
             return Ok(Earlier::default());
         }
         let file = crate::files::open_regular(&expanded).map_err(file_error)?;
-        let (earlier, bytes) =
-            Earlier::from_lines(BufReader::new(file)).map_err(|e| file_error(e.to_string()))?;
+        let (earlier, bytes) = Earlier::from_lines(BufReader::new(file), saving)
+            .map_err(|e| file_error(e.to_string()))?;
         if bytes == 0 {
             eprintln!(
                 "note: {} is empty (if it is also the output, append with >> rather than >)",
@@ -65,7 +68,7 @@ impl Earlier {
     }
 
     /// The answers in `r`, and how many bytes it held.
-    fn from_lines(mut r: impl BufRead) -> std::io::Result<(Self, u64)> {
+    fn from_lines(mut r: impl BufRead, saving: bool) -> std::io::Result<(Self, u64)> {
         let mut earlier = Earlier::default();
         let mut line = Vec::new();
         let mut bytes = 0u64;
@@ -77,6 +80,9 @@ impl Earlier {
             let Some(row) = v.get("row").and_then(Value::as_u64) else {
                 continue;
             };
+            if saving && !saved_or_failed(&v) {
+                continue;
+            }
             let case = match v.get("input") {
                 Some(Value::Object(input)) => Some(KEYS.map(|k| input.get(k).cloned())),
                 _ => None,
@@ -101,6 +107,17 @@ impl Earlier {
             Seen::Answered
         } else {
             Seen::Other
+        }
+    }
+}
+
+/// Whether a line's answer is in the file it names, or it failed otherwise than by saving.
+fn saved_or_failed(line: &Value) -> bool {
+    match line.get("saved") {
+        Some(Value::String(path)) => Path::new(path).is_file(),
+        _ => {
+            line.get("ok") == Some(&Value::Bool(false))
+                && line.get("error_kind").and_then(Value::as_str) != Some(NOT_SAVED)
         }
     }
 }
@@ -156,13 +173,13 @@ mod tests {
     fn resume_reads_row_numbers_of_the_same_cases() {
         let r = rows("workflow_id,node_id,callee\nw,n,+1\nw,n,+2\nw,n,+3\n");
         let prev = [
-            line_for(&r[0], &Answered::Bad("x".into())),
+            line_for(&r[0], &Answered::Bad("x".into()), false),
             // Row 2 of another CSV.
             r#"{"row":2,"input":{"workflow_id":"w","node_id":"n","callee":"+9"},"ok":true}"#.into(),
             r#"{"row":3,"input":{"workflow_id":"w","node_id":"n","callee":"+3"},"ok":f"#.into(),
         ]
         .join("\n");
-        let (earlier, bytes) = Earlier::from_lines(prev.as_bytes()).unwrap();
+        let (earlier, bytes) = Earlier::from_lines(prev.as_bytes(), false).unwrap();
         assert_eq!(bytes, prev.len() as u64);
         let seen: Vec<Seen> = r.iter().map(|r| earlier.seen(r)).collect();
         assert_eq!(seen, [Seen::Answered, Seen::Other, Seen::New]);
@@ -179,5 +196,60 @@ mod tests {
         }
         let want = [("", 11), ("abc", 4), ("", 1), ("last", 4)];
         assert_eq!(got, want.map(|(s, n)| (s.to_string(), n)));
+    }
+
+    #[test]
+    fn with_save_only_saved_answers_and_other_failures_count() {
+        let r = rows("workflow_id,node_id,callee\nw,n,+1\nw,n,+2\nw,n,+3\nw,n,+4\nw,n,+5\n");
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = tmp.path().join("0001-+1.json");
+        std::fs::write(&kept, b"{}").unwrap();
+        let line = |i: usize, a: Answered| line_for(&r[i], &a, true);
+        let summary = serde_json::json!({});
+        let prev = [
+            line(
+                0,
+                Answered::Ok {
+                    summary: summary.clone(),
+                    attempts: 1,
+                    saved: Some(kept.display().to_string()),
+                },
+            ),
+            line(
+                1,
+                Answered::Ok {
+                    summary: summary.clone(),
+                    attempts: 1,
+                    saved: Some(tmp.path().join("gone.json").display().to_string()),
+                },
+            ),
+            line(
+                2,
+                Answered::Unsaved {
+                    summary,
+                    attempts: 1,
+                    path: "x".into(),
+                    detail: "disk full".into(),
+                },
+            ),
+            line(3, Answered::Bad("x".into())),
+            // A line from a run without --save.
+            line_for(
+                &r[4],
+                &Answered::Ok {
+                    summary: Value::Null,
+                    attempts: 1,
+                    saved: None,
+                },
+                false,
+            ),
+        ]
+        .join("\n");
+        let (earlier, _) = Earlier::from_lines(prev.as_bytes(), true).unwrap();
+        let seen: Vec<Seen> = r.iter().map(|r| earlier.seen(r)).collect();
+        let (done, new) = (Seen::Answered, Seen::New);
+        assert_eq!(seen, [done, new, new, done, new]);
+        let (earlier, _) = Earlier::from_lines(prev.as_bytes(), false).unwrap();
+        assert!(r.iter().all(|r| earlier.seen(r) == Seen::Answered));
     }
 }

@@ -19,6 +19,7 @@ use super::input::{Cases, CsvError, Row, open_input, read_ahead};
 use super::output::{Answered, Counts, Output, line_for, plural, progress};
 use super::pacing::{Gate, Policy, lookup};
 use super::resume::{Earlier, Seen};
+use super::save::{SaveDir, settle};
 use super::{BatchArgs, EXIT_FILE, EXIT_INTERRUPTED, EXIT_USAGE};
 use crate::api::{ApiError, Auth, Session};
 use crate::cli::ConnArgs;
@@ -92,8 +93,14 @@ pub async fn run(conn_args: &ConnArgs, args: &BatchArgs) -> Result<ExitCode, Api
         }
         Err(CsvError::Io(detail)) => return Err(file_error(detail)),
     };
+    let save = args
+        .save
+        .as_deref()
+        .map(SaveDir::create)
+        .transpose()?
+        .map(Arc::new);
     let earlier = match &args.resume {
-        Some(path) => Earlier::read(path)?,
+        Some(path) => Earlier::read(path, save.is_some())?,
         None => Earlier::default(),
     };
 
@@ -108,7 +115,7 @@ pub async fn run(conn_args: &ConnArgs, args: &BatchArgs) -> Result<ExitCode, Api
     let rows = read_ahead(cases)?;
     let stdout = std::io::stdout();
     let mut output = Output::new(std::io::BufWriter::new(stdout.lock()));
-    let outcome = drive(rows, &earlier, session, signs_in, args, &mut output).await;
+    let outcome = drive(rows, &earlier, session, save, signs_in, args, &mut output).await;
     output.finish();
 
     let Outcome {
@@ -256,11 +263,13 @@ async fn drive<W: Write>(
     rows: mpsc::Receiver<Result<Row, CsvError>>,
     earlier: &Earlier,
     session: Result<Session, ApiError>,
+    save: Option<Arc<SaveDir>>,
     signs_in: bool,
     args: &BatchArgs,
     output: &mut Output<W>,
 ) -> Outcome {
     let started = Instant::now();
+    let saving = save.is_some();
     let mut intake = Intake {
         rows: Some(rows),
         total: 0,
@@ -355,7 +364,7 @@ async fn drive<W: Write>(
                     fatal_error = Some(error.clone());
                 }
                 counts.add(&answered);
-                output.put(i, line_for(&row, &answered));
+                output.put(i, line_for(&row, &answered, saving));
                 if output.failed.is_some() && !interrupted {
                     // Nowhere to write: stop as for Ctrl-C.
                     interrupted = true;
@@ -380,7 +389,12 @@ async fn drive<W: Write>(
                 };
                 let (gate, stop, sending) = (gate.clone(), stop.clone(), sending.clone());
                 let seed = row.row;
-                let handle = tasks.spawn(lookup(session, query, gate, policy, stop, seed, sending));
+                let (save, callee) = (save.clone(), query.callee.clone());
+                let handle = tasks.spawn(async move {
+                    let (result, attempts) =
+                        lookup(session, query, gate, policy, stop, seed, sending).await?;
+                    Some(settle(result, attempts, save, seed, &callee).await)
+                });
                 running.insert(handle.id(), (i, row, permit));
             }
             next = intake.next(earlier), if taking && ready.is_none() && intake.rows.is_some() => {
@@ -391,7 +405,7 @@ async fn drive<W: Write>(
                     pb.suspend(|| eprintln!("line {}: {why}; row {} skipped", row.line, row.row));
                     let a = Answered::Bad(why.clone());
                     counts.add(&a);
-                    output.put(i, line_for(&row, &a));
+                    output.put(i, line_for(&row, &a, saving));
                     pb.inc(1);
                     pb.set_message(counts.words());
                 } else {
