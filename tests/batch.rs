@@ -199,6 +199,18 @@ async fn sign_in(State(shared): State<Arc<Shared>>, body: String) -> Response {
     }
 }
 
+/// Serves `app` on 127.0.0.1; its URL.
+fn serve(app: Router) -> String {
+    runtime().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        url
+    })
+}
+
 fn stand_in(delay: Duration) -> StandIn {
     let (release, rx) = tokio::sync::watch::channel(false);
     let shared = Arc::new(Shared {
@@ -210,14 +222,7 @@ fn stand_in(delay: Duration) -> StandIn {
         .route(rudder_inspect::api::VERIFY_PATH, post(verify))
         .route("/service/cloud/auth", post(sign_in))
         .with_state(shared.clone());
-    let url = runtime().block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        url
-    });
+    let url = serve(app);
     StandIn {
         url,
         shared,
@@ -767,19 +772,7 @@ fn save_keeps_every_answer_as_received_and_resume_asks_what_is_not_saved() {
     );
 
     let one = dir.join(format!("0002-{}.json", callees[1]));
-    let out = sb
-        .cmd()
-        .arg("open")
-        .arg(&one)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("name of {}", callees[1])));
+    assert!(open_json(&sb, &one).contains(&format!("name of {}", callees[1])));
 
     // Row 5's file is gone: only it is asked again.
     std::fs::remove_file(dir.join(format!("0005-{}.json", callees[4]))).unwrap();
@@ -823,14 +816,7 @@ fn save_keeps_the_decrypted_answer_of_the_aes_transport() {
                 .into_response()
         }),
     );
-    let url = runtime().block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        url
-    });
+    let url = serve(app);
     let sb = Sandbox::new();
     let path = sb.write("cases.csv", "workflow_id,node_id,callee\nw,n,+ok-1\n");
     let dir = sb.path("saved");
@@ -845,10 +831,15 @@ fn save_keeps_the_decrypted_answer_of_the_aes_transport() {
     assert_eq!(oks(&r.lines), [1], "{}", r.stderr);
     let saved = dir.join("0001-+ok-1.json");
     assert_eq!(std::fs::read(&saved).unwrap(), plain.as_bytes());
+    assert!(open_json(&sb, &saved).contains("name of +ok-1"));
+}
+
+/// `open FILE --output json`, which must succeed: what it printed.
+fn open_json(sb: &Sandbox, file: &std::path::Path) -> String {
     let out = sb
         .cmd()
         .arg("open")
-        .arg(&saved)
+        .arg(file)
         .args(["--output", "json"])
         .output()
         .unwrap();
@@ -857,6 +848,7 @@ fn save_keeps_the_decrypted_answer_of_the_aes_transport() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The largest peak resident size of the children this test binary waited for, in bytes.
