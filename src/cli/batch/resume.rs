@@ -46,9 +46,7 @@ impl Earlier {
             detail,
         };
         let expanded = crate::config::expand_tilde(path);
-        if std::fs::symlink_metadata(&expanded)
-            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
-        {
+        if std::fs::metadata(&expanded).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
             eprintln!(
                 "note: {} does not exist yet: nothing to resume",
                 path.display()
@@ -251,5 +249,19 @@ mod tests {
         assert_eq!(seen, [done, new, new, done, new]);
         let (earlier, _) = Earlier::from_lines(prev.as_bytes(), false).unwrap();
         assert!(r.iter().all(|r| earlier.seen(r) == Seen::Answered));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_resume_file_not_there_yet_is_nothing_to_resume() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("out.jsonl");
+        assert!(Earlier::read(&missing, false).unwrap().rows.is_empty());
+        // A link to an output not written yet, as well.
+        let link = tmp.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&missing, &link).unwrap();
+        assert!(Earlier::read(&link, false).unwrap().rows.is_empty());
+        // Something that is not a regular file is refused.
+        assert!(Earlier::read(tmp.path(), false).is_err());
     }
 }
