@@ -948,22 +948,25 @@ fn endless_and_special_inputs_are_refused_at_once() {
 
 #[test]
 fn a_row_past_a_mebibyte_is_refused_with_its_line_and_the_rows_before_are_answered() {
-    let server = stand_in(Duration::ZERO);
+    // One lookup at a time, each slow: the long row is met while row 1 is in flight and
+    // row 2 waits its turn; both are still answered.
+    let server = stand_in(Duration::from_millis(50));
     let sb = Sandbox::new();
     let huge = "9".repeat(2 << 20);
-    let text = format!("workflow_id,node_id,callee\nw,n,+ok-1\n\nw,n,+{huge}\nw,n,+ok-4\n");
+    let text =
+        format!("workflow_id,node_id,callee\nw,n,+ok-1\nw,n,+ok-2\n\nw,n,+{huge}\nw,n,+ok-5\n");
     let path = sb.write("cases.csv", &text);
-    let r = run(&mut batch(&sb, &server, &path, &[]));
+    let r = run(&mut batch(&sb, &server, &path, &["--concurrency", "1"]));
     assert_eq!(r.code, 13, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("cases.csv: line 4: a row longer than 1 MiB: is this a CSV file?"),
+            .contains("cases.csv: line 5: a row longer than 1 MiB: is this a CSV file?"),
         "{}",
         r.stderr
     );
-    assert_eq!(oks(&r.lines), [1]);
-    assert_eq!(r.lines.len(), 1);
-    assert_eq!(server.stats().total.load(Ordering::SeqCst), 1);
+    assert_eq!(oks(&r.lines), [1, 2], "{}", r.stderr);
+    assert_eq!(r.lines.len(), 2);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 2);
 }
 
 /// From a pipe that sends one row and stalls, that row is asked (and its line written)

@@ -304,7 +304,8 @@ async fn drive<W: Write>(
 
     pb.set_message(counts.words());
     loop {
-        if fatal_error.is_some() || intake.unreadable.is_some() {
+        // A CSV that cannot be read further only ends the intake: the rows before are asked.
+        if fatal_error.is_some() {
             stop.cancel();
         }
         let taking = !stop.is_cancelled();
