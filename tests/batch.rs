@@ -95,9 +95,13 @@ fn json(status: StatusCode, body: String) -> Response {
 /// The reference push with the callee's number as its name, so each line can be matched
 /// to the row that asked.
 fn good(callee: &str) -> Response {
+    json(StatusCode::OK, good_body(callee))
+}
+
+fn good_body(callee: &str) -> String {
     let mut v: Value = serde_json::from_slice(&asset("01-reference.json")).unwrap();
     v["data"]["callee"]["callee_name"] = Value::String(format!("name of {callee}"));
-    json(StatusCode::OK, v.to_string())
+    v.to_string()
 }
 
 async fn verify(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
@@ -195,6 +199,18 @@ async fn sign_in(State(shared): State<Arc<Shared>>, body: String) -> Response {
     }
 }
 
+/// Serves `app` on 127.0.0.1; its URL.
+fn serve(app: Router) -> String {
+    runtime().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        url
+    })
+}
+
 fn stand_in(delay: Duration) -> StandIn {
     let (release, rx) = tokio::sync::watch::channel(false);
     let shared = Arc::new(Shared {
@@ -206,14 +222,7 @@ fn stand_in(delay: Duration) -> StandIn {
         .route(rudder_inspect::api::VERIFY_PATH, post(verify))
         .route("/service/cloud/auth", post(sign_in))
         .with_state(shared.clone());
-    let url = runtime().block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        url
-    });
+    let url = serve(app);
     StandIn {
         url,
         shared,
@@ -724,6 +733,276 @@ fn signing_in_happens_once_and_refused_keys_stop_the_batch() {
     );
     assert!(r.stderr.contains("sign-in refused"), "{}", r.stderr);
     assert!(!r.stderr.contains("wrong-secret"));
+}
+
+/// `--save DIR`: every answer in its own file, byte for byte as served, private, named by
+/// row and callee, each line saying where; `open` reads a saved file; `--resume` asks again
+/// only what is not saved.
+#[cfg(unix)]
+#[test]
+fn save_keeps_every_answer_as_received_and_resume_asks_what_is_not_saved() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let callees = callees(&["ok", "ok", "norecord", "", "ok", "flaky"]);
+    let path = sb.write("cases.csv", &csv(&callees));
+    let dir = sb.path("saved/answers");
+    let save = ["--save", dir.to_str().unwrap()];
+    let r = run(&mut batch(&sb, &server, &path, &save));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(oks(&r.lines), [1, 2, 5, 6]);
+    for line in &r.lines {
+        let row = line["row"].as_u64().unwrap();
+        let callee = &callees[row as usize - 1];
+        if line["ok"] != Value::Bool(true) {
+            assert_eq!(line["saved"], Value::Null, "{line}");
+            continue;
+        }
+        let saved = std::path::PathBuf::from(line["saved"].as_str().expect("a path"));
+        assert_eq!(saved, dir.join(format!("{row:04}-{callee}.json")));
+        assert_eq!(std::fs::read(&saved).unwrap(), good_body(callee).as_bytes());
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", saved.display());
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        4,
+        "nothing else in DIR"
+    );
+
+    let one = dir.join(format!("0002-{}.json", callees[1]));
+    assert!(open_json(&sb, &one).contains(&format!("name of {}", callees[1])));
+
+    // Row 5's file is gone: only it is asked again.
+    std::fs::remove_file(dir.join(format!("0005-{}.json", callees[4]))).unwrap();
+    let earlier = r
+        .lines
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect::<String>();
+    let out = sb.write("out.jsonl", &earlier);
+    let server = stand_in(Duration::ZERO);
+    let mut resume = save.to_vec();
+    resume.extend(["--resume", out.to_str().unwrap()]);
+    let r = run(&mut batch(&sb, &server, &path, &resume));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(rows(&r.lines), [5]);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 1);
+    assert!(dir.join(format!("0005-{}.json", callees[4])).is_file());
+}
+
+/// With the AES transport, what is saved is the decrypted answer, which `open` reads back.
+#[test]
+fn save_keeps_the_decrypted_answer_of_the_aes_transport() {
+    use rudder_inspect::api::Secret;
+    use rudder_inspect::api::aes::{self, AesKey};
+    const KEY: &str = "0123456789abcdef0123456789abcdef";
+    let plain = good_body("+ok-1");
+    let key = AesKey::new(Secret::labelled("k", KEY)).unwrap();
+    let sealed = key.encrypt(plain.as_bytes());
+    let signed = aes::sign(plain.as_bytes());
+    let app = Router::new().route(
+        rudder_inspect::api::VERIFY_PATH,
+        post(move || async move {
+            (
+                [
+                    (aes::HEADER_ENCRYPTED, "1"),
+                    (aes::HEADER_SIGNED, signed.as_str()),
+                ],
+                sealed.clone(),
+            )
+                .into_response()
+        }),
+    );
+    let url = serve(app);
+    let sb = Sandbox::new();
+    let path = sb.write("cases.csv", "workflow_id,node_id,callee\nw,n,+ok-1\n");
+    let dir = sb.path("saved");
+    let mut c = sb.cmd();
+    c.env("AIRUDDER_TOKEN", TOKEN)
+        .env("AIRUDDER_AES_KEY", KEY)
+        .args(["--base-url", &url, "batch"])
+        .arg(&path)
+        .arg("--save")
+        .arg(&dir);
+    let r = run(&mut c);
+    assert_eq!(oks(&r.lines), [1], "{}", r.stderr);
+    let saved = dir.join("0001-+ok-1.json");
+    assert_eq!(std::fs::read(&saved).unwrap(), plain.as_bytes());
+    assert!(open_json(&sb, &saved).contains("name of +ok-1"));
+}
+
+/// `open FILE --output json`, which must succeed: what it printed.
+fn open_json(sb: &Sandbox, file: &std::path::Path) -> String {
+    let out = sb
+        .cmd()
+        .arg("open")
+        .arg(file)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The largest peak resident size of the children this test binary waited for, in bytes.
+#[cfg(unix)]
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(rc, 0);
+    // Linux counts ru_maxrss in KiB.
+    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+}
+
+/// `batch -` reading `stdin`, its stderr piped.
+fn spawn_on_stdin(
+    sb: &Sandbox,
+    server: &StandIn,
+    stdin: Stdio,
+    stdout: Stdio,
+) -> std::process::Child {
+    StdCommand::new(BIN)
+        .env_clear()
+        .envs(sb.env())
+        .env("AIRUDDER_TOKEN", TOKEN)
+        .args(["--base-url", &server.url, "batch", "-"])
+        .current_dir(sb.dir.path())
+        .stdin(stdin)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Waits for `child` to end, killing it after `limit`.
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A device, a FIFO or a directory as the CSV is refused at once, naming it; an endless
+/// stream on stdin is refused at its first mebibyte, in bounded memory.
+#[cfg(unix)]
+#[test]
+fn endless_and_special_inputs_are_refused_at_once() {
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let fifo = sb.path("cases.fifo");
+    assert!(
+        StdCommand::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, says) in [
+        (std::path::PathBuf::from("/dev/zero"), "is a device"),
+        (fifo, "named pipe"),
+        (sb.path(""), "is a directory"),
+    ] {
+        let r = run(batch(&sb, &server, &path, &[]).timeout(Duration::from_secs(20)));
+        assert_eq!(r.code, 13, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&path.display().to_string()),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+
+    let mut child = spawn_on_stdin(
+        &sb,
+        &server,
+        std::fs::File::open("/dev/zero").unwrap().into(),
+        Stdio::null(),
+    );
+    let status = wait_at_most(&mut child, Duration::from_secs(20));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(13), "{stderr}");
+    assert!(
+        stderr.contains("standard input: line 1: the header is longer than 1 MiB"),
+        "{stderr}"
+    );
+    let peak = children_peak_rss();
+    assert!(peak < 100 << 20, "a child peaked at {} MiB", peak >> 20);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_row_past_a_mebibyte_is_refused_with_its_line_and_the_rows_before_are_answered() {
+    // One lookup at a time, each slow: the long row is met while row 1 is in flight and
+    // row 2 waits its turn; both are still answered.
+    let server = stand_in(Duration::from_millis(50));
+    let sb = Sandbox::new();
+    let huge = "9".repeat(2 << 20);
+    let text =
+        format!("workflow_id,node_id,callee\nw,n,+ok-1\nw,n,+ok-2\n\nw,n,+{huge}\nw,n,+ok-5\n");
+    let path = sb.write("cases.csv", &text);
+    let r = run(&mut batch(&sb, &server, &path, &["--concurrency", "1"]));
+    assert_eq!(r.code, 13, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cases.csv: line 5: a row longer than 1 MiB: is this a CSV file?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(oks(&r.lines), [1, 2], "{}", r.stderr);
+    assert_eq!(r.lines.len(), 2);
+    assert_eq!(server.stats().total.load(Ordering::SeqCst), 2);
+}
+
+/// From a pipe that sends one row and stalls, that row is asked (and its line written)
+/// before the input ends.
+#[test]
+fn rows_from_a_slow_pipe_are_asked_as_they_come() {
+    use std::io::Write;
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let mut child = spawn_on_stdin(&sb, &server, Stdio::piped(), Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"workflow_id,node_id,callee\nw,n,+ok-1\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    let asked = server.stats().attempts("+ok-1");
+    // The input ends only now.
+    stdin.write_all(b"w,n,+ok-2\n").unwrap();
+    drop(stdin);
+    let status = wait_at_most(&mut child, Duration::from_secs(20));
+    let first: Value =
+        serde_json::from_str(&first.expect("no line while the input was open")).unwrap();
+    assert_eq!(asked, 1);
+    assert_eq!(
+        (first["row"].as_u64(), first["ok"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let second: Value = serde_json::from_str(&rx.recv().unwrap()).unwrap();
+    assert_eq!(second["row"], 2);
+    assert_eq!(status.code(), Some(0));
 }
 
 #[test]

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::Secret;
 
-pub(crate) const HEADER_ENCRYPTED: &str = "Is-Encrypted";
-pub(crate) const HEADER_SIGNED: &str = "Signed";
+pub const HEADER_ENCRYPTED: &str = "Is-Encrypted";
+pub const HEADER_SIGNED: &str = "Signed";
 
 /// Why a body could not be decrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
