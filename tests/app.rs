@@ -691,7 +691,7 @@ fn no_help_line_is_cut_at_any_usual_size() {
             }
         }
         // The longest descriptions arrive whole (wrapped words may sit on two lines).
-        for word in ["selection)", "leaves", "only)", "closes this help"] {
+        for word in ["back)", "leaves", "only)", "closes this help"] {
             assert!(seen.contains(word), "{w}×{h}: {word:?} not shown:\n{seen}");
         }
     }
@@ -716,5 +716,39 @@ fn a_32_character_id_fits_in_its_field() {
             );
         }
         press(&mut app, [code(KeyCode::Tab)]);
+    }
+}
+
+/// The README's key table is the key map's, row for row: a key added to the table shows in
+/// the help and must be in the README too.
+#[test]
+fn the_readme_key_table_is_the_key_map() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let table = rudder_inspect::app::keymap::readme_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's key table differs from src/app/keymap.rs; it should read:\n{table}"
+    );
+}
+
+/// Every key the table lists does what the table says, and the help lists every row.
+#[test]
+fn the_help_lists_every_row_of_the_key_map() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('?')]);
+    let mut seen = String::new();
+    loop {
+        seen.push_str(&screen(&app));
+        let before = app.help_scroll.offset();
+        press(&mut app, [code(KeyCode::PageDown)]);
+        if app.help_scroll.offset() == before {
+            break;
+        }
+    }
+    for (_, rows) in rudder_inspect::app::keymap::groups() {
+        for (keys, _) in rows {
+            assert!(seen.contains(keys.as_str()), "{keys} is not in the help");
+        }
     }
 }

@@ -1,58 +1,57 @@
 //! Keys, by where the focus is: anywhere, in the form, on the result, in a search being typed.
 
+use super::keymap::{self, Command, Mode};
 use super::*;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
+        let anywhere = keymap::command(Mode::Anywhere, &key);
+        if anywhere == Some(Command::Quit) {
             return vec![Effect::Quit];
         }
         if self.show_help {
-            let page = self.size.1.saturating_sub(4).max(1) as usize;
-            let nav = match key.code {
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) | KeyCode::Enter => {
-                    self.show_help = false;
-                    self.help_scroll = views::Scroll::default();
-                    return Vec::new();
-                }
-                KeyCode::Down | KeyCode::Char('j') => Nav::Down,
-                KeyCode::Up | KeyCode::Char('k') => Nav::Up,
-                // A page of the help is its whole height: nothing shown twice.
-                KeyCode::PageDown | KeyCode::Char(' ') => Nav::Wheel(page as i32),
-                KeyCode::PageUp => Nav::Wheel(-(page as i32)),
-                KeyCode::Home | KeyCode::Char('g') => Nav::Top,
-                KeyCode::End | KeyCode::Char('G') => Nav::Bottom,
-                _ => return Vec::new(),
-            };
-            self.help_scroll.nav(nav, page);
+            if let Some(c) = keymap::command(Mode::Help, &key) {
+                self.help_command(c);
+            }
             return Vec::new();
         }
         if self.history.pane.is_some() {
             return self.on_history_key(key);
         }
-        if ctrl && key.code == KeyCode::Char('r') {
-            self.open_history();
-            return Vec::new();
-        }
-        if key.code == KeyCode::F(1) {
-            self.show_help = true;
-            return Vec::new();
-        }
-        if key.code == KeyCode::F(2) {
-            return self.toggle_mouse();
-        }
-        if ctrl && key.code == KeyCode::Char('b') {
-            self.show_form = !self.show_form;
-            if !self.show_form {
-                self.focus = Focus::Result;
-            }
-            return Vec::new();
+        if let Some(c) = anywhere {
+            return self.run(c);
         }
         match self.focus {
-            Focus::Form => self.on_form_key(key),
+            Focus::Form => match keymap::command(Mode::Form, &key) {
+                Some(c) => self.run(c),
+                None => {
+                    self.form.input(key);
+                    Vec::new()
+                }
+            },
             Focus::Result => self.on_result_key(key),
         }
+    }
+
+    /// The help overlay's keys: it scrolls, or closes (and forgets where it was).
+    fn help_command(&mut self, c: Command) {
+        let page = self.size.1.saturating_sub(4).max(1) as usize;
+        let nav = match c {
+            Command::CloseHelp => {
+                self.show_help = false;
+                self.help_scroll = views::Scroll::default();
+                return;
+            }
+            Command::Down => Nav::Down,
+            Command::Up => Nav::Up,
+            // A page of the help is its whole height: nothing shown twice.
+            Command::PageDown => Nav::Wheel(page as i32),
+            Command::PageUp => Nav::Wheel(-(page as i32)),
+            Command::Top => Nav::Top,
+            Command::Bottom => Nav::Bottom,
+            _ => return,
+        };
+        self.help_scroll.nav(nav, page);
     }
 
     pub(super) fn toggle_mouse(&mut self) -> Vec<Effect> {
@@ -67,41 +66,6 @@ impl App {
             warn: false,
         });
         vec![Effect::SetMouseCapture(self.mouse_capture)]
-    }
-
-    pub(super) fn on_form_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter => return self.submit(),
-            KeyCode::Esc => {
-                if self.pending.is_some() {
-                    return self.cancel();
-                }
-                if self.loaded.is_some() {
-                    self.focus = Focus::Result;
-                }
-            }
-            KeyCode::Tab => {
-                if self.form.focused == 3 {
-                    self.focus = Focus::Result;
-                } else {
-                    self.form.focused += 1;
-                }
-            }
-            KeyCode::BackTab => {
-                if self.form.focused == 0 {
-                    self.focus = Focus::Result;
-                } else {
-                    self.form.focused -= 1;
-                }
-            }
-            KeyCode::Down => self.form.focused = (self.form.focused + 1).min(3),
-            KeyCode::Up => self.form.focused = self.form.focused.saturating_sub(1),
-            KeyCode::Char('n') if ctrl => self.step_demo(1),
-            KeyCode::Char('p') if ctrl => self.step_demo(-1),
-            _ => self.form.input(key),
-        }
-        Vec::new()
     }
 
     pub(super) fn step_demo(&mut self, by: isize) {
@@ -121,80 +85,101 @@ impl App {
         if self.editing_search().is_some() {
             return self.on_search_key(key);
         }
+        let command = keymap::command(Mode::Result, &key);
         // A failure covers the answer on screen until the user turns back to it: Esc or a
         // tab key shows the answer again.
         if self.failure.is_some()
             && self.loaded.is_some()
             && self.pending.is_none()
             && matches!(
-                key.code,
-                KeyCode::Esc
-                    | KeyCode::Left
-                    | KeyCode::Right
-                    | KeyCode::Char('1'..='7' | 'h' | 'l')
+                command,
+                Some(
+                    Command::Escape
+                        | Command::Tab(_)
+                        | Command::DiffTab
+                        | Command::PrevTab
+                        | Command::NextTab
+                )
             )
         {
             self.failure = None;
-            if key.code == KeyCode::Esc {
+            if command == Some(Command::Escape) {
                 return Vec::new();
             }
         }
-        // A tab may claim keys of its own (filters, time jumps, export).
+        // The Transcript tab's own keys come first (its time prompt takes every key).
         let (w, h) = self.body_size();
-        let tab = self.tab;
-        let export_dir = self.context.export_dir.clone();
-        if let Some(loaded) = self.loaded.as_mut()
-            && tab == Tab::Transcript
-            && let Some(effects) = transcript_keys::on_key(loaded, key, w, h, export_dir.as_deref())
+        if self.tab == Tab::Transcript
+            && let Some(loaded) = self.loaded.as_mut()
+            && let Some(effects) = transcript_keys::on_key(loaded, key, w, h)
         {
             return effects;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('q') => {
-                return vec![Effect::Quit];
-            }
-            KeyCode::Char('?') => self.show_help = true,
-            KeyCode::Esc => {
-                if self.pending.is_some() {
-                    return self.cancel();
+        match command {
+            Some(c) => self.run(c),
+            None => Vec::new(),
+        }
+    }
+
+    /// Carries out a command of the key table.
+    fn run(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::Quit => return vec![Effect::Quit],
+            Command::Help => self.show_help = true,
+            Command::MouseCapture => return self.toggle_mouse(),
+            Command::ToggleForm => {
+                self.show_form = !self.show_form;
+                if !self.show_form {
+                    self.focus = Focus::Result;
                 }
-                if let Some(s) = self.search_mut()
-                    && s.is_active()
-                {
-                    s.clear();
+            }
+            Command::History => self.open_history(),
+            Command::Escape => return self.escape(),
+            // On the result, Enter asks only while there is no answer yet.
+            Command::Submit if self.focus == Focus::Form || self.loaded.is_none() => {
+                return self.submit();
+            }
+            Command::NextField => {
+                if self.form.focused == 3 {
+                    self.focus = Focus::Result;
+                } else {
+                    self.form.focused += 1;
                 }
             }
-            KeyCode::Char('f') | KeyCode::Tab => {
+            Command::PrevField => {
+                if self.form.focused == 0 {
+                    self.focus = Focus::Result;
+                } else {
+                    self.form.focused -= 1;
+                }
+            }
+            Command::FieldDown => self.form.focused = (self.form.focused + 1).min(3),
+            Command::FieldUp => self.form.focused = self.form.focused.saturating_sub(1),
+            Command::NextDemo => self.step_demo(1),
+            Command::PrevDemo => self.step_demo(-1),
+            Command::ToForm | Command::ToFirstField | Command::ToLastField => {
                 self.focus = Focus::Form;
                 self.show_form = true;
-                if key.code == KeyCode::Tab {
-                    self.form.focused = 0;
+                match command {
+                    Command::ToFirstField => self.form.focused = 0,
+                    Command::ToLastField => self.form.focused = 3,
+                    _ => {}
                 }
             }
-            KeyCode::BackTab => {
-                self.focus = Focus::Form;
-                self.show_form = true;
-                self.form.focused = 3;
-            }
-            KeyCode::Enter if self.loaded.is_none() => return self.submit(),
-            KeyCode::Char('M') => return self.toggle_mouse(),
-            KeyCode::Char('m') if !ctrl => self.toggle_mask(),
-            KeyCode::Char(c @ '1'..='6') => self.tab = Tab::from_index(c as usize - '1' as usize),
-            KeyCode::Char('7') if self.compare.is_some() => self.tab = Tab::Diff,
-            KeyCode::Left | KeyCode::Char('h') => self.cycle_tab(false),
-            KeyCode::Right | KeyCode::Char('l') => self.cycle_tab(true),
-            KeyCode::Char('v') if self.loaded.is_some() => return self.verify_loaded(),
-            KeyCode::Char('d') if !ctrl && self.loaded.is_some() => self.diff_previous(),
-            KeyCode::Up | KeyCode::Char('k') => self.nav(Nav::Up),
-            KeyCode::Down | KeyCode::Char('j') => self.nav(Nav::Down),
-            KeyCode::PageUp => self.nav(Nav::PageUp),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.nav(Nav::PageDown),
-            KeyCode::Char('u') if ctrl => self.nav(Nav::PageUp),
-            KeyCode::Char('d') if ctrl => self.nav(Nav::PageDown),
-            KeyCode::Home | KeyCode::Char('g') => self.nav(Nav::Top),
-            KeyCode::End | KeyCode::Char('G') => self.nav(Nav::Bottom),
-            KeyCode::Char('/') if self.tab.searchable() && self.loaded.is_some() => {
+            Command::Mask => self.toggle_mask(),
+            Command::Tab(i) => self.tab = Tab::from_index(usize::from(i)),
+            Command::DiffTab if self.compare.is_some() => self.tab = Tab::Diff,
+            Command::PrevTab => self.cycle_tab(false),
+            Command::NextTab => self.cycle_tab(true),
+            Command::Verify if self.loaded.is_some() => return self.verify_loaded(),
+            Command::DiffPrevious if self.loaded.is_some() => self.diff_previous(),
+            Command::Up => self.nav(Nav::Up),
+            Command::Down => self.nav(Nav::Down),
+            Command::PageUp => self.nav(Nav::PageUp),
+            Command::PageDown => self.nav(Nav::PageDown),
+            Command::Top => self.nav(Nav::Top),
+            Command::Bottom => self.nav(Nav::Bottom),
+            Command::Search if self.tab.searchable() && self.loaded.is_some() => {
                 if let Some(s) = self.search_mut() {
                     s.editing = true;
                     s.query.clear();
@@ -202,13 +187,13 @@ impl App {
                     s.current = None;
                 }
             }
-            KeyCode::Char('n') => self.step_search(true),
-            KeyCode::Char('N') => self.step_search(false),
+            Command::NextMatch => self.step_search(true),
+            Command::PrevMatch => self.step_search(false),
             // Exports, and copies from the lists being read, wait for the whole answer (a
             // moment); an answer whose lists could not be read has none to give.
-            KeyCode::Char('e' | 'y' | 'Y')
+            Command::Export | Command::Copy | Command::CopyAll
                 if (self.reading_left_out() || self.unread_lists())
-                    && (key.code == KeyCode::Char('e')
+                    && (command == Command::Export
                         || matches!(self.tab, Tab::Transcript | Tab::Redials)) =>
             {
                 self.notice = Some(Notice {
@@ -221,12 +206,34 @@ impl App {
                     warn: true,
                 });
             }
-            KeyCode::Char('e') if let Some(l) = self.loaded.as_deref() => {
-                return vec![l.export(export_dir)];
+            Command::Export => {
+                if let Some(l) = self.loaded.as_deref() {
+                    return vec![l.export(self.context.export_dir.clone())];
+                }
             }
-            KeyCode::Char('y') => return self.copy(false),
-            KeyCode::Char('Y') => return self.copy(true),
+            Command::Copy => return self.copy(false),
+            Command::CopyAll => return self.copy(true),
             _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Esc: cancels the running request; else, in the form, goes to the answer, and on the
+    /// result clears the search.
+    fn escape(&mut self) -> Vec<Effect> {
+        if self.pending.is_some() {
+            return self.cancel();
+        }
+        match self.focus {
+            Focus::Form if self.loaded.is_some() => self.focus = Focus::Result,
+            Focus::Form => {}
+            Focus::Result => {
+                if let Some(s) = self.search_mut()
+                    && s.is_active()
+                {
+                    s.clear();
+                }
+            }
         }
         Vec::new()
     }
@@ -252,11 +259,12 @@ impl App {
     }
 
     pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let command = keymap::command(Mode::Search, &key);
         let Some(s) = self.editing_search() else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc => {
+        match command {
+            Some(Command::LeaveSearch) => {
                 // Leaves the search and keeps the position; the highlights stay until Esc again.
                 s.editing = false;
                 if s.query.is_empty() {
@@ -264,16 +272,21 @@ impl App {
                 }
                 return Vec::new();
             }
-            KeyCode::Enter => {
+            Some(Command::KeepSearch) => {
                 s.editing = false;
                 return Vec::new();
             }
-            KeyCode::Backspace => {
+            Some(Command::DeleteChar) => {
                 s.query.pop();
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => s.query.clear(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
-            _ => return Vec::new(),
+            Some(Command::ClearSearch) => s.query.clear(),
+            // Everything else is typed.
+            _ => match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    s.query.push(c)
+                }
+                _ => return Vec::new(),
+            },
         }
         self.refresh_search();
         Vec::new()

@@ -5,6 +5,7 @@ pub mod action;
 mod compare;
 pub mod form;
 pub mod history;
+pub mod keymap;
 mod keys;
 pub mod later;
 pub mod layout;

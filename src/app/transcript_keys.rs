@@ -3,8 +3,9 @@
 //! `y`/`Y` copy. Positions are settled here against the wrapped heights of the turns
 //! ([`super::transcript_geo`]), so the screen only prints from them.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
+use super::keymap::{self, Command, Mode};
 use super::transcript::{Filter, parse_jump};
 use super::transcript_geo::{At, Pager, items, line_of};
 use crate::app::{Effect, Loaded, Nav};
@@ -168,14 +169,9 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     }
 }
 
-/// Keys of this tab: `r` `c` `a` filter, `s` silences, `:` time prompt, `e` export.
-pub fn on_key(
-    loaded: &mut Loaded,
-    key: KeyEvent,
-    w: u16,
-    h: u16,
-    export_dir: Option<&std::path::Path>,
-) -> Option<Vec<Effect>> {
+/// Keys of this tab: `r` `c` `a` filter, `s` silences, `:` time prompt (which then takes
+/// every key).
+pub fn on_key(loaded: &mut Loaded, key: KeyEvent, w: u16, h: u16) -> Option<Vec<Effect>> {
     let v = &mut loaded.views.transcript;
     v.message = None;
     if let Some(typed) = v.jump.as_mut() {
@@ -195,22 +191,14 @@ pub fn on_key(
         }
         return Some(Vec::new());
     }
-    if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
-        return None;
-    }
     let (filter, hide) = (v.filter, v.hide_silences);
-    match key.code {
-        KeyCode::Char('r') => refilter(loaded, Filter::Robot, hide, w, h),
-        KeyCode::Char('c') => refilter(loaded, Filter::Callee, hide, w, h),
-        KeyCode::Char('a') => refilter(loaded, Filter::All, hide, w, h),
-        KeyCode::Char('s') => refilter(loaded, filter, !hide, w, h),
-        KeyCode::Char(':') if !loaded.facts.transcript.entries.is_empty() => {
+    match keymap::command(Mode::Transcript, &key)? {
+        Command::RobotOnly => refilter(loaded, Filter::Robot, hide, w, h),
+        Command::CalleeOnly => refilter(loaded, Filter::Callee, hide, w, h),
+        Command::AllTurns => refilter(loaded, Filter::All, hide, w, h),
+        Command::Silences => refilter(loaded, filter, !hide, w, h),
+        Command::JumpTime if !loaded.facts.transcript.entries.is_empty() => {
             loaded.views.transcript.jump = Some(String::new());
-        }
-        KeyCode::Char('e') => {
-            return Some(vec![
-                loaded.export(export_dir.map(std::path::Path::to_path_buf)),
-            ]);
         }
         _ => return None,
     }

@@ -6,96 +6,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
+use crate::app::keymap;
 use crate::app::views::Scroll;
 
-pub const KEYS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Anywhere",
-        &[
-            ("Ctrl-C", "quit"),
-            ("F1", "this help"),
-            (
-                "F2",
-                "mouse capture on/off (off: the terminal's own text selection)",
-            ),
-            ("Ctrl-B", "hide or show the form pane"),
-            (
-                "Ctrl-R",
-                "past lookups: type to filter, ↑/↓ choose, Enter puts one in the form (Enter again sends it), Esc closes",
-            ),
-            (
-                "Esc",
-                "cancel the running request; after a failure, the answer again",
-            ),
-        ],
-    ),
-    (
-        "Form",
-        &[
-            ("Enter", "send the query (from any field)"),
-            ("Tab / Shift-Tab", "next / previous field, then the result"),
-            ("↑ / ↓", "previous / next field"),
-            ("Ctrl-N / Ctrl-P", "next / previous demo case (demo only)"),
-        ],
-    ),
-    (
-        "Result",
-        &[
-            ("1 … 6", "Profile, Call, Redials, Q&A, Transcript, Raw JSON"),
-            ("← → / h l", "previous / next tab"),
-            ("↑ ↓ / j k", "scroll or move the selection"),
-            ("PgUp PgDn / Space", "a page up / down"),
-            ("g / G", "top / end"),
-            (
-                "/",
-                "search (Transcript, Raw JSON); Enter keeps it, Esc leaves",
-            ),
-            ("n / N", "next / previous match"),
-            ("y / Y", "copy the selection / the whole tab"),
-            (
-                "e",
-                "export the Markdown report and the transcript to files",
-            ),
-            (
-                "v",
-                "compare a push opened from a file with the API's record",
-            ),
-            ("d", "compare with the previous answer for the same case"),
-            ("7", "the Diff view, when there is a comparison"),
-            ("f / Tab", "back to the form"),
-            (
-                "m",
-                "mask names, phone numbers, amounts and birth dates on every tab, copy and export (ids stay readable)",
-            ),
-            ("M", "mouse capture on/off"),
-            ("?", "this help"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        "Transcript",
-        &[
-            ("r / c / a", "robot only / callee only / all turns"),
-            ("s", "show or fold silences"),
-            (":", "jump to a time (mm:ss or hh:mm:ss)"),
-            ("j / k", "select a turn"),
-        ],
-    ),
-    (
-        "Mouse",
-        &[("click", "a tab or a form field"), ("wheel", "scroll")],
-    ),
-];
+/// A group's title as the overlay shows it: `form` → `Form`.
+fn title(group: &str) -> String {
+    let mut c = group.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The table's words without the README's code marks.
+fn plain(words: &str) -> String {
+    words.replace('`', "")
+}
 
 /// Columns of the key column, its indent included.
 const KEY_W: usize = 20;
 
 /// The width that shows every line unwrapped, borders included.
 fn natural_width() -> u16 {
-    let widest = KEYS
+    let widest = keymap::groups()
         .iter()
         .flat_map(|(_, keys)| keys.iter())
-        .map(|(_, what)| KEY_W + crate::text::width(what))
+        .map(|(_, what)| KEY_W + crate::text::width(&plain(what)))
         .max()
         .unwrap_or(0);
     (widest + 2) as u16
@@ -105,11 +40,12 @@ fn natural_width() -> u16 {
 pub fn lines(inner: u16, theme: &Theme) -> Vec<Line<'static>> {
     let desc_w = (inner as usize).saturating_sub(KEY_W).max(10);
     let mut lines = Vec::new();
-    for (group, keys) in KEYS {
-        lines.push(Line::from(Span::styled(*group, theme.title)));
-        for (k, what) in *keys {
-            for (i, part) in crate::text::wrap(what, desc_w).into_iter().enumerate() {
-                let key = if i == 0 { *k } else { "" };
+    for (group, keys) in keymap::groups() {
+        lines.push(Line::from(Span::styled(title(group), theme.title)));
+        for (k, what) in keys {
+            let what = plain(what);
+            for (i, part) in crate::text::wrap(&what, desc_w).into_iter().enumerate() {
+                let key = if i == 0 { k.as_str() } else { "" };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {key:<18}"), theme.key),
                     Span::raw(part.to_string()),
