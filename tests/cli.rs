@@ -896,3 +896,24 @@ fn the_inspector_without_a_terminal_says_what_to_use_instead() {
     assert!(err.contains("rudder-inspect query"), "{err}");
     assert!(!err.contains("config"), "{err}");
 }
+
+/// A file the user named has a known size: `--max-body` caps answers from the network and
+/// stdin, not it (a big file is opened whole, mapped or read).
+#[test]
+fn a_local_file_has_no_body_cap_but_stdin_has() {
+    let sb = Sandbox::new();
+    for name in ["01-reference.json", "05-long-transcript.json"] {
+        let path = asset_path(name);
+        let mut cmd = sb.cmd();
+        cmd.args(["--max-body", "1K", "open"])
+            .arg(&path)
+            .args(["-o", "md"]);
+        let out = succeeds(&mut cmd);
+        assert!(out.contains("# Case report"), "{name}: {out}");
+        let mut cmd = sb.cmd();
+        cmd.args(["--max-body", "1K", "open", "-", "-o", "md"])
+            .write_stdin(asset(name));
+        let err = fails_with(&mut cmd, 12, &[]);
+        assert!(err.contains("1.0 KiB"), "{name}: {err}");
+    }
+}

@@ -17,8 +17,9 @@ use crate::api::client::{
 use crate::api::{Answer, ApiError};
 use crate::mapped::Pages;
 
-/// Reads FILE (or stdin for `-`) up to `cap` bytes; a large file is mapped rather than
-/// copied (then its pages come too).
+/// Reads FILE (or stdin for `-`); a large file is mapped rather than copied (then its pages
+/// come too). A file the user named has a known size and needs no cap (one that does not fit in
+/// memory is said so); stdin, which may never end, is read up to `cap` bytes.
 pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>), ApiError> {
     let label = if path == Path::new("-") {
         "stdin".to_string()
@@ -35,13 +36,23 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     } else {
         // `-` is the way to read a pipe; a FIFO or a device by name would block or never end.
         let f = crate::files::open_regular(path).map_err(file_err)?;
-        if f.metadata().is_ok_and(|m| m.len() > cap) {
-            return Err(ApiError::TooLarge { limit: cap });
-        }
         if let Some((bytes, pages)) = crate::mapped::map(&f) {
             return Ok((bytes, label, Some(pages)));
         }
-        Box::new(f)
+        // Not mapped (small, or mapping failed): read it whole, what it holds and no more than
+        // it may have grown by meanwhile.
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let want = usize::try_from(len).unwrap_or(usize::MAX);
+        if buf.try_reserve_exact(want).is_err() {
+            return Err(file_err(format!(
+                "{} does not fit in memory",
+                crate::api::error::human_bytes(len)
+            )));
+        }
+        let mut f = f.take(len.saturating_add(cap));
+        f.read_to_end(&mut buf)
+            .map_err(|e| file_err(e.to_string()))?;
+        return Ok((Bytes::from(buf), label, None));
     };
     reader
         .take(cap + 1)
