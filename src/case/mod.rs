@@ -21,6 +21,8 @@ pub struct CaseFacts {
     pub timeline: redials::Timeline,
     pub tally: qa::Tally,
     pub transcript: transcript::Transcript,
+    /// Keys the push sent more than once in one object (the last value is the one read).
+    pub repeated: Vec<crate::api::tolerant::RepeatedKey>,
 }
 
 impl CaseFacts {
@@ -30,6 +32,7 @@ impl CaseFacts {
             timeline: redials::Timeline::build(data, &call),
             tally: qa::Tally::of(&data.call.question_answer.items),
             transcript: transcript::Transcript::build(&data.call.asr_result.items, call.duration),
+            repeated: crate::api::tolerant::Repeats::repeated_keys(data),
             call,
         }
     }

@@ -172,6 +172,18 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
         .row("node_id", &d.node_id, theme);
     right.push(wf);
 
+    // A key sent twice is read as its last value, as JSON readers do: said, never silently.
+    if !loaded.facts.repeated.is_empty() {
+        let mut twice = Section::new("Keys sent more than once (the last value is shown)");
+        for r in &loaded.facts.repeated {
+            twice.push(Row::new(
+                crate::text::one_line(&r.path),
+                format!("sent {} times", r.times),
+                theme.warn,
+            ));
+        }
+        right.push(twice);
+    }
     if !d.unknown.is_empty() || !c.unknown.is_empty() {
         let mut other = Section::new("Other fields (not in the reference)");
         other
@@ -189,4 +201,30 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         .profile
         .settle(lines.len(), area.height as usize);
     draw_lines(frame, area, &lines, offset);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::table::testing::{REFERENCE, app_on_tab, render};
+
+    #[test]
+    fn a_key_sent_twice_is_said_on_the_profile() {
+        let text = String::from_utf8(REFERENCE.to_vec()).unwrap();
+        // A second callee_name after the first: the last one is read.
+        let twice = text.replacen(
+            "\"callee_name\"",
+            "\"callee_name\": \"FIRST NAME\", \"callee_name\"",
+            1,
+        );
+        let app = app_on_tab(twice.into_bytes(), 160, 50, '1');
+        let screen = format!("{:?}", render(&app, draw).backend());
+        assert!(screen.contains("Keys sent more than once"), "{screen}");
+        assert!(screen.contains("callee.callee_name"), "{screen}");
+        assert!(screen.contains("sent 2 times"), "{screen}");
+        assert!(screen.contains("WILL SMITH"), "{screen}");
+        let once = app_on_tab(REFERENCE.to_vec(), 160, 50, '1');
+        let screen = format!("{:?}", render(&once, draw).backend());
+        assert!(!screen.contains("Keys sent more than once"), "{screen}");
+    }
 }
