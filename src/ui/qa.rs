@@ -9,8 +9,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::table::tab::{self, Column, Columns, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
-use super::widgets::{Row, Section, column, draw_lines, shape_words};
+use super::widgets::{draw_lines, shape_words};
 use crate::api::model::QuestionAnswer;
 use crate::api::tolerant::{Scalar, Shape, value_text};
 use crate::app::Loaded;
@@ -50,7 +51,7 @@ const COLS: [Col; 10] = [
 
 const RIGHT: [bool; COLS.len()] = [false; COLS.len()];
 
-impl Col {
+impl Column for Col {
     fn title(self) -> &'static str {
         match self {
             Col::Name => "name",
@@ -73,6 +74,9 @@ impl Col {
             c => c.title(),
         }
     }
+}
+
+impl Col {
     /// Name, result, content and answered always show; the rest come in this order.
     fn priority(self) -> u8 {
         match self {
@@ -191,12 +195,6 @@ fn cells<'a>(q: &'a QuestionAnswer, theme: &Theme) -> Vec<Cell<'a>> {
         .collect()
 }
 
-fn header_cells(theme: &Theme) -> Vec<Cell<'static>> {
-    COLS.iter()
-        .map(|c| Cell::new(c.title(), theme.title).short(c.short_title()))
-        .collect()
-}
-
 /// Every field of question `pos` as sent, then its unknown fields.
 fn fields(items: &[QuestionAnswer], pos: usize, theme: &Theme) -> (String, Vec<Field>) {
     let Some(q) = items.get(pos) else {
@@ -228,29 +226,6 @@ fn fields(items: &[QuestionAnswer], pos: usize, theme: &Theme) -> (String, Vec<F
     (format!("Question {} of {}", pos + 1, items.len()), f)
 }
 
-fn details_block(
-    items: &[QuestionAnswer],
-    pos: usize,
-    w: u16,
-    grid: bool,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let (title, fields) = fields(items, pos, theme);
-    if fields.is_empty() {
-        return Vec::new();
-    }
-    if grid {
-        let mut s = Section::new(title);
-        for f in &fields {
-            s.push(Row::new(f.label.clone(), &f.value, f.style));
-        }
-        return column(&[s], w, theme);
-    }
-    let mut out = vec![Line::styled(title, theme.title)];
-    out.extend(table::flow(&fields, w, theme));
-    out
-}
-
 /// The tally (wrapped when the width is short), and a warning when entries could not be read.
 fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     let t = &loaded.facts.tally;
@@ -276,11 +251,7 @@ fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     }
     let list = &loaded.data().call.question_answer;
     if list.skipped > 0 {
-        let warning = format!(
-            "{} question_answer entr{} could not be read (see Raw JSON)",
-            list.skipped,
-            if list.skipped == 1 { "y" } else { "ies" }
-        );
+        let warning = tab::unread_words("question_answer", list.skipped);
         for piece in crate::text::wrap(&warning, w) {
             out.push(Line::styled(piece.to_string(), theme.warn));
         }
@@ -301,19 +272,14 @@ fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> C
     let h = (h as usize).saturating_sub(top.len());
     let table_full = 1 + items.len();
     let table_min = (1 + MIN_ROWS).max(h / 3).min(table_full);
-    // The details in a grid when the whole table fits with it; else as flowing pairs when
-    // that lets the whole table show; else the grid under a shorter table when it fits.
-    let grid = details_block(items, selected, w, true, theme);
-    let details = if table_full + grid.len() <= h {
-        grid
-    } else {
-        let flow = details_block(items, selected, w, false, theme);
-        if table_full + flow.len() > h && table_min + grid.len() <= h {
-            grid
-        } else {
-            flow
-        }
+    let (title, fields) = fields(items, selected, theme);
+    let room = Room {
+        height: h,
+        table_full,
+        table_min,
+        others: 0,
     };
+    let details = tab::details(&title, &fields, w, room, theme);
     let (table_h, blanks) = table::share(h, table_full, table_min, &[details.len()]);
     Composed {
         top,
@@ -338,9 +304,7 @@ fn empty_words(loaded: &Loaded) -> Option<&'static str> {
 pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let items = &loaded.data().call.question_answer.items;
     if let Some(words) = empty_words(loaded) {
-        let mut s = Section::new("Q&A");
-        s.empty = Some(words.into());
-        draw_lines(frame, area, &column(&[s], area.width, theme), 0);
+        tab::draw_empty(frame, area, "Q&A", words, theme);
         return;
     }
     let selected = loaded.views.qa.selected.min(items.len() - 1);
@@ -348,25 +312,16 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let rows_h = c.table_h.saturating_sub(1).max(1);
     let offset = loaded.views.qa.settle(selected, rows_h);
 
-    let widths = table::fit(&specs(items), area.width as usize, GAP);
+    let cols = Columns {
+        widths: table::fit(&specs(items), area.width as usize, GAP),
+        right: &RIGHT,
+    };
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
     lines.extend(c.top);
-    lines.push(table::row_line(
-        &header_cells(theme),
-        &widths,
-        &RIGHT,
-        Style::default(),
-    ));
-    let end = (offset + rows_h).min(items.len());
-    for (i, q) in items[offset..end].iter().enumerate() {
-        let base = if offset + i == selected {
-            theme.selected
-        } else {
-            Style::default()
-        };
-        let row = table::row_line(&cells(q, theme), &widths, &RIGHT, base);
-        lines.push(table::fill(row, area.width as usize, base));
-    }
+    lines.push(cols.line(&tab::header(&COLS, theme.title), Style::default()));
+    let shown = offset..offset + rows_h;
+    let width = area.width as usize;
+    lines.extend(cols.rows(items, shown, selected, width, theme, |q| cells(q, theme)));
     if c.blank {
         lines.push(Line::default());
     }
@@ -381,8 +336,9 @@ fn question_text(items: &[QuestionAnswer], pos: usize) -> Option<String> {
         return None;
     }
     let mut out = format!("{title}\n");
-    for f in &fields {
-        out.push_str(&format!("{}: {}\n", clean(&f.label), one_line(&f.value)));
+    for line in tab::field_texts(&fields) {
+        out.push_str(&line);
+        out.push('\n');
     }
     Some(out)
 }

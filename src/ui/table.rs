@@ -3,6 +3,8 @@
 //! the blocks under it; and label/value pairs flowing along lines where height is short.
 //! The sizing functions are plain arithmetic, tested without a terminal.
 
+pub(crate) mod tab;
+
 use std::borrow::Cow;
 
 use ratatui::style::Style;
