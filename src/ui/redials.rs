@@ -832,14 +832,7 @@ mod tests {
         for body in [REFERENCE, MANY] {
             let mut app = app_with(body.to_vec(), 160, 50);
             keys(&mut app, "G");
-            let loaded = app.loaded.as_deref().unwrap();
-            for w in (0..70).step_by(3) {
-                for h in 0..12 {
-                    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-                    term.draw(|f| draw(f, f.area(), loaded, &Theme::color()))
-                        .unwrap();
-                }
-            }
+            testing::draw_small(&app, draw);
         }
     }
 

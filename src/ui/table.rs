@@ -416,6 +416,19 @@ pub mod testing {
         term
     }
 
+    /// Draws `app`'s answer with `draw` at every small size up to 70×12 (in steps of 3
+    /// columns): none may panic.
+    pub fn draw_small(app: &App, draw: fn(&mut Frame, Rect, &Loaded, &Theme)) {
+        let loaded = app.loaded.as_deref().unwrap();
+        for w in (0..70).step_by(3) {
+            for h in 0..12 {
+                let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+                term.draw(|f| draw(f, f.area(), loaded, &Theme::color()))
+                    .unwrap();
+            }
+        }
+    }
+
     pub fn screen(term: &Terminal<TestBackend>) -> String {
         term.backend().to_string()
     }
