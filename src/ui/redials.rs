@@ -19,12 +19,11 @@ use super::Theme;
 use super::table::tab::{self, Column, Columns, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
 use super::widgets::{draw_lines, shape_words};
-use crate::api::model::RedialCall;
 use crate::api::tolerant::{Shape, value_text};
 use crate::app::Loaded;
 use crate::case::call::hangup_words;
 use crate::case::redials::{Attempt, Timeline};
-use crate::case::time::{human_duration, parse_datetime};
+use crate::case::time::human_duration;
 use crate::text::{clean, width};
 
 /// Marks the final call in the table and on the axis.
@@ -267,31 +266,6 @@ const RIGHT: [bool; COLS.len()] = {
 };
 
 // ---------------------------------------------------------------------------------------
-// Where a row came from
-
-/// The `redial_call` entry behind attempt `pos` (the timeline sorts entries by start time,
-/// stably: entries with the same start keep the order they were sent in).
-pub fn source_index(t: &Timeline, pos: usize, redials: &[RedialCall]) -> Option<usize> {
-    let a = t.attempts.get(pos)?;
-    if a.is_final {
-        return None;
-    }
-    let rank = t.attempts[..pos]
-        .iter()
-        .filter(|b| !b.is_final && b.start == a.start)
-        .count();
-    redials
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            let sent = r.call_start_time.show();
-            sent == a.start_text || parse_datetime(sent) == a.start
-        })
-        .nth(rank)
-        .map(|(i, _)| i)
-}
-
-// ---------------------------------------------------------------------------------------
 // Blocks under the table
 
 /// A note above the table on how `redial_call` arrived, when it is worth one.
@@ -385,7 +359,7 @@ fn fields(loaded: &Loaded, pos: usize, theme: &Theme) -> (String, Vec<Field>) {
         return (title, f);
     }
     let items = &call.redial_call.items;
-    let src = source_index(t, pos, items);
+    let src = t.source_index(pos, items);
     let title = match src {
         Some(i) => format!("Attempt {} of {n} · redial_call[{i}]", a.seq),
         None => format!("Attempt {} of {n} · redial", a.seq),
@@ -660,51 +634,6 @@ mod tests {
                 "{w}"
             );
         }
-    }
-
-    #[test]
-    fn rows_point_back_to_their_redial_call_entries() {
-        for body in [REFERENCE, MANY] {
-            let app = app_with(body.to_vec(), 160, 50);
-            let l = app.loaded.as_ref().unwrap();
-            let t = &l.facts.timeline;
-            let items = &l.data().call.redial_call.items;
-            let mut seen = Vec::new();
-            for (pos, a) in t.attempts.iter().enumerate() {
-                match source_index(t, pos, items) {
-                    Some(i) => {
-                        assert_eq!(items[i].call_id.show(), a.call_id);
-                        seen.push(i);
-                    }
-                    None => assert!(a.is_final),
-                }
-            }
-            seen.sort_unstable();
-            assert_eq!(seen, (0..items.len()).collect::<Vec<_>>());
-        }
-        // Entries sent out of order, two with one start time, one unreadable.
-        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
-        let r = v["data"]["call"]["redial_call"].as_array_mut().unwrap();
-        r.reverse();
-        let mut twin = r[0].clone();
-        twin["call_id"] = "twin".into();
-        r.push(twin);
-        let mut odd = r[1].clone();
-        odd["call_id"] = "odd".into();
-        odd["call_start_time"] = "yesterday".into();
-        r.insert(0, odd);
-        let app = app_with(serde_json::to_vec(&v).unwrap(), 160, 50);
-        let l = app.loaded.as_ref().unwrap();
-        let t = &l.facts.timeline;
-        let items = &l.data().call.redial_call.items;
-        for (pos, a) in t.attempts.iter().enumerate() {
-            if let Some(i) = source_index(t, pos, items) {
-                assert_eq!(items[i].call_id.show(), a.call_id, "{pos}");
-            }
-        }
-        let ids: Vec<&str> = t.attempts.iter().map(|a| a.call_id.as_str()).collect();
-        assert_eq!(ids[3], "twin");
-        assert_eq!(ids[5], "odd");
     }
 
     // ---------- the tab ----------
