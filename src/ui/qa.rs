@@ -301,7 +301,7 @@ fn empty_words(loaded: &Loaded) -> Option<&'static str> {
     })
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let items = &loaded.data().call.question_answer.items;
     if let Some(words) = empty_words(loaded) {
         tab::draw_empty(frame, area, "Q&A", words, theme);
@@ -343,7 +343,7 @@ fn question_text(items: &[QuestionAnswer], pos: usize) -> Option<String> {
     Some(out)
 }
 
-pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
+pub(crate) fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     let items = &loaded.data().call.question_answer.items;
     if items.is_empty() {
         return None;

@@ -432,7 +432,7 @@ fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> C
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.timeline;
     if loaded.waits_for_redials() {
         tab::draw_empty(frame, area, "Redials", "reading the redials…", theme);
@@ -527,7 +527,7 @@ fn whole_text(loaded: &Loaded) -> Option<String> {
     Some(out)
 }
 
-pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
+pub(crate) fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     if whole {
         return whole_text(loaded).map(|t| (t, "the Redials tab".into()));
     }
