@@ -9,17 +9,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use super::table::tab::{self, Column, Columns, Room};
+use super::table::tab::{self, Column, Columns, Page, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
-use super::widgets::{draw_lines, shape_words};
+use super::widgets::shape_words;
 use crate::api::model::QuestionAnswer;
 use crate::api::tolerant::{Scalar, Shape, value_text};
 use crate::app::Loaded;
 use crate::case::qa::{Answered, Verdict, answered, verdict};
 use crate::text::{clean, one_line, width};
-
-/// The table keeps at least this many rows when the details need room.
-const MIN_ROWS: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -259,33 +256,19 @@ fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-struct Composed {
-    top: Vec<Line<'static>>,
-    table_h: usize,
-    blank: bool,
-    details: Vec<Line<'static>>,
-}
-
-fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Composed {
+/// The tally over the table, and the selected question's details under it.
+fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Page {
     let items = &loaded.data().call.question_answer.items;
-    let top = top_lines(loaded, w, theme);
-    let h = (h as usize).saturating_sub(top.len());
-    let table_full = 1 + items.len();
-    let table_min = (1 + MIN_ROWS).max(h / 3).min(table_full);
+    let above = top_lines(loaded, w, theme);
+    let room = Room::new((h as usize).saturating_sub(above.len()), items.len(), 0);
     let (title, fields) = fields(items, selected, theme);
-    let room = Room {
-        height: h,
-        table_full,
-        table_min,
-        others: 0,
-    };
     let details = tab::details(&title, &fields, w, room, theme);
-    let (table_h, blanks) = table::share(h, table_full, table_min, &[details.len()]);
-    Composed {
-        top,
+    let (table_h, blanks) = room.share(&[details.len()]);
+    Page {
+        above,
         table_h,
-        blank: blanks > 0,
-        details,
+        blanks,
+        blocks: vec![details],
     }
 }
 
@@ -308,25 +291,19 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme
         return;
     }
     let selected = loaded.views.qa.selected.min(items.len() - 1);
-    let c = compose(loaded, selected, area.width, area.height, theme);
-    let rows_h = c.table_h.saturating_sub(1).max(1);
+    let page = compose(loaded, selected, area.width, area.height, theme);
+    let rows_h = page.rows();
     let offset = loaded.views.qa.settle(selected, rows_h);
 
     let cols = Columns {
         widths: table::fit(&specs(items), area.width as usize, GAP),
         right: &RIGHT,
     };
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
-    lines.extend(c.top);
-    lines.push(cols.line(&tab::header(&COLS, theme.title), Style::default()));
+    let mut table = vec![cols.line(&tab::header(&COLS, theme.title), Style::default())];
     let shown = offset..offset + rows_h;
     let width = area.width as usize;
-    lines.extend(cols.rows(items, shown, selected, width, theme, |q| cells(q, theme)));
-    if c.blank {
-        lines.push(Line::default());
-    }
-    lines.extend(c.details);
-    draw_lines(frame, area, &lines, 0);
+    table.extend(cols.rows(items, shown, selected, width, theme, |q| cells(q, theme)));
+    page.draw(frame, area, table);
 }
 
 /// Question `pos` as `field: value` lines.

@@ -16,9 +16,9 @@ use ratatui::text::Line;
 use self::axis::axis_block;
 use self::totals::{totals_block, totals_text};
 use super::Theme;
-use super::table::tab::{self, Column, Columns, Room};
+use super::table::tab::{self, Column, Columns, Page, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
-use super::widgets::{draw_lines, shape_words};
+use super::widgets::shape_words;
 use crate::api::tolerant::{Shape, value_text};
 use crate::app::Loaded;
 use crate::case::call::hangup_words;
@@ -28,8 +28,6 @@ use crate::text::{clean, width};
 
 /// Marks the final call in the table and on the axis.
 const FINAL_MARK: &str = "◆";
-/// The table keeps at least this many rows when the blocks under it need room.
-const MIN_ROWS: usize = 3;
 
 /// Exact display width of [`human_duration`]`(secs)`, without building it.
 fn duration_width(secs: i64) -> usize {
@@ -384,48 +382,27 @@ fn fields(loaded: &Loaded, pos: usize, theme: &Theme) -> (String, Vec<Field>) {
 // ---------------------------------------------------------------------------------------
 // Layout
 
-/// Everything the tab shows besides the table rows, and how high the table is.
-struct Composed {
-    note: Option<Line<'static>>,
-    /// Lines of the table, its header included.
-    table_h: usize,
-    /// How many of the blocks get a blank line before them (the first ones).
-    blanks: usize,
-    blocks: Vec<Vec<Line<'static>>>,
-}
-
-fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Composed {
+/// The note over the table; the time axis, the selected attempt's details and the totals
+/// under it.
+fn compose(loaded: &Loaded, selected: usize, days: Days, w: u16, h: u16, theme: &Theme) -> Page {
     let t = &loaded.facts.timeline;
-    let days = Days::of(t);
-    let note = note(loaded, theme);
-    let h = (h as usize).saturating_sub(usize::from(note.is_some()));
-    let table_full = 1 + t.attempts.len();
-    let table_min = (1 + MIN_ROWS).max(h / 3);
+    let above: Vec<Line<'static>> = note(loaded, theme).into_iter().collect();
+    let h = (h as usize).saturating_sub(above.len());
     let axis = axis_block(t, selected, days, w, theme);
     let totals_len = if t.numbers.is_empty() {
         0
     } else {
         2 + t.numbers.len()
     };
+    let room = Room::new(h, t.attempts.len(), axis.len() + totals_len);
     let (title, fields) = fields(loaded, selected, theme);
-    let room = Room {
-        height: h,
-        table_full,
-        table_min,
-        others: axis.len() + totals_len,
-    };
     let details = tab::details(&title, &fields, w, room, theme);
-    let (table_h, blanks) = table::share(
-        h,
-        table_full,
-        table_min,
-        &[axis.len(), details.len(), totals_len],
-    );
+    let (table_h, blanks) = room.share(&[axis.len(), details.len(), totals_len]);
     // The totals get what is left, and say how many numbers they could not show.
-    let room = h.saturating_sub(table_h + axis.len() + details.len() + blanks);
-    let totals = totals_block(t, w, room, theme);
-    Composed {
-        note,
+    let left = h.saturating_sub(table_h + axis.len() + details.len() + blanks);
+    let totals = totals_block(t, w, left, theme);
+    Page {
+        above,
         table_h,
         blanks,
         blocks: vec![axis, details, totals],
@@ -447,34 +424,23 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme
         return;
     }
     let selected = loaded.views.redials.selected.min(t.attempts.len() - 1);
-    let c = compose(loaded, selected, area.width, area.height, theme);
-    let rows_h = c.table_h.saturating_sub(1).max(1);
+    let days = Days::of(t);
+    let page = compose(loaded, selected, days, area.width, area.height, theme);
+    let rows_h = page.rows();
     let offset = loaded.views.redials.settle(selected, rows_h);
 
-    let days = Days::of(t);
     let cols = Columns {
         widths: table::fit(&specs(t, days), area.width as usize, GAP),
         right: &RIGHT,
     };
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
-    lines.extend(c.note);
-    lines.push(cols.line(&tab::header(&COLS, theme.title), Style::default()));
+    let mut table = vec![cols.line(&tab::header(&COLS, theme.title), Style::default())];
     let shown = offset..offset + rows_h;
     let width = area.width as usize;
     let attempts = &t.attempts;
-    lines.extend(cols.rows(attempts, shown, selected, width, theme, |a| {
+    table.extend(cols.rows(attempts, shown, selected, width, theme, |a| {
         cells(a, days, theme)
     }));
-    for (i, b) in c.blocks.into_iter().filter(|b| !b.is_empty()).enumerate() {
-        if i < c.blanks {
-            lines.push(Line::default());
-        }
-        lines.extend(b);
-        if lines.len() >= area.height as usize {
-            break;
-        }
-    }
-    draw_lines(frame, area, &lines, 0);
+    page.draw(frame, area, table);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::{Cell, Field, fill, flow, row_line, row_text};
+use super::{Cell, Field, fill, flow, row_line, row_text, share};
 use crate::text::{clean, one_line};
 use crate::ui::Theme;
 use crate::ui::widgets::{Row, Section, column, draw_lines};
@@ -78,6 +78,10 @@ impl Columns<'_> {
     }
 }
 
+/// The table keeps at least this many rows (or a third of the room) when the blocks under it
+/// need room.
+const MIN_ROWS: usize = 3;
+
 /// The room a tab has, in lines, for its table and the blocks under it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Room {
@@ -89,6 +93,64 @@ pub(crate) struct Room {
     pub table_min: usize,
     /// The lines of the blocks besides the details.
     pub others: usize,
+}
+
+impl Room {
+    /// `height` lines for a table of `rows` rows and blocks of `others` lines besides the
+    /// details.
+    pub fn new(height: usize, rows: usize, others: usize) -> Self {
+        let table_full = rows.saturating_add(1);
+        Room {
+            height,
+            table_full,
+            table_min: (1 + MIN_ROWS).max(height / 3).min(table_full),
+            others,
+        }
+    }
+
+    /// The table's height and how many of `blocks` (their lengths) get a blank line before
+    /// them, as [`share`] settles it.
+    pub fn share(&self, blocks: &[usize]) -> (usize, usize) {
+        share(self.height, self.table_full, self.table_min, blocks)
+    }
+}
+
+/// A tab laid out around its table: the lines above it, its height (header included), and
+/// the blocks under it, the first `blanks` of them after a blank line.
+pub(crate) struct Page {
+    pub above: Vec<Line<'static>>,
+    pub table_h: usize,
+    pub blanks: usize,
+    pub blocks: Vec<Vec<Line<'static>>>,
+}
+
+impl Page {
+    /// How many rows show under the header.
+    pub fn rows(&self) -> usize {
+        self.table_h.saturating_sub(1).max(1)
+    }
+
+    /// Draws the page with `table` (the header and the rows on screen) in its place.
+    pub fn draw(self, frame: &mut Frame, area: Rect, table: Vec<Line<'static>>) {
+        let height = area.height as usize;
+        let mut lines = self.above;
+        lines.extend(table);
+        for (i, b) in self
+            .blocks
+            .into_iter()
+            .filter(|b| !b.is_empty())
+            .enumerate()
+        {
+            if lines.len() >= height {
+                break;
+            }
+            if i < self.blanks {
+                lines.push(Line::default());
+            }
+            lines.extend(b);
+        }
+        draw_lines(frame, area, &lines, 0);
+    }
 }
 
 /// The selected row's details, `title` over `fields`, shaped to let the table show: a grid of
@@ -151,6 +213,15 @@ mod tests {
         (0..n)
             .map(|i| Field::new(format!("f{i}"), "v", Style::default()))
             .collect()
+    }
+
+    #[test]
+    fn the_table_keeps_a_third_or_four_lines_but_no_more_than_it_has() {
+        let r = Room::new(30, 100, 0);
+        assert_eq!((r.table_full, r.table_min), (101, 10));
+        assert_eq!(Room::new(9, 100, 0).table_min, 4);
+        assert_eq!(Room::new(30, 2, 0).table_min, 3);
+        assert_eq!(Room::new(30, usize::MAX, 0).table_full, usize::MAX);
     }
 
     fn room(height: usize, table_full: usize, table_min: usize) -> Room {
