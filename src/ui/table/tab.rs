@@ -1,7 +1,8 @@
 //! What the Q&A and Redials tabs share: a table with one row selected and that row's every
 //! field under it. The header and the rows on screen (the selection a bar across the width),
-//! the details as a grid or as flowing pairs (whichever lets the table show), the words for
-//! an empty tab and for entries that could not be read, and the fields as text for copying.
+//! how the height is shared between the table and the blocks under it, the details as a grid
+//! or as flowing pairs (whichever lets the table show), the words for an empty tab and for
+//! entries that could not be read, and the fields as text for copying.
 
 use std::ops::Range;
 
@@ -19,9 +20,7 @@ use crate::ui::widgets::{Row, Section, column, draw_lines};
 pub(crate) trait Column: Copy {
     fn title(self) -> &'static str;
     /// The title in a column too narrow for it.
-    fn short_title(self) -> &'static str {
-        self.title()
-    }
+    fn short_title(self) -> &'static str;
 }
 
 /// The header cells of `cols`, in `style`.
@@ -167,7 +166,12 @@ pub(crate) fn details(
     if fields.is_empty() {
         return Vec::new();
     }
-    let fits = |table: usize, block: &[Line]| table + room.others + block.len() <= room.height;
+    let fits = |table: usize, block: &[Line]| {
+        table
+            .saturating_add(room.others)
+            .saturating_add(block.len())
+            <= room.height
+    };
     let mut section = Section::new(title);
     for f in fields {
         section.push(Row::new(f.label.clone(), &f.value, f.style));
