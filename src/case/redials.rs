@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::profile::{extend_callees, number_key, same_number};
 use super::time::{parse_datetime, plus_secs, usable_secs};
 use crate::api::Data;
+use crate::api::model::RedialCall;
 use crate::api::tolerant::Scalar;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,13 +193,88 @@ impl Timeline {
     pub fn final_attempt(&self) -> Option<&Attempt> {
         self.attempts.iter().find(|a| a.is_final)
     }
+
+    /// The `redial_call` entry behind attempt `pos` (the timeline sorts entries by start time,
+    /// stably: entries with the same start keep the order they were sent in).
+    pub fn source_index(&self, pos: usize, redials: &[RedialCall]) -> Option<usize> {
+        let a = self.attempts.get(pos)?;
+        if a.is_final {
+            return None;
+        }
+        let rank = self.attempts[..pos]
+            .iter()
+            .filter(|b| !b.is_final && b.start == a.start)
+            .count();
+        redials
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let sent = r.call_start_time.show();
+                sent == a.start_text || parse_datetime(sent) == a.start
+            })
+            .nth(rank)
+            .map(|(i, _)| i)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::{Call, Callee, ExtraItem, RedialCall};
+    use crate::api::model::{Call, Callee, ExtraItem};
     use crate::api::tolerant::{List, Shape};
+
+    const REFERENCE: &[u8] = include_bytes!("../../assets/demo/01-reference.json");
+    const MANY: &[u8] = include_bytes!("../../assets/demo/04-many-redials.json");
+
+    fn timeline(body: &[u8]) -> (Timeline, Data) {
+        let d = crate::api::parse_document(body)
+            .unwrap()
+            .data()
+            .unwrap()
+            .clone();
+        (Timeline::build(&d, &CallTimes::of(&d.call)), d)
+    }
+
+    #[test]
+    fn rows_point_back_to_their_redial_call_entries() {
+        for body in [REFERENCE, MANY] {
+            let (t, d) = timeline(body);
+            let items = &d.call.redial_call.items;
+            let mut seen = Vec::new();
+            for (pos, a) in t.attempts.iter().enumerate() {
+                match t.source_index(pos, items) {
+                    Some(i) => {
+                        assert_eq!(items[i].call_id.show(), a.call_id);
+                        seen.push(i);
+                    }
+                    None => assert!(a.is_final),
+                }
+            }
+            seen.sort_unstable();
+            assert_eq!(seen, (0..items.len()).collect::<Vec<_>>());
+        }
+        // Entries sent out of order, two with one start time, one unreadable.
+        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
+        let r = v["data"]["call"]["redial_call"].as_array_mut().unwrap();
+        r.reverse();
+        let mut twin = r[0].clone();
+        twin["call_id"] = "twin".into();
+        r.push(twin);
+        let mut odd = r[1].clone();
+        odd["call_id"] = "odd".into();
+        odd["call_start_time"] = "yesterday".into();
+        r.insert(0, odd);
+        let (t, d) = timeline(&serde_json::to_vec(&v).unwrap());
+        let items = &d.call.redial_call.items;
+        for (pos, a) in t.attempts.iter().enumerate() {
+            if let Some(i) = t.source_index(pos, items) {
+                assert_eq!(items[i].call_id.show(), a.call_id, "{pos}");
+            }
+        }
+        let ids: Vec<&str> = t.attempts.iter().map(|a| a.call_id.as_str()).collect();
+        assert_eq!(ids[3], "twin");
+        assert_eq!(ids[5], "odd");
+    }
 
     #[test]
     fn ring_times_past_any_use_are_kept_as_sent_and_count_for_nothing() {

@@ -9,16 +9,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::table::tab::{self, Column, Columns, Page, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
-use super::widgets::{Row, Section, column, draw_lines, shape_words};
+use super::widgets::shape_words;
 use crate::api::model::QuestionAnswer;
 use crate::api::tolerant::{Scalar, Shape, value_text};
 use crate::app::Loaded;
 use crate::case::qa::{Answered, Verdict, answered, verdict};
 use crate::text::{clean, one_line, width};
-
-/// The table keeps at least this many rows when the details need room.
-const MIN_ROWS: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -50,7 +48,7 @@ const COLS: [Col; 10] = [
 
 const RIGHT: [bool; COLS.len()] = [false; COLS.len()];
 
-impl Col {
+impl Column for Col {
     fn title(self) -> &'static str {
         match self {
             Col::Name => "name",
@@ -73,6 +71,9 @@ impl Col {
             c => c.title(),
         }
     }
+}
+
+impl Col {
     /// Name, result, content and answered always show; the rest come in this order.
     fn priority(self) -> u8 {
         match self {
@@ -191,12 +192,6 @@ fn cells<'a>(q: &'a QuestionAnswer, theme: &Theme) -> Vec<Cell<'a>> {
         .collect()
 }
 
-fn header_cells(theme: &Theme) -> Vec<Cell<'static>> {
-    COLS.iter()
-        .map(|c| Cell::new(c.title(), theme.title).short(c.short_title()))
-        .collect()
-}
-
 /// Every field of question `pos` as sent, then its unknown fields.
 fn fields(items: &[QuestionAnswer], pos: usize, theme: &Theme) -> (String, Vec<Field>) {
     let Some(q) = items.get(pos) else {
@@ -228,29 +223,6 @@ fn fields(items: &[QuestionAnswer], pos: usize, theme: &Theme) -> (String, Vec<F
     (format!("Question {} of {}", pos + 1, items.len()), f)
 }
 
-fn details_block(
-    items: &[QuestionAnswer],
-    pos: usize,
-    w: u16,
-    grid: bool,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let (title, fields) = fields(items, pos, theme);
-    if fields.is_empty() {
-        return Vec::new();
-    }
-    if grid {
-        let mut s = Section::new(title);
-        for f in &fields {
-            s.push(Row::new(f.label.clone(), &f.value, f.style));
-        }
-        return column(&[s], w, theme);
-    }
-    let mut out = vec![Line::styled(title, theme.title)];
-    out.extend(table::flow(&fields, w, theme));
-    out
-}
-
 /// The tally (wrapped when the width is short), and a warning when entries could not be read.
 fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     let t = &loaded.facts.tally;
@@ -276,11 +248,7 @@ fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     }
     let list = &loaded.data().call.question_answer;
     if list.skipped > 0 {
-        let warning = format!(
-            "{} question_answer entr{} could not be read (see Raw JSON)",
-            list.skipped,
-            if list.skipped == 1 { "y" } else { "ies" }
-        );
+        let warning = tab::unread_words("question_answer", list.skipped);
         for piece in crate::text::wrap(&warning, w) {
             out.push(Line::styled(piece.to_string(), theme.warn));
         }
@@ -288,38 +256,19 @@ fn top_lines(loaded: &Loaded, w: u16, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-struct Composed {
-    top: Vec<Line<'static>>,
-    table_h: usize,
-    blank: bool,
-    details: Vec<Line<'static>>,
-}
-
-fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Composed {
+/// The tally over the table, and the selected question's details under it.
+fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Page {
     let items = &loaded.data().call.question_answer.items;
-    let top = top_lines(loaded, w, theme);
-    let h = (h as usize).saturating_sub(top.len());
-    let table_full = 1 + items.len();
-    let table_min = (1 + MIN_ROWS).max(h / 3).min(table_full);
-    // The details in a grid when the whole table fits with it; else as flowing pairs when
-    // that lets the whole table show; else the grid under a shorter table when it fits.
-    let grid = details_block(items, selected, w, true, theme);
-    let details = if table_full + grid.len() <= h {
-        grid
-    } else {
-        let flow = details_block(items, selected, w, false, theme);
-        if table_full + flow.len() > h && table_min + grid.len() <= h {
-            grid
-        } else {
-            flow
-        }
-    };
-    let (table_h, blanks) = table::share(h, table_full, table_min, &[details.len()]);
-    Composed {
-        top,
+    let above = top_lines(loaded, w, theme);
+    let room = Room::new((h as usize).saturating_sub(above.len()), items.len(), 0);
+    let (title, fields) = fields(items, selected, theme);
+    let details = tab::details(&title, &fields, w, room, theme);
+    let (table_h, blanks) = room.share(&[details.len()]);
+    Page {
+        above,
         table_h,
-        blank: blanks > 0,
-        details,
+        blanks,
+        blocks: vec![details],
     }
 }
 
@@ -335,43 +284,26 @@ fn empty_words(loaded: &Loaded) -> Option<&'static str> {
     })
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let items = &loaded.data().call.question_answer.items;
     if let Some(words) = empty_words(loaded) {
-        let mut s = Section::new("Q&A");
-        s.empty = Some(words.into());
-        draw_lines(frame, area, &column(&[s], area.width, theme), 0);
+        tab::draw_empty(frame, area, "Q&A", words, theme);
         return;
     }
     let selected = loaded.views.qa.selected.min(items.len() - 1);
-    let c = compose(loaded, selected, area.width, area.height, theme);
-    let rows_h = c.table_h.saturating_sub(1).max(1);
+    let page = compose(loaded, selected, area.width, area.height, theme);
+    let rows_h = page.rows();
     let offset = loaded.views.qa.settle(selected, rows_h);
 
-    let widths = table::fit(&specs(items), area.width as usize, GAP);
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
-    lines.extend(c.top);
-    lines.push(table::row_line(
-        &header_cells(theme),
-        &widths,
-        &RIGHT,
-        Style::default(),
-    ));
-    let end = (offset + rows_h).min(items.len());
-    for (i, q) in items[offset..end].iter().enumerate() {
-        let base = if offset + i == selected {
-            theme.selected
-        } else {
-            Style::default()
-        };
-        let row = table::row_line(&cells(q, theme), &widths, &RIGHT, base);
-        lines.push(table::fill(row, area.width as usize, base));
-    }
-    if c.blank {
-        lines.push(Line::default());
-    }
-    lines.extend(c.details);
-    draw_lines(frame, area, &lines, 0);
+    let cols = Columns {
+        widths: table::fit(&specs(items), area.width as usize, GAP),
+        right: &RIGHT,
+    };
+    let mut table = vec![cols.line(&tab::header(&COLS, theme.title), Style::default())];
+    let shown = offset..offset + rows_h;
+    let width = area.width as usize;
+    table.extend(cols.rows(items, shown, selected, width, theme, |q| cells(q, theme)));
+    page.draw(frame, area, table);
 }
 
 /// Question `pos` as `field: value` lines.
@@ -381,13 +313,14 @@ fn question_text(items: &[QuestionAnswer], pos: usize) -> Option<String> {
         return None;
     }
     let mut out = format!("{title}\n");
-    for f in &fields {
-        out.push_str(&format!("{}: {}\n", clean(&f.label), one_line(&f.value)));
+    for line in tab::field_texts(&fields) {
+        out.push_str(&line);
+        out.push('\n');
     }
     Some(out)
 }
 
-pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
+pub(crate) fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     let items = &loaded.data().call.question_answer.items;
     if items.is_empty() {
         return None;
@@ -611,14 +544,7 @@ mod tests {
         for body in [REFERENCE, MISMATCH, CHINESE] {
             let mut app = app_with(body.to_vec(), 160, 50);
             keys(&mut app, "G");
-            let loaded = app.loaded.as_deref().unwrap();
-            for w in (0..70).step_by(3) {
-                for h in 0..12 {
-                    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-                    term.draw(|f| draw(f, f.area(), loaded, &Theme::color()))
-                        .unwrap();
-                }
-            }
+            testing::draw_small(&app, draw);
         }
     }
 

@@ -3,105 +3,31 @@
 //! them), the selected attempt's details, and totals per number dialled. Only the rows on
 //! screen are laid out; columns narrow or drop by priority so the table never overflows.
 
+mod axis;
+mod totals;
+
 use std::borrow::Cow;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
+use self::axis::axis_block;
+use self::totals::{totals_block, totals_text};
 use super::Theme;
+use super::table::tab::{self, Column, Columns, Page, Room};
 use super::table::{self, Cell, ColSpec, Field, GAP};
-use super::widgets::{Row, Section, column, draw_lines, shape_words};
-use crate::api::model::RedialCall;
+use super::widgets::shape_words;
 use crate::api::tolerant::{Shape, value_text};
 use crate::app::Loaded;
 use crate::case::call::hangup_words;
-use crate::case::redials::{Attempt, NumberTotal, Timeline};
-use crate::case::time::{human_duration, parse_datetime};
+use crate::case::redials::{Attempt, Timeline};
+use crate::case::time::human_duration;
 use crate::text::{clean, width};
 
 /// Marks the final call in the table and on the axis.
 const FINAL_MARK: &str = "◆";
-/// The table keeps at least this many rows when the blocks under it need room.
-const MIN_ROWS: usize = 3;
-
-// ---------------------------------------------------------------------------------------
-// The time axis, as plain arithmetic
-
-/// One attempt on the axis: seconds from the first start, ring and talk seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bar {
-    pub offset: i64,
-    pub ring: i64,
-    pub talk: i64,
-}
-
-impl Bar {
-    /// The attempt's bar, when its start could be read.
-    pub fn of(a: &Attempt) -> Option<Bar> {
-        Some(Bar {
-            offset: a.offset?,
-            ring: a.ring_secs.unwrap_or(0).max(0),
-            talk: a.talk_secs.unwrap_or(0).max(0),
-        })
-    }
-}
-
-/// What one column of the axis shows; the `usize` is the attempt's index in the timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    Idle,
-    Ring(usize),
-    Talk(usize),
-    /// An attempt that neither rang nor talked (or did so for 0 s).
-    Point(usize),
-}
-
-/// Where second `t` falls on an axis `cols` wide that spans `span` seconds: column `c` holds
-/// the seconds from `c·span/cols` to `(c+1)·span/cols`, and the result is the nearest column
-/// boundary, from 0 (the first start) to `cols` (the last end).
-pub fn scale(t: i64, span: i64, cols: usize) -> usize {
-    if cols == 0 || span <= 0 {
-        return 0;
-    }
-    let t = i128::from(t.clamp(0, span));
-    let span = i128::from(span);
-    ((t * cols as i128 + span / 2) / span) as usize
-}
-
-/// Paints attempt `idx` on `marks`: its ring from its start, then its talk, each at least one
-/// column when it lasted; a point when it did neither. Later paint covers earlier.
-pub fn paint(marks: &mut [Mark], idx: usize, bar: Bar, span: i64) {
-    let cols = marks.len();
-    if cols == 0 {
-        return;
-    }
-    let start = scale(bar.offset, span, cols).min(cols - 1);
-    if bar.ring == 0 && bar.talk == 0 {
-        marks[start] = Mark::Point(idx);
-        return;
-    }
-    let mut c = start;
-    if bar.ring > 0 {
-        let end = scale(bar.offset.saturating_add(bar.ring), span, cols)
-            .max(c + 1)
-            .min(cols);
-        marks[c..end].fill(Mark::Ring(idx));
-        c = end;
-    }
-    if bar.talk > 0 {
-        let c = c.min(cols - 1);
-        let end = scale(
-            bar.offset.saturating_add(bar.ring).saturating_add(bar.talk),
-            span,
-            cols,
-        )
-        .max(c + 1)
-        .min(cols);
-        marks[c..end].fill(Mark::Talk(idx));
-    }
-}
 
 /// Exact display width of [`human_duration`]`(secs)`, without building it.
 fn duration_width(secs: i64) -> usize {
@@ -149,7 +75,7 @@ const COLS: [Col; 10] = [
     Col::CallId,
 ];
 
-impl Col {
+impl Column for Col {
     fn title(self) -> &'static str {
         match self {
             Col::Seq => "#",
@@ -172,6 +98,9 @@ impl Col {
             c => c.title(),
         }
     }
+}
+
+impl Col {
     /// Start, number, hangup and result are always there; the rest come in this order.
     fn priority(self) -> u8 {
         match self {
@@ -324,12 +253,6 @@ fn cells<'a>(a: &'a Attempt, days: Days, theme: &Theme) -> Vec<Cell<'a>> {
         .collect()
 }
 
-fn header_cells(theme: &Theme) -> Vec<Cell<'static>> {
-    COLS.iter()
-        .map(|c| Cell::new(c.title(), theme.title).short(c.short_title()))
-        .collect()
-}
-
 const RIGHT: [bool; COLS.len()] = {
     let mut r = [false; COLS.len()];
     let mut i = 0;
@@ -339,31 +262,6 @@ const RIGHT: [bool; COLS.len()] = {
     }
     r
 };
-
-// ---------------------------------------------------------------------------------------
-// Where a row came from
-
-/// The `redial_call` entry behind attempt `pos` (the timeline sorts entries by start time,
-/// stably: entries with the same start keep the order they were sent in).
-pub fn source_index(t: &Timeline, pos: usize, redials: &[RedialCall]) -> Option<usize> {
-    let a = t.attempts.get(pos)?;
-    if a.is_final {
-        return None;
-    }
-    let rank = t.attempts[..pos]
-        .iter()
-        .filter(|b| !b.is_final && b.start == a.start)
-        .count();
-    redials
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            let sent = r.call_start_time.show();
-            sent == a.start_text || parse_datetime(sent) == a.start
-        })
-        .nth(rank)
-        .map(|(i, _)| i)
-}
 
 // ---------------------------------------------------------------------------------------
 // Blocks under the table
@@ -386,11 +284,7 @@ fn note(loaded: &Loaded, theme: &Theme) -> Option<Line<'static>> {
         }
         _ if list.skipped > 0 => {
             return Some(Line::styled(
-                format!(
-                    "{} redial_call entr{} could not be read (see Raw JSON)",
-                    list.skipped,
-                    if list.skipped == 1 { "y" } else { "ies" }
-                ),
+                tab::unread_words("redial_call", list.skipped),
                 theme.warn,
             ));
         }
@@ -401,183 +295,6 @@ fn note(loaded: &Loaded, theme: &Theme) -> Option<Line<'static>> {
         _ => return None,
     };
     Some(Line::styled(text, theme.dim))
-}
-
-fn axis_label(t: chrono::NaiveDateTime, days: Days) -> String {
-    t.format(days.short_format()).to_string()
-}
-
-/// The time axis: a title with the legend, the bars between the start and end times, the
-/// attempts' numbers under their bars, and the attempts that could not be placed.
-fn axis_block(
-    t: &Timeline,
-    selected: usize,
-    days: Days,
-    w: u16,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let w = w as usize;
-    let mut out = Vec::new();
-    let mut title = vec![Span::styled("Time axis", theme.title)];
-    let mut used = width("Time axis");
-    let mut add = |spans: &mut Vec<Span<'static>>, text: String, style: Style| {
-        let tw = width(&text);
-        if used + tw <= w {
-            used += tw;
-            spans.push(Span::styled(text, style));
-            true
-        } else {
-            false
-        }
-    };
-    let (Some(span), Some(first)) = (t.span_secs, t.attempts.iter().find_map(|a| a.start)) else {
-        out.push(Line::from(title));
-        out.push(Line::styled(
-            "  no start time could be read: nothing to place on the axis",
-            theme.dim,
-        ));
-        return out;
-    };
-    let span = span.max(1);
-    for (text, style) in [
-        ("  ▒ ring", theme.warn),
-        ("  █ talk", theme.good),
-        ("  │ no ring", theme.value),
-        ("  · idle", theme.dim),
-    ] {
-        if !add(&mut title, text.to_string(), style) {
-            break;
-        }
-    }
-    if let Some(d) = days.same {
-        add(&mut title, format!("  {}", d.format("%Y-%m-%d")), theme.dim);
-    }
-    add(
-        &mut title,
-        format!("  span {}", human_duration(span)),
-        theme.dim,
-    );
-    out.push(Line::from(title));
-
-    let end = crate::case::time::plus_secs(first, span).unwrap_or(chrono::NaiveDateTime::MAX);
-    let (from, to) = (axis_label(first, days), axis_label(end, days));
-    let label_w = width(&from).max(width(&to)) + 1;
-    let with_labels = w >= 2 * label_w + 12;
-    let cols = if with_labels { w - 2 * label_w } else { w };
-    let mut marks = vec![Mark::Idle; cols];
-    for (i, a) in t.attempts.iter().enumerate() {
-        if i != selected
-            && let Some(b) = Bar::of(a)
-        {
-            paint(&mut marks, i, b, span);
-        }
-    }
-    if let Some(b) = t.attempts.get(selected).and_then(Bar::of) {
-        paint(&mut marks, selected, b, span);
-    }
-    let mut bar: Vec<Span<'static>> = Vec::new();
-    if with_labels {
-        bar.push(Span::styled(format!("{from} "), theme.label));
-    }
-    let mut run = String::new();
-    let mut run_style = Style::default();
-    for m in &marks {
-        let (ch, idx, style) = match *m {
-            Mark::Idle => ('·', None, theme.dim),
-            Mark::Ring(i) => ('▒', Some(i), theme.warn),
-            Mark::Talk(i) => ('█', Some(i), theme.good),
-            Mark::Point(i) => ('│', Some(i), theme.value),
-        };
-        let style = if idx == Some(selected) {
-            theme.focus
-        } else {
-            style
-        };
-        if style != run_style && !run.is_empty() {
-            bar.push(Span::styled(std::mem::take(&mut run), run_style));
-        }
-        run_style = style;
-        run.push(ch);
-    }
-    if !run.is_empty() {
-        bar.push(Span::styled(run, run_style));
-    }
-    if with_labels {
-        bar.push(Span::styled(format!(" {to}"), theme.label));
-    }
-    out.push(Line::from(bar));
-
-    // Numbers under the bars' starts, the selected one first, others where they fit.
-    let mut taken = vec![false; cols];
-    let mut placed: Vec<(usize, String, Style)> = Vec::new();
-    let order = t
-        .attempts
-        .get(selected)
-        .map(|a| (selected, a))
-        .into_iter()
-        .chain(
-            t.attempts
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != selected),
-        );
-    for (i, a) in order {
-        let Some(b) = Bar::of(a) else { continue };
-        let label = seq_text(a);
-        let lw = width(&label);
-        // Under the bar's start, or as near as the right edge allows.
-        let c = scale(b.offset, span, cols).min(cols.saturating_sub(lw));
-        let lo = c.saturating_sub(1);
-        let hi = c + lw + 1;
-        if c + lw > cols || taken[lo..hi.min(cols)].iter().any(|&x| x) {
-            continue;
-        }
-        taken[c..c + lw].fill(true);
-        let style = if i == selected {
-            theme.focus
-        } else if a.is_final {
-            theme.accent
-        } else {
-            theme.dim
-        };
-        placed.push((c, label, style));
-        if placed.len() >= cols {
-            break;
-        }
-    }
-    placed.sort_by_key(|p| p.0);
-    let mut labels: Vec<Span<'static>> = Vec::new();
-    let mut at = 0;
-    if with_labels {
-        labels.push(Span::raw(" ".repeat(label_w)));
-    }
-    for (c, label, style) in placed {
-        labels.push(Span::raw(" ".repeat(c - at)));
-        at = c + width(&label);
-        labels.push(Span::styled(label, style));
-    }
-    out.push(Line::from(labels));
-
-    // Attempts whose start could not be read are listed, not placed.
-    let mut off = t.attempts.iter().filter(|a| a.offset.is_none()).peekable();
-    if off.peek().is_some() {
-        let mut spans = vec![Span::styled(
-            "not on the axis (start time unreadable):",
-            theme.warn,
-        )];
-        let mut used = width("not on the axis (start time unreadable):");
-        for a in off {
-            let s = format!(" #{}", a.seq);
-            if used + width(&s) + 2 > w {
-                spans.push(Span::styled(" …", theme.warn));
-                break;
-            }
-            used += width(&s);
-            spans.push(Span::styled(s, theme.warn));
-        }
-        out.push(Line::from(spans));
-    }
-    out
 }
 
 /// Label and value of every field of attempt `pos`, as sent, plus unknown fields.
@@ -640,7 +357,7 @@ fn fields(loaded: &Loaded, pos: usize, theme: &Theme) -> (String, Vec<Field>) {
         return (title, f);
     }
     let items = &call.redial_call.items;
-    let src = source_index(t, pos, items);
+    let src = t.source_index(pos, items);
     let title = match src {
         Some(i) => format!("Attempt {} of {n} · redial_call[{i}]", a.seq),
         None => format!("Attempt {} of {n} · redial", a.seq),
@@ -662,271 +379,68 @@ fn fields(loaded: &Loaded, pos: usize, theme: &Theme) -> (String, Vec<Field>) {
     (title, f)
 }
 
-/// The selected attempt's details: a grid of label and value, or flowing pairs.
-fn details_block(
-    loaded: &Loaded,
-    pos: usize,
-    w: u16,
-    grid: bool,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let (title, fields) = fields(loaded, pos, theme);
-    if fields.is_empty() {
-        return Vec::new();
-    }
-    if grid {
-        let mut s = Section::new(title);
-        for f in &fields {
-            s.push(Row::new(f.label.clone(), &f.value, f.style));
-        }
-        return column(&[s], w, theme);
-    }
-    let mut out = vec![Line::styled(title, theme.title)];
-    out.extend(table::flow(&fields, w, theme));
-    out
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TCol {
-    Number,
-    Attempts,
-    Ring,
-    Connected,
-    Extend,
-}
-
-const TCOLS: [TCol; 5] = [
-    TCol::Number,
-    TCol::Attempts,
-    TCol::Ring,
-    TCol::Connected,
-    TCol::Extend,
-];
-const TRIGHT: [bool; 5] = [false, true, true, false, false];
-
-impl TCol {
-    fn title(self) -> &'static str {
-        match self {
-            TCol::Number => "number",
-            TCol::Attempts => "attempts",
-            TCol::Ring => "ring",
-            TCol::Connected => "connected",
-            TCol::Extend => "in extend_callees",
-        }
-    }
-    fn short_title(self) -> &'static str {
-        match self {
-            TCol::Attempts => "att",
-            TCol::Connected => "conn",
-            TCol::Extend => "listed",
-            c => c.title(),
-        }
-    }
-}
-
-fn total_cells<'a>(n: &'a NumberTotal, theme: &Theme) -> Vec<Cell<'a>> {
-    let dim_if_none = if n.attempts == 0 {
-        theme.dim
-    } else {
-        theme.value
-    };
-    TCOLS
-        .iter()
-        .map(|c| match c {
-            TCol::Number => Cell::new(clean(&n.number), dim_if_none),
-            TCol::Attempts => Cell::new(n.attempts.to_string(), dim_if_none),
-            TCol::Ring => Cell::new(human_duration(n.ring_secs), dim_if_none),
-            TCol::Connected if n.connected => Cell::new("✓ yes", theme.good).short("✓"),
-            TCol::Connected => Cell::new("· no", theme.dim).short("·"),
-            TCol::Extend if n.in_extend_callees => Cell::new("yes", theme.value),
-            TCol::Extend => Cell::new("no", theme.warn),
-        })
-        .collect()
-}
-
-fn total_specs(numbers: &[NumberTotal]) -> Vec<ColSpec> {
-    let mut want = [0usize; 5];
-    for n in numbers {
-        want[0] = want[0].max(width(&clean(&n.number)));
-        want[1] = want[1].max(n.attempts.checked_ilog10().map_or(1, |d| d as usize + 1));
-        want[2] = want[2].max(duration_width(n.ring_secs));
-    }
-    want[3] = 5;
-    want[4] = 3;
-    TCOLS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let want = want[i].max(width(c.title()));
-            let min = match c {
-                TCol::Number => want,
-                _ => width(c.short_title()).max(match c {
-                    TCol::Connected => 1,
-                    TCol::Ring => 4,
-                    _ => 3,
-                }),
-            };
-            let (priority, keep) = match c {
-                TCol::Number => (0, true),
-                TCol::Attempts => (1, true),
-                TCol::Connected => (2, true),
-                TCol::Ring => (3, false),
-                TCol::Extend => (4, false),
-            };
-            ColSpec::new(priority, keep, want, min)
-        })
-        .collect()
-}
-
-/// Totals per number: a title and a small table, at most `max` lines.
-fn totals_block(t: &Timeline, w: u16, max: usize, theme: &Theme) -> Vec<Line<'static>> {
-    if t.numbers.is_empty() || max == 0 {
-        return Vec::new();
-    }
-    let mut out = vec![Line::styled("Per number", theme.title)];
-    let n = t.numbers.len();
-    let room = max.saturating_sub(2);
-    let shown = if n > room { room.saturating_sub(1) } else { n };
-    if shown > 0 {
-        let widths = table::fit(&total_specs(&t.numbers), w as usize, GAP);
-        let header: Vec<Cell> = TCOLS
-            .iter()
-            .map(|c| Cell::new(c.title(), theme.label).short(c.short_title()))
-            .collect();
-        out.push(table::row_line(&header, &widths, &TRIGHT, Style::default()));
-        for total in &t.numbers[..shown] {
-            out.push(table::row_line(
-                &total_cells(total, theme),
-                &widths,
-                &TRIGHT,
-                Style::default(),
-            ));
-        }
-    }
-    if shown < n {
-        let more = if shown == 0 { "" } else { " more" };
-        out.push(Line::styled(
-            format!("… {}{more} numbers (Y copies all)", n - shown),
-            theme.dim,
-        ));
-    }
-    out.truncate(max);
-    out
-}
-
 // ---------------------------------------------------------------------------------------
 // Layout
 
-/// Everything the tab shows besides the table rows, and how high the table is.
-struct Composed {
-    note: Option<Line<'static>>,
-    /// Lines of the table, its header included.
-    table_h: usize,
-    /// How many of the blocks get a blank line before them (the first ones).
-    blanks: usize,
-    blocks: Vec<Vec<Line<'static>>>,
-}
-
-fn compose(loaded: &Loaded, selected: usize, w: u16, h: u16, theme: &Theme) -> Composed {
+/// The note over the table; the time axis, the selected attempt's details and the totals
+/// under it.
+fn compose(loaded: &Loaded, selected: usize, days: Days, w: u16, h: u16, theme: &Theme) -> Page {
     let t = &loaded.facts.timeline;
-    let days = Days::of(t);
-    let note = note(loaded, theme);
-    let h = (h as usize).saturating_sub(usize::from(note.is_some()));
-    let table_full = 1 + t.attempts.len();
-    let table_min = (1 + MIN_ROWS).max(h / 3);
+    let above: Vec<Line<'static>> = note(loaded, theme).into_iter().collect();
+    let h = (h as usize).saturating_sub(above.len());
     let axis = axis_block(t, selected, days, w, theme);
     let totals_len = if t.numbers.is_empty() {
         0
     } else {
         2 + t.numbers.len()
     };
-    // The details in a grid when the whole table fits with it; else as flowing pairs when
-    // that lets the whole table show; else the grid under a shorter table when it fits.
-    let rest = axis.len() + totals_len;
-    let grid = details_block(loaded, selected, w, true, theme);
-    let details = if table_full + rest + grid.len() <= h {
-        grid
-    } else {
-        let flow = details_block(loaded, selected, w, false, theme);
-        if table_full + rest + flow.len() > h && table_min + rest + grid.len() <= h {
-            grid
-        } else {
-            flow
-        }
-    };
-    let (table_h, blanks) = table::share(
-        h,
-        table_full,
-        table_min,
-        &[axis.len(), details.len(), totals_len],
-    );
+    let room = Room::new(h, t.attempts.len(), axis.len() + totals_len);
+    let (title, fields) = fields(loaded, selected, theme);
+    let details = tab::details(&title, &fields, w, room, theme);
+    let (table_h, blanks) = room.share(&[axis.len(), details.len(), totals_len]);
     // The totals get what is left, and say how many numbers they could not show.
-    let room = h.saturating_sub(table_h + axis.len() + details.len() + blanks);
-    let totals = totals_block(t, w, room, theme);
-    Composed {
-        note,
+    let left = h.saturating_sub(table_h + axis.len() + details.len() + blanks);
+    let totals = totals_block(t, w, left, theme);
+    Page {
+        above,
         table_h,
         blanks,
         blocks: vec![axis, details, totals],
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.timeline;
     if loaded.waits_for_redials() {
-        let mut s = Section::new("Redials");
-        s.empty = Some("reading the redials…".into());
-        draw_lines(frame, area, &column(&[s], area.width, theme), 0);
+        tab::draw_empty(frame, area, "Redials", "reading the redials…", theme);
         return;
     }
     if t.attempts.is_empty() {
-        let list = &loaded.data().call.redial_call;
-        let mut s = Section::new("Redials");
-        s.empty = Some(
-            match list.shape {
-                Shape::Sent | Shape::Encoded => "no redials and no final call in this push",
-                shape => shape_words(shape),
-            }
-            .into(),
-        );
-        draw_lines(frame, area, &column(&[s], area.width, theme), 0);
+        let words = match loaded.data().call.redial_call.shape {
+            Shape::Sent | Shape::Encoded => "no redials and no final call in this push",
+            shape => shape_words(shape),
+        };
+        tab::draw_empty(frame, area, "Redials", words, theme);
         return;
     }
     let selected = loaded.views.redials.selected.min(t.attempts.len() - 1);
-    let c = compose(loaded, selected, area.width, area.height, theme);
-    let rows_h = c.table_h.saturating_sub(1).max(1);
+    let days = Days::of(t);
+    let page = compose(loaded, selected, days, area.width, area.height, theme);
+    let rows_h = page.rows();
     let offset = loaded.views.redials.settle(selected, rows_h);
 
-    let days = Days::of(t);
-    let widths = table::fit(&specs(t, days), area.width as usize, GAP);
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(area.height as usize);
-    lines.extend(c.note);
-    lines.push(table::row_line(
-        &header_cells(theme),
-        &widths,
-        &RIGHT,
-        Style::default(),
-    ));
-    let end = (offset + rows_h).min(t.attempts.len());
-    for (i, a) in t.attempts[offset..end].iter().enumerate() {
-        let base = if offset + i == selected {
-            theme.selected
-        } else {
-            Style::default()
-        };
-        let row = table::row_line(&cells(a, days, theme), &widths, &RIGHT, base);
-        lines.push(table::fill(row, area.width as usize, base));
-    }
-    for (i, b) in c.blocks.into_iter().filter(|b| !b.is_empty()).enumerate() {
-        if i < c.blanks {
-            lines.push(Line::default());
-        }
-        lines.extend(b);
-        if lines.len() >= area.height as usize {
-            break;
-        }
-    }
-    draw_lines(frame, area, &lines, 0);
+    let cols = Columns {
+        widths: table::fit(&specs(t, days), area.width as usize, GAP),
+        right: &RIGHT,
+    };
+    let mut table = vec![cols.line(&tab::header(&COLS, theme.title), Style::default())];
+    let shown = offset..offset + rows_h;
+    let width = area.width as usize;
+    let attempts = &t.attempts;
+    table.extend(cols.rows(attempts, shown, selected, width, theme, |a| {
+        cells(a, days, theme)
+    }));
+    page.draw(frame, area, table);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -939,10 +453,7 @@ fn attempt_line(loaded: &Loaded, pos: usize) -> Option<String> {
     if fields.is_empty() {
         return None;
     }
-    let body: Vec<String> = fields
-        .iter()
-        .map(|f| format!("{}: {}", clean(&f.label), crate::text::one_line(&f.value)))
-        .collect();
+    let body: Vec<String> = tab::field_texts(&fields).collect();
     Some(format!("{title} — {}", body.join("; ")))
 }
 
@@ -954,7 +465,10 @@ fn whole_text(loaded: &Loaded) -> Option<String> {
     }
     let plain = Theme::plain();
     let days = Days::of(t);
-    let widths: Vec<usize> = specs(t, days).iter().map(|s| s.want).collect();
+    let cols = Columns {
+        widths: specs(t, days).iter().map(|s| s.want).collect(),
+        right: &RIGHT,
+    };
     let mut out = String::new();
     let redials = t.attempts.iter().filter(|a| !a.is_final).count();
     let fin = if t.final_attempt().is_some() {
@@ -966,30 +480,20 @@ fn whole_text(loaded: &Loaded) -> Option<String> {
         "Redials: {} attempts ({redials} redials{fin}), in time order; {FINAL_MARK} marks the final call\n",
         t.attempts.len()
     ));
-    out.push_str(&table::row_text(&header_cells(&plain), &widths, &RIGHT));
+    out.push_str(&cols.text(&tab::header(&COLS, Style::default())));
     out.push('\n');
     for a in &t.attempts {
-        out.push_str(&table::row_text(&cells(a, days, &plain), &widths, &RIGHT));
+        out.push_str(&cols.text(&cells(a, days, &plain)));
         out.push('\n');
     }
     if !t.numbers.is_empty() {
-        out.push_str("\nPer number\n");
-        let widths: Vec<usize> = total_specs(&t.numbers).iter().map(|s| s.want).collect();
-        let header: Vec<Cell> = TCOLS
-            .iter()
-            .map(|c| Cell::new(c.title(), Style::default()))
-            .collect();
-        out.push_str(&table::row_text(&header, &widths, &TRIGHT));
         out.push('\n');
-        for n in &t.numbers {
-            out.push_str(&table::row_text(&total_cells(n, &plain), &widths, &TRIGHT));
-            out.push('\n');
-        }
+        out.push_str(&totals_text(&t.numbers));
     }
     Some(out)
 }
 
-pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
+pub(crate) fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     if whole {
         return whole_text(loaded).map(|t| (t, "the Redials tab".into()));
     }
@@ -1024,63 +528,6 @@ mod tests {
 
     fn without(path: &[&str]) -> Vec<u8> {
         testing::without(REFERENCE, path)
-    }
-
-    // ---------- the axis, as arithmetic ----------
-
-    #[test]
-    fn scale_maps_the_span_onto_the_columns() {
-        assert_eq!(scale(0, 100, 10), 0);
-        assert_eq!(scale(100, 100, 10), 10);
-        assert_eq!(scale(50, 100, 10), 5);
-        // Rounded to the nearest column boundary.
-        assert_eq!(scale(14, 100, 10), 1);
-        assert_eq!(scale(15, 100, 10), 2);
-        // Out of range is clamped; degenerate axes put everything at 0.
-        assert_eq!(scale(-5, 100, 10), 0);
-        assert_eq!(scale(500, 100, 10), 10);
-        assert_eq!(scale(5, 0, 10), 0);
-        assert_eq!(scale(5, 10, 0), 0);
-        // Long spans do not overflow.
-        assert_eq!(scale(i64::MAX / 2, i64::MAX / 2, 200), 200);
-    }
-
-    fn marks(bars: &[Bar], span: i64, cols: usize) -> String {
-        let mut m = vec![Mark::Idle; cols];
-        for (i, b) in bars.iter().enumerate() {
-            paint(&mut m, i, *b, span);
-        }
-        m.iter()
-            .map(|m| match m {
-                Mark::Idle => '.',
-                Mark::Ring(_) => 'r',
-                Mark::Talk(_) => 'T',
-                Mark::Point(_) => '|',
-            })
-            .collect()
-    }
-
-    #[test]
-    fn bars_show_ring_talk_and_the_gaps() {
-        let b = |offset, ring, talk| Bar { offset, ring, talk };
-        // The reference: 14:51:15 (0 s ring), 14:51:24 (7 s), 14:52:23 (0 s), final at
-        // 14:54:26 ringing 2 s then talking 26 s: 219 s in all.
-        let reference = [b(0, 0, 0), b(9, 7, 0), b(68, 0, 0), b(191, 2, 26)];
-        assert_eq!(
-            marks(&reference, 219, 40),
-            "|.r.........|......................rTTTT"
-        );
-        // Each part that lasted keeps a column; on a narrow axis a later attempt covers an
-        // earlier one in the same column.
-        assert_eq!(marks(&reference, 219, 10), "r..|.....T");
-        assert_eq!(marks(&reference[..1], 219, 10), "|.........");
-        // Two attempts far apart leave the idle time between them visible.
-        assert_eq!(
-            marks(&[b(0, 30, 0), b(3600, 30, 0)], 3630, 12),
-            "r..........r"
-        );
-        // Scale follows the width.
-        assert_eq!(marks(&[b(0, 50, 50)], 100, 20), "rrrrrrrrrrTTTTTTTTTT");
     }
 
     #[test]
@@ -1153,51 +600,6 @@ mod tests {
                 "{w}"
             );
         }
-    }
-
-    #[test]
-    fn rows_point_back_to_their_redial_call_entries() {
-        for body in [REFERENCE, MANY] {
-            let app = app_with(body.to_vec(), 160, 50);
-            let l = app.loaded.as_ref().unwrap();
-            let t = &l.facts.timeline;
-            let items = &l.data().call.redial_call.items;
-            let mut seen = Vec::new();
-            for (pos, a) in t.attempts.iter().enumerate() {
-                match source_index(t, pos, items) {
-                    Some(i) => {
-                        assert_eq!(items[i].call_id.show(), a.call_id);
-                        seen.push(i);
-                    }
-                    None => assert!(a.is_final),
-                }
-            }
-            seen.sort_unstable();
-            assert_eq!(seen, (0..items.len()).collect::<Vec<_>>());
-        }
-        // Entries sent out of order, two with one start time, one unreadable.
-        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
-        let r = v["data"]["call"]["redial_call"].as_array_mut().unwrap();
-        r.reverse();
-        let mut twin = r[0].clone();
-        twin["call_id"] = "twin".into();
-        r.push(twin);
-        let mut odd = r[1].clone();
-        odd["call_id"] = "odd".into();
-        odd["call_start_time"] = "yesterday".into();
-        r.insert(0, odd);
-        let app = app_with(serde_json::to_vec(&v).unwrap(), 160, 50);
-        let l = app.loaded.as_ref().unwrap();
-        let t = &l.facts.timeline;
-        let items = &l.data().call.redial_call.items;
-        for (pos, a) in t.attempts.iter().enumerate() {
-            if let Some(i) = source_index(t, pos, items) {
-                assert_eq!(items[i].call_id.show(), a.call_id, "{pos}");
-            }
-        }
-        let ids: Vec<&str> = t.attempts.iter().map(|a| a.call_id.as_str()).collect();
-        assert_eq!(ids[3], "twin");
-        assert_eq!(ids[5], "odd");
     }
 
     // ---------- the tab ----------
@@ -1325,14 +727,7 @@ mod tests {
         for body in [REFERENCE, MANY] {
             let mut app = app_with(body.to_vec(), 160, 50);
             keys(&mut app, "G");
-            let loaded = app.loaded.as_deref().unwrap();
-            for w in (0..70).step_by(3) {
-                for h in 0..12 {
-                    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-                    term.draw(|f| draw(f, f.area(), loaded, &Theme::color()))
-                        .unwrap();
-                }
-            }
+            testing::draw_small(&app, draw);
         }
     }
 

@@ -3,6 +3,8 @@
 //! the blocks under it; and label/value pairs flowing along lines where height is short.
 //! The sizing functions are plain arithmetic, tested without a terminal.
 
+pub(crate) mod tab;
+
 use std::borrow::Cow;
 
 use ratatui::style::Style;
@@ -13,11 +15,11 @@ use super::Theme;
 use crate::text::{clean, width, wrap};
 
 /// Blank columns between two table columns.
-pub const GAP: usize = 2;
+pub(crate) const GAP: usize = 2;
 
 /// What a column needs, for [`fit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ColSpec {
+pub(crate) struct ColSpec {
     /// Lower is more important: kept columns narrow in reverse order of it, the others are
     /// added in its order while they fit.
     pub priority: u8,
@@ -33,7 +35,7 @@ pub struct ColSpec {
 }
 
 impl ColSpec {
-    pub fn new(priority: u8, keep: bool, want: usize, min: usize) -> Self {
+    pub(crate) fn new(priority: u8, keep: bool, want: usize, min: usize) -> Self {
         let want = want.max(1);
         ColSpec {
             priority,
@@ -45,14 +47,14 @@ impl ColSpec {
     }
 
     /// Marks the column as either narrow or whole (see [`ColSpec::snap`]).
-    pub fn snap(mut self) -> Self {
+    pub(crate) fn snap(mut self) -> Self {
         self.snap = true;
         self
     }
 }
 
 /// Total width of columns `w` (0 = not shown) with `gap` between the shown ones.
-pub fn total_width(w: &[usize], gap: usize) -> usize {
+pub(crate) fn total_width(w: &[usize], gap: usize) -> usize {
     let shown = w.iter().filter(|&&x| x > 0).count();
     w.iter().sum::<usize>() + gap * shown.saturating_sub(1)
 }
@@ -67,7 +69,7 @@ pub fn total_width(w: &[usize], gap: usize) -> usize {
 /// width when it fits, else at their minimum. What room is left at the end widens narrowed
 /// columns toward their natural width, most important first (a snapping one only when it
 /// can become whole).
-pub fn fit(cols: &[ColSpec], avail: usize, gap: usize) -> Vec<usize> {
+pub(crate) fn fit(cols: &[ColSpec], avail: usize, gap: usize) -> Vec<usize> {
     let n = cols.len();
     let mut w = vec![0usize; n];
     let mut order: Vec<usize> = (0..n).collect();
@@ -136,7 +138,7 @@ pub fn fit(cols: &[ColSpec], avail: usize, gap: usize) -> Vec<usize> {
 }
 
 /// `s` cut to at most `w` columns, a `…` marking the cut.
-pub fn cut(s: &str, w: usize) -> Cow<'_, str> {
+pub(crate) fn cut(s: &str, w: usize) -> Cow<'_, str> {
     if width(s) <= w {
         return Cow::Borrowed(s);
     }
@@ -158,7 +160,7 @@ pub fn cut(s: &str, w: usize) -> Cow<'_, str> {
 }
 
 /// `s` padded with spaces to exactly `w` columns (cut first when wider).
-pub fn pad(s: &str, w: usize, right: bool) -> String {
+pub(crate) fn pad(s: &str, w: usize, right: bool) -> String {
     let s = cut(s, w);
     let fill = " ".repeat(w.saturating_sub(width(&s)));
     if right {
@@ -170,7 +172,7 @@ pub fn pad(s: &str, w: usize, right: bool) -> String {
 
 /// The full text when it fits in `w`, else the short form when there is one that fits, else
 /// the full text cut.
-pub fn choose<'a>(full: &'a str, short: Option<&'a str>, w: usize) -> Cow<'a, str> {
+pub(crate) fn choose<'a>(full: &'a str, short: Option<&'a str>, w: usize) -> Cow<'a, str> {
     if width(full) <= w {
         return Cow::Borrowed(full);
     }
@@ -182,21 +184,21 @@ pub fn choose<'a>(full: &'a str, short: Option<&'a str>, w: usize) -> Cow<'a, st
 
 /// One cell: its text (already clean), a shorter form for narrow columns, and its style.
 #[derive(Debug, Clone)]
-pub struct Cell<'a> {
+pub(crate) struct Cell<'a> {
     pub full: Cow<'a, str>,
     pub short: Option<Cow<'a, str>>,
     pub style: Style,
 }
 
 impl<'a> Cell<'a> {
-    pub fn new(full: impl Into<Cow<'a, str>>, style: Style) -> Self {
+    pub(crate) fn new(full: impl Into<Cow<'a, str>>, style: Style) -> Self {
         Cell {
             full: full.into(),
             short: None,
             style,
         }
     }
-    pub fn short(mut self, short: impl Into<Cow<'a, str>>) -> Self {
+    pub(crate) fn short(mut self, short: impl Into<Cow<'a, str>>) -> Self {
         self.short = Some(short.into());
         self
     }
@@ -204,7 +206,7 @@ impl<'a> Cell<'a> {
 
 /// One table line from `cells` in columns `widths` (0 = dropped), `right[i]` aligning column
 /// `i` to the right; `base` is patched under every cell's style (the selection).
-pub fn row_line(
+pub(crate) fn row_line(
     cells: &[Cell<'_>],
     widths: &[usize],
     right: &[bool],
@@ -231,7 +233,7 @@ pub fn row_line(
 }
 
 /// Pads `line` with `style` out to `width` columns (a selection bar across the whole row).
-pub fn fill(mut line: Line<'static>, width_: usize, style: Style) -> Line<'static> {
+pub(crate) fn fill(mut line: Line<'static>, width_: usize, style: Style) -> Line<'static> {
     let w = line.width();
     if w < width_ {
         line.spans.push(Span::styled(" ".repeat(width_ - w), style));
@@ -240,7 +242,7 @@ pub fn fill(mut line: Line<'static>, width_: usize, style: Style) -> Line<'stati
 }
 
 /// The same line as plain text, trailing spaces trimmed (for copying).
-pub fn row_text(cells: &[Cell<'_>], widths: &[usize], right: &[bool]) -> String {
+pub(crate) fn row_text(cells: &[Cell<'_>], widths: &[usize], right: &[bool]) -> String {
     let line = row_line(cells, widths, right, Style::default());
     let s: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     s.trim_end().to_string()
@@ -253,7 +255,12 @@ pub fn row_text(cells: &[Cell<'_>], widths: &[usize], right: &[bool]) -> String 
 /// Returns the table's height and how many blocks get their blank line (the first ones).
 /// A whole table comes before the blank lines, the blank lines before a longer cut table.
 /// Blocks that still do not fit are cut at the bottom by the caller.
-pub fn share(h: usize, table_full: usize, table_min: usize, blocks: &[usize]) -> (usize, usize) {
+pub(crate) fn share(
+    h: usize,
+    table_full: usize,
+    table_min: usize,
+    blocks: &[usize],
+) -> (usize, usize) {
     let table_min = table_min.min(table_full);
     let body: usize = blocks.iter().sum();
     let seps = blocks.iter().filter(|&&b| b > 0).count();
@@ -271,14 +278,14 @@ pub fn share(h: usize, table_full: usize, table_min: usize, blocks: &[usize]) ->
 
 /// A label and its value for [`flow`] and detail grids; the value is cleaned when shown.
 #[derive(Debug, Clone)]
-pub struct Field {
+pub(crate) struct Field {
     pub label: String,
     pub value: String,
     pub style: Style,
 }
 
 impl Field {
-    pub fn new(label: impl Into<String>, value: impl Into<String>, style: Style) -> Self {
+    pub(crate) fn new(label: impl Into<String>, value: impl Into<String>, style: Style) -> Self {
         Field {
             label: label.into(),
             value: value.into(),
@@ -289,7 +296,7 @@ impl Field {
 
 /// Fields flowing along lines `width` wide, `label value` pairs two columns apart; a value
 /// too long for a line wraps under itself. Empty values show as a dim `—`.
-pub fn flow(fields: &[Field], width_: u16, theme: &Theme) -> Vec<Line<'static>> {
+pub(crate) fn flow(fields: &[Field], width_: u16, theme: &Theme) -> Vec<Line<'static>> {
     let total = (width_ as usize).max(10);
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut cur: Vec<Span<'static>> = Vec::new();
@@ -412,6 +419,19 @@ pub mod testing {
         })
         .unwrap();
         term
+    }
+
+    /// Draws `app`'s answer with `draw` at every small size up to 70×12 (in steps of 3
+    /// columns): none may panic.
+    pub fn draw_small(app: &App, draw: fn(&mut Frame, Rect, &Loaded, &Theme)) {
+        let loaded = app.loaded.as_deref().unwrap();
+        for w in (0..70).step_by(3) {
+            for h in 0..12 {
+                let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+                term.draw(|f| draw(f, f.area(), loaded, &Theme::color()))
+                    .unwrap();
+            }
+        }
     }
 
     pub fn screen(term: &Terminal<TestBackend>) -> String {
