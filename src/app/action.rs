@@ -31,6 +31,12 @@ pub enum Action {
         id: u64,
         result: Box<Result<Answer, ApiError>>,
     },
+    /// The masked copy of the answer on screen, made off the UI thread (or why it could
+    /// not be).
+    Masked {
+        id: u64,
+        result: Result<Box<super::Loaded>, String>,
+    },
     /// The lists left out read off the UI thread: the whole answer (or as much as read,
     /// [`Loaded::unread`](super::Loaded::unread) saying why not all).
     Transcript {
@@ -71,6 +77,8 @@ pub enum Effect {
     Export(crate::export::Job),
     /// Save a lookup in the history file.
     History(Box<crate::history::Entry>),
+    /// Make the masked copy of the answer on screen (off the UI thread).
+    Mask(Box<super::masking::MaskJob>),
     /// Read the lists left out of the answer on screen (off the UI thread), once the
     /// frame is drawn.
     ReadTranscript(Box<super::later::TranscriptJob>),

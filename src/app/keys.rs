@@ -166,7 +166,7 @@ impl App {
                     _ => {}
                 }
             }
-            Command::Mask => self.toggle_mask(),
+            Command::Mask => return self.toggle_mask(),
             Command::Tab(i) => self.tab = Tab::from_index(usize::from(i)),
             Command::DiffTab if self.compare.is_some() => self.tab = Tab::Diff,
             Command::PrevTab => self.cycle_tab(false),

@@ -1,10 +1,13 @@
 //! `m`: the answer on screen swapped for a masked copy built from the masked body
 //! ([`crate::mask`]), so every tab, copy and export shows masked values without knowing
-//! about it. The copy is built the first time it is needed and kept until the next answer;
-//! the original waits beside it (`App::twin`) for `m` again.
+//! about it. The copy is made off the UI thread (`Effect::Mask`, answered by
+//! `Action::Masked`): the first `m` leaves the answer on screen and usable until it comes; a
+//! new answer while masking is on (or `--mask` at the start) is not shown until its copy is
+//! made. The copy is kept until the next answer; the original waits beside it (`App::twin`)
+//! for `m` again, which then swaps them at once.
 
 use super::views::Views;
-use super::{App, CompareState, Comparison, Loaded, Notice};
+use super::{Action, App, CompareState, Comparison, Effect, Loaded, Notice};
 
 impl Comparison {
     /// The same comparison with both sides of every difference masked.
@@ -66,34 +69,70 @@ impl App {
         if self.masked { twin } else { shown }
     }
 
-    /// The masked copy of `original`, with the session's settings and the same positions.
-    fn build_masked(&self, original: &Loaded) -> Result<Loaded, String> {
-        let answer = crate::mask::mask_answer(&original.answer).map_err(|e| e.message())?;
-        let mut masked = Loaded::new(answer, original.source.clone());
-        masked.query = original.query.clone();
-        masked.views.transcript.watch_words = self.context.watch_words.clone();
-        super::transcript::prepare(&mut masked);
-        carry(&original.views, &mut masked.views);
-        Ok(masked)
+    /// The job that makes the masked copy of `original`, with the session's settings.
+    fn mask_job(&mut self, original: &Loaded) -> Effect {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.masking = Some(id);
+        Effect::Mask(Box::new(MaskJob {
+            id,
+            answer: original.answer.clone(),
+            source: original.source.clone(),
+            query: original.query.clone(),
+            watch_words: self.context.watch_words.clone(),
+        }))
     }
 
-    /// Masks the answer just put on screen when masking is on. Masking that fails turns
-    /// itself off and says so: an unmasked answer is never shown as if it were masked.
-    pub(super) fn mask_new_answer(&mut self) {
+    /// With masking on, the answer just installed is not shown until its masked copy is
+    /// made: it waits beside the screen, and the effect makes the copy.
+    pub(super) fn mask_new_answer(&mut self) -> Option<Effect> {
         self.twin = None;
+        self.masking = None;
         if !self.masked {
-            return;
+            return None;
         }
-        let Some(original) = self.loaded.as_deref() else {
-            return;
-        };
-        match self.build_masked(original) {
-            Ok(m) => {
-                self.twin = self.loaded.take();
-                self.loaded = Some(Box::new(m));
+        let original = self.loaded.take()?;
+        let job = self.mask_job(&original);
+        self.twin = Some(original);
+        Some(job)
+    }
+
+    /// The masked copy arrived: shown in place of the answer as received, where the user was.
+    pub(super) fn on_masked(
+        &mut self,
+        id: u64,
+        result: Result<Box<Loaded>, String>,
+    ) -> Vec<Effect> {
+        if self.masking != Some(id) {
+            // Masking was turned off meanwhile, or another answer came: stale.
+            return Vec::new();
+        }
+        self.masking = None;
+        let mut masked = match result {
+            Ok(m) => m,
+            Err(e) => {
+                // The answer waiting to be shown masked is shown as it is, and it says so.
+                if self.loaded.is_none() {
+                    self.loaded = self.twin.take();
+                }
+                self.mask_failed(&e);
+                return Vec::new();
             }
-            Err(e) => self.mask_failed(&e),
+        };
+        if let Some(original) = self.loaded.as_deref() {
+            // `m` on an answer on screen: the copy takes its place, where the user was.
+            carry(&original.views, &mut masked.views);
+            self.twin = self.loaded.take();
         }
+        self.loaded = Some(masked);
+        self.masked = true;
+        self.clamp_views();
+        self.refresh_search();
+        self.notice = Some(Notice {
+            text: "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them".into(),
+            warn: false,
+        });
+        Vec::new()
     }
 
     fn mask_failed(&mut self, why: &str) {
@@ -105,21 +144,33 @@ impl App {
     }
 
     /// Starts with masking on (`--mask`) or off; the messages of the start stay.
-    pub fn with_mask(mut self, on: bool) -> Self {
-        if on != self.masked {
-            let notice = self.notice.take();
-            self.toggle_mask();
-            // A failure to mask says so; otherwise the start's own message stays.
-            if self.masked == on {
-                self.notice = notice;
-            }
+    /// An answer already there is not shown until its masked copy is made.
+    pub fn with_mask(mut self, on: bool) -> (Self, Vec<Effect>) {
+        if !on || self.masked {
+            return (self, Vec::new());
         }
-        self
+        self.masked = true;
+        let effects = self.mask_new_answer().into_iter().collect();
+        (self, effects)
     }
 
-    /// `m`: masking on or off.
-    pub(super) fn toggle_mask(&mut self) {
-        let Some(shown) = self.loaded.as_deref() else {
+    /// `m`: masking on or off. On, the masked copy is made off the UI thread the first time
+    /// (the answer stays on screen meanwhile, and the status bar says so); after that the two
+    /// versions swap at once.
+    pub(super) fn toggle_mask(&mut self) -> Vec<Effect> {
+        if self.masking.take().is_some() {
+            // `m` again before the copy came: masking stays off.
+            if self.loaded.is_none() {
+                self.loaded = self.twin.take();
+            }
+            self.masked = false;
+            self.notice = Some(Notice {
+                text: "masking off".into(),
+                warn: false,
+            });
+            return Vec::new();
+        }
+        if self.loaded.is_none() {
             self.masked = !self.masked;
             self.notice = Some(Notice {
                 text: if self.masked {
@@ -129,20 +180,20 @@ impl App {
                 },
                 warn: false,
             });
-            return;
-        };
+            return Vec::new();
+        }
         if self.twin.is_none() {
-            // Only the original exists yet (masking was off): build the masked copy.
-            match self.build_masked(shown) {
-                Ok(m) => self.twin = Some(Box::new(m)),
-                Err(e) => {
-                    self.masked = true;
-                    self.mask_failed(&e);
-                    return;
-                }
-            }
-        } else if let (Some(shown), Some(twin)) = (self.loaded.as_deref(), self.twin.as_deref_mut())
-        {
+            // Only the original exists yet (masking was off): the copy is made off-thread.
+            let original = self.loaded.take();
+            let job = original.as_deref().map(|o| self.mask_job(o));
+            self.loaded = original;
+            self.notice = Some(Notice {
+                text: "masking…".into(),
+                warn: false,
+            });
+            return job.into_iter().collect();
+        }
+        if let (Some(shown), Some(twin)) = (self.loaded.as_deref(), self.twin.as_deref_mut()) {
             carry(&shown.views, &mut twin.views);
         }
         std::mem::swap(&mut self.loaded, &mut self.twin);
@@ -158,5 +209,137 @@ impl App {
             },
             warn: !self.masked,
         });
+        Vec::new()
+    }
+}
+
+/// The work of making a masked copy: everything it needs, owned, so it runs on any thread.
+#[derive(Debug, Clone)]
+pub struct MaskJob {
+    pub id: u64,
+    answer: std::sync::Arc<crate::api::Answer>,
+    source: super::Source,
+    query: Option<crate::api::Query>,
+    watch_words: Vec<String>,
+}
+
+impl PartialEq for MaskJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl MaskJob {
+    /// Masks the answer and derives everything from the masked copy, as [`Loaded::new`]
+    /// would.
+    pub fn run(self) -> Action {
+        let result = crate::mask::mask_answer(&self.answer)
+            .map_err(|e| e.message())
+            .map(|answer| {
+                let mut masked = Loaded::new(answer, self.source);
+                masked.query = self.query;
+                masked.views.transcript.watch_words = self.watch_words;
+                super::transcript::prepare(&mut masked);
+                Box::new(masked)
+            });
+        Action::Masked {
+            id: self.id,
+            result,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::api::Query;
+    use crate::app::{Context, Source};
+
+    fn key(c: char) -> Action {
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn answered() -> App {
+        let answer = crate::api::client::interpret(crate::api::client::Exchange {
+            url: "push.json".into(),
+            status: 200,
+            latency: std::time::Duration::ZERO,
+            body: bytes::Bytes::from_static(include_bytes!("../../assets/demo/01-reference.json")),
+            transcript_scan: None,
+            received_at: chrono::Local::now(),
+        })
+        .unwrap();
+        App::new(Query::default(), Context::default()).with_answer(
+            answer,
+            Source::File {
+                path: "push.json".into(),
+            },
+        )
+    }
+
+    fn name(app: &App) -> String {
+        app.loaded
+            .as_ref()
+            .unwrap()
+            .data()
+            .callee
+            .callee_name
+            .show()
+            .to_string()
+    }
+
+    #[test]
+    fn masking_is_made_off_the_ui_thread_and_the_screen_stays_usable() {
+        let mut app = answered();
+        let mut effects = app.update(key('m'));
+        let Some(Effect::Mask(job)) = effects.pop() else {
+            panic!("m starts the masking job: {effects:?}");
+        };
+        // Meanwhile the answer is on screen as it was and keys act.
+        assert!(!app.masked);
+        assert_eq!(name(&app), "WILL SMITH");
+        app.update(key('2'));
+        assert_eq!(app.tab, crate::app::Tab::Call);
+        let done = std::thread::spawn(move || job.run()).join().unwrap();
+        app.update(done);
+        assert!(app.masked);
+        assert_eq!(name(&app), "W**** S****");
+        // The second time, the versions swap at once.
+        assert!(app.update(key('m')).is_empty());
+        assert_eq!(name(&app), "WILL SMITH");
+        assert!(app.update(key('m')).is_empty());
+        assert_eq!(name(&app), "W**** S****");
+    }
+
+    #[test]
+    fn with_mask_at_the_start_never_shows_the_answer_unmasked() {
+        let (mut app, mut effects) = answered().with_mask(true);
+        assert!(
+            app.loaded.is_none(),
+            "nothing on screen until the copy is made"
+        );
+        let Some(Effect::Mask(job)) = effects.pop() else {
+            panic!("a job");
+        };
+        app.update(job.run());
+        assert!(app.masked);
+        assert_eq!(name(&app), "W**** S****");
+        assert!(app.update(key('m')).is_empty());
+        assert_eq!(name(&app), "WILL SMITH");
+    }
+
+    #[test]
+    fn m_again_before_the_copy_comes_keeps_masking_off_and_the_late_copy_is_dropped() {
+        let mut app = answered();
+        let mut effects = app.update(key('m'));
+        let Some(Effect::Mask(job)) = effects.pop() else {
+            panic!("a job");
+        };
+        assert!(app.update(key('m')).is_empty());
+        app.update(job.run());
+        assert!(!app.masked);
+        assert_eq!(name(&app), "WILL SMITH");
     }
 }

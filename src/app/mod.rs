@@ -73,8 +73,6 @@ pub struct Context {
     pub history_file: Option<std::path::PathBuf>,
     /// The config profile in use (or "demo"), saved with each lookup.
     pub profile: Option<String>,
-    /// Start with masking on (`--mask`).
-    pub mask: bool,
 }
 
 /// An answer on screen, with everything derived from it.
@@ -185,6 +183,9 @@ pub struct App {
     /// The other version of the answer on screen: its masked copy while `masked` is off
     /// (once built), the answer as received while it is on.
     twin: Option<Box<Loaded>>,
+    /// The masked copy being made off the UI thread (its job's id), while `m` waits for it or
+    /// a new answer waits to be shown masked.
+    pub masking: Option<u64>,
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
@@ -217,7 +218,8 @@ impl App {
                 std::mem::take(&mut context.history),
                 context.history_file.is_some(),
             ),
-            masked: context.mask,
+            masked: false,
+            masking: None,
             twin: None,
             context,
             hide_form_when_narrow: false,
@@ -241,18 +243,20 @@ impl App {
                 case_id: d.callee.case_id.value().map(str::to_string),
             });
         }
-        self.install(Loaded::new(answer, source));
+        // Masking starts off: `with_mask` turns it on and says what it takes.
+        let _none = self.install(Loaded::new(answer, source));
         self.focus = Focus::Result;
         self.hide_form_when_narrow = true;
         self
     }
 
-    /// Puts an answer on screen, with the session's settings its views need.
-    fn install(&mut self, mut loaded: Loaded) {
+    /// Puts an answer on screen, with the session's settings its views need; with masking
+    /// on, the effect that makes its masked copy (the answer waits unseen meanwhile).
+    fn install(&mut self, mut loaded: Loaded) -> Option<Effect> {
         loaded.views.transcript.watch_words = self.context.watch_words.clone();
         transcript::prepare(&mut loaded);
         self.loaded = Some(Box::new(loaded));
-        self.mask_new_answer();
+        self.mask_new_answer()
     }
 
     pub fn is_loading(&self) -> bool {
@@ -307,6 +311,7 @@ impl App {
                 self.on_record(id, *result);
                 Vec::new()
             }
+            Action::Masked { id, result } => self.on_masked(id, result),
             Action::Transcript { id, whole } => {
                 self.on_transcript(id, whole);
                 Vec::new()

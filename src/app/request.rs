@@ -34,7 +34,7 @@ impl App {
                 if !same_case {
                     self.compare = None;
                 }
-                self.install(fresh);
+                effects.extend(self.install(fresh));
                 effects.extend(self.read_later());
                 self.failure = None;
                 self.tab = Tab::Profile;

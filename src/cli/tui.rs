@@ -181,7 +181,8 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     if !ui.no_history {
         open_history(&mut app);
     }
-    let app = app.with_mask(ui.mask);
+    let (app, masking) = app.with_mask(ui.mask);
+    start_effects.extend(masking);
     let services = Services {
         session,
         clipboard: clipboard(),

@@ -120,12 +120,20 @@ impl Loop {
     /// answer reaches the screen first.
     fn after_frame(&mut self) {
         for effect in std::mem::take(&mut self.jobs) {
-            if let Effect::ReadTranscript(job) = effect {
-                let tx = self.tx.clone();
-                // Parsing is CPU work: a blocking thread, not a runtime worker.
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(job.run());
-                });
+            let tx = self.tx.clone();
+            // Parsing and masking are CPU work: a blocking thread, not a runtime worker.
+            match effect {
+                Effect::ReadTranscript(job) => {
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(job.run());
+                    });
+                }
+                Effect::Mask(job) => {
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(job.run());
+                    });
+                }
+                _ => {}
             }
         }
     }
@@ -266,6 +274,13 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
                 tasks.insert(id, task);
             }
             e @ Effect::ReadTranscript(_) => jobs.push(e),
+            Effect::Mask(job) => {
+                let tx = tx.clone();
+                // Masking re-reads the whole answer: CPU work for a blocking thread.
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(job.run());
+                });
+            }
             Effect::Verify { id, query } => {
                 let tx = tx.clone();
                 let session = services.session.clone();

@@ -281,15 +281,15 @@ mod tests {
             entry(3, "", "+5215512345678", false),
             entry(4, "王小明", "+8613912345678", true),
         ];
-        let mut app = App::new(
+        let (mut app, _) = App::new(
             Query::default(),
             Context {
                 history: entries,
                 history_file: Some("/nonexistent/history.jsonl".into()),
-                mask,
                 ..Context::default()
             },
-        );
+        )
+        .with_mask(mask);
         app.update(Action::Resize(w, h));
         app
     }

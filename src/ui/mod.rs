@@ -95,6 +95,11 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         return;
     }
+    if app.loaded.is_none() && app.masking.is_some() {
+        let line = Line::from("masking the answer… (m shows it unmasked)").style(theme.accent);
+        frame.render_widget(line, area);
+        return;
+    }
     let Some(loaded) = app.loaded.as_deref() else {
         widgets::draw_welcome(frame, area, app, theme);
         return;

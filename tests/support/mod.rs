@@ -133,11 +133,12 @@ pub fn submit(app: &mut App) -> (u64, Query) {
 
 /// Delivers a reply for request `id`.
 pub fn reply(app: &mut App, id: u64, result: Result<Answer, ApiError>) -> Vec<Effect> {
-    app.update(Action::Reply {
+    let effects = app.update(Action::Reply {
         id,
         result: Box::new(result),
         elapsed: LATENCY,
-    })
+    });
+    as_the_loop_does(app, effects)
 }
 
 /// The ids that find the bundled answer `name` ("06-chinese.json"): the demo case's.
@@ -185,11 +186,26 @@ pub fn file_app(body: impl Into<Bytes>, path: &str, w: u16, h: u16) -> App {
 pub fn press(app: &mut App, keys: impl IntoIterator<Item = KeyEvent>) -> Vec<Effect> {
     let mut effects = Vec::new();
     for k in keys {
-        for e in app.update(Action::Key(k)) {
-            effects.extend(rudder_inspect::ui::copy_view(app, e).ok());
-        }
+        let out = app.update(Action::Key(k));
+        effects.extend(as_the_loop_does(app, out));
     }
     effects
+}
+
+/// What the loop makes of `effects` at once: a masked copy is made (here, on this thread)
+/// and handed back, a copy of a tab's view becomes the copy of its text; the rest returned.
+pub fn as_the_loop_does(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Mask(job) => {
+                let more = app.update(job.run());
+                out.extend(as_the_loop_does(app, more));
+            }
+            e => out.extend(rudder_inspect::ui::copy_view(app, e).ok()),
+        }
+    }
+    out
 }
 
 /// Types `text` one character at a time.
