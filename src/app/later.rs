@@ -3,7 +3,7 @@
 //! (most of the bytes) are read off the UI thread, then put in place with the views where
 //! the user left them.
 
-use super::{Action, App, Effect, Loaded, Notice, Source};
+use super::{Action, App, Effect, Lists, Loaded, Notice, Source};
 use crate::api::Answer;
 use crate::api::Document;
 use crate::api::model::{ParseError, complete_partly};
@@ -52,9 +52,9 @@ impl TranscriptJob {
         let mut loaded = Loaded::new(answer, source);
         loaded.views.transcript.watch_words = watch_words;
         super::transcript::prepare(&mut loaded);
-        loaded.unread = outcome
-            .err()
-            .map(|(ParseError::NotJson(d) | ParseError::WrongShape(d))| d);
+        if let Err(ParseError::NotJson(d) | ParseError::WrongShape(d)) = outcome {
+            loaded.lists = Lists::Unreadable(d);
+        }
         Action::Transcript {
             id,
             whole: Box::new(loaded),
@@ -65,12 +65,12 @@ impl TranscriptJob {
 impl Loaded {
     /// Whether the transcript is still being read (left out of this answer for now).
     pub fn waits_for_transcript(&self) -> bool {
-        self.reading.is_some() && self.answer.left_out.transcript.is_some()
+        self.reading().is_some() && self.answer.left_out.transcript.is_some()
     }
 
     /// Whether the redials are still being read (left out of this answer for now).
     pub fn waits_for_redials(&self) -> bool {
-        self.reading.is_some() && self.answer.left_out.redials.is_some()
+        self.reading().is_some() && self.answer.left_out.redials.is_some()
     }
 }
 
@@ -97,7 +97,7 @@ impl App {
         let l = self
             .original_mut()
             .filter(|l| !l.answer.left_out.is_empty())?;
-        l.reading = Some(id);
+        l.lists = Lists::Reading(id);
         self.next_id += 1;
         self.transcript_job(id)
             .map(|job| Effect::ReadTranscript(Box::new(job)))
@@ -106,7 +106,7 @@ impl App {
     /// The work of reading transcript `id`, if the answer on screen (or beside its masked
     /// copy) still waits for it: everything the job needs, copied.
     fn transcript_job(&self, id: u64) -> Option<TranscriptJob> {
-        let l = self.original().filter(|l| l.reading == Some(id))?;
+        let l = self.original().filter(|l| l.reading() == Some(id))?;
         Some(TranscriptJob {
             id,
             answer: l.answer.clone(),
@@ -125,13 +125,13 @@ impl App {
     /// (on screen, or waiting beside its masked copy), keeping the user's place.
     pub(super) fn on_transcript(&mut self, id: u64, mut whole: Box<Loaded>) {
         let slot = self.original_slot();
-        let Some(old) = slot.as_deref_mut().filter(|l| l.reading == Some(id)) else {
+        let Some(old) = slot.as_deref_mut().filter(|l| l.reading() == Some(id)) else {
             return;
         };
         whole.query = old.query.take();
         whole.pages = old.pages.take();
         super::masking::carry(&old.views, &mut whole.views);
-        let unread = whole.unread.clone();
+        let unread = whole.unreadable().map(str::to_string);
         *slot = Some(whole);
         self.clamp_views();
         if let Some(e) = unread {
@@ -147,12 +147,16 @@ impl App {
 
     /// Whether the answer on screen still waits for the lists left out of it.
     pub fn reading_left_out(&self) -> bool {
-        self.loaded.as_deref().is_some_and(|l| l.reading.is_some())
+        self.loaded
+            .as_deref()
+            .is_some_and(|l| l.reading().is_some())
     }
 
     /// Whether the lists left out of the answer on screen could not be read.
     pub fn unread_lists(&self) -> bool {
-        self.loaded.as_deref().is_some_and(|l| l.unread.is_some())
+        self.loaded
+            .as_deref()
+            .is_some_and(|l| l.unreadable().is_some())
     }
 }
 
@@ -313,7 +317,7 @@ mod tests {
         );
         // The redials read: they are shown; nothing whole can be exported or copied.
         let l = app.loaded.as_ref().unwrap();
-        assert!(l.unread.is_some());
+        assert!(l.unreadable().is_some());
         assert_eq!(l.data().call.redial_call.items.len(), 2);
         app.update(key('3'));
         assert!(screen(&app).contains("not well-formed JSON"));

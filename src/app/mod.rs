@@ -84,15 +84,25 @@ pub struct Loaded {
     pub facts: std::sync::Arc<CaseFacts>,
     pub source: Source,
     pub views: Views,
-    /// The id of the job reading the transcript and redials, while they are left out (see
-    /// [`later`]).
-    pub reading: Option<u64>,
+    /// Whether the transcript and redials are all there (see [`later`]).
+    pub lists: Lists,
     /// The body's pages when it is a mapped file: whatever reads all of it (the Raw JSON
     /// index, a search) hands them back after.
     pub pages: Option<crate::mapped::Pages>,
-    /// Set when the lists left out could not be read after all (the text is not well-formed
-    /// JSON): the whole read's words. What did read is shown.
-    pub unread: Option<String>,
+}
+
+/// The transcript and redials of an answer: a big answer reaches the screen without them,
+/// and they are read after.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Lists {
+    /// Read with the rest, or read since.
+    #[default]
+    Complete,
+    /// Left out of the first read; job `id` reads them.
+    Reading(u64),
+    /// Left out, and they could not be read after all (the text is not well-formed JSON):
+    /// the whole read's words. What did read is shown.
+    Unreadable(String),
 }
 
 impl Loaded {
@@ -104,13 +114,28 @@ impl Loaded {
             facts: std::sync::Arc::new(facts),
             source,
             views: Views::default(),
-            reading: None,
+            lists: Lists::Complete,
             pages: None,
-            unread: None,
         }
     }
     pub fn data(&self) -> &crate::api::Data {
         self.answer.data()
+    }
+
+    /// The job reading the lists left out, while it runs.
+    pub fn reading(&self) -> Option<u64> {
+        match self.lists {
+            Lists::Reading(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Why the lists left out could not be read, when they could not.
+    pub fn unreadable(&self) -> Option<&str> {
+        match &self.lists {
+            Lists::Unreadable(why) => Some(why),
+            _ => None,
+        }
     }
 
     /// `e`: the report and transcript of this answer, as shown, into `dir`.

@@ -268,7 +268,7 @@ const RIGHT: [bool; COLS.len()] = {
 
 /// A note above the table on how `redial_call` arrived, when it is worth one.
 fn note(loaded: &Loaded, theme: &Theme) -> Option<Line<'static>> {
-    if loaded.unread.is_some() {
+    if loaded.unreadable().is_some() {
         return Some(Line::styled(
             "the answer is not well-formed JSON: redials that could not be read are left out (see Raw JSON)",
             theme.warn,

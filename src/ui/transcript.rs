@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         let asr = &loaded.data().call.asr_result;
         let words = if loaded.waits_for_transcript() {
             "reading the transcript…".to_string()
-        } else if loaded.unread.is_some() {
+        } else if loaded.unreadable().is_some() {
             "could not be read: the answer is not well-formed JSON (see Raw JSON)".to_string()
         } else if asr.shape.is_present() && asr.is_empty() {
             "no turns: asr_result is empty".to_string()
