@@ -718,3 +718,29 @@ fn a_32_character_id_fits_in_its_field() {
         press(&mut app, [code(KeyCode::Tab)]);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// What a new user meets
+
+/// The status bar: the last two rows of the screen.
+fn status_bar(app: &App) -> String {
+    let s = screen(app);
+    let rows: Vec<&str> = s.lines().collect();
+    rows[rows.len().saturating_sub(2)..].join("\n")
+}
+
+#[test]
+fn masking_keeps_the_size_of_the_answer_as_received() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    let size = rudder_inspect::api::error::human_bytes(asset("01-reference.json").len() as u64);
+    press(&mut app, [key('6')]);
+    for masked in [false, true] {
+        assert_eq!(app.masked, masked);
+        let s = screen(&app);
+        let bar = status_bar(&app);
+        assert!(bar.contains(&size), "masked {masked}: {bar}");
+        let header = s.lines().find(|l| l.contains(" bytes)")).expect("a Raw JSON header");
+        assert!(header.contains(&size), "masked {masked}: {header}");
+        press(&mut app, [key('m')]);
+    }
+}

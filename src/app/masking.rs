@@ -71,6 +71,7 @@ impl App {
         let answer = crate::mask::mask_answer(&original.answer).map_err(|e| e.message())?;
         let mut masked = Loaded::new(answer, original.source.clone());
         masked.query = original.query.clone();
+        masked.received_len = original.received_len;
         masked.views.transcript.watch_words = self.context.watch_words.clone();
         super::transcript::prepare(&mut masked);
         carry(&original.views, &mut masked.views);

@@ -94,11 +94,14 @@ pub struct Loaded {
     /// Set when the lists left out could not be read after all (the text is not well-formed
     /// JSON): the whole read's words. What did read is shown.
     pub unread: Option<String>,
+    /// The body's size as received (a masked copy keeps its original's: it is re-serialised).
+    pub received_len: usize,
 }
 
 impl Loaded {
     pub fn new(answer: Answer, source: Source) -> Self {
         let facts = CaseFacts::derive(answer.data());
+        let received_len = answer.exchange.body.len();
         Loaded {
             query: None,
             answer: std::sync::Arc::new(answer),
@@ -108,6 +111,7 @@ impl Loaded {
             reading: None,
             pages: None,
             unread: None,
+            received_len,
         }
     }
     pub fn data(&self) -> &crate::api::Data {

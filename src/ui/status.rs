@@ -60,7 +60,8 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
                 ));
             }
             spans.push(sep(theme));
-            spans.push(Span::styled(human_bytes(ex.body.len() as u64), theme.value));
+            // The answer as received: a masked copy is re-serialised and shorter.
+            spans.push(Span::styled(human_bytes(l.received_len as u64), theme.value));
             spans.push(sep(theme));
             spans.push(Span::styled(
                 ex.received_at.format("%H:%M:%S").to_string(),
