@@ -730,6 +730,26 @@ fn status_bar(app: &App) -> String {
 }
 
 #[test]
+fn after_a_failure_the_status_bar_describes_the_failure_not_the_answer_before() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    assert!(status_bar(&app).contains("HTTP 200"), "{}", status_bar(&app));
+    press(&mut app, [key('f')]);
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(http_500()));
+    let bar = status_bar(&app);
+    assert!(bar.contains("HTTP 500"), "{bar}");
+    assert!(!bar.contains("HTTP 200") && !bar.contains("code 200"), "{bar}");
+    // A failure without an HTTP status names its kind.
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(ApiError::NoRecord));
+    let bar = status_bar(&app);
+    assert!(bar.contains("failed: no record"), "{bar}");
+    // The answer back on screen (Esc on the result): its facts again.
+    press(&mut app, [ctrl('b'), code(KeyCode::Esc)]);
+    assert!(status_bar(&app).contains("HTTP 200"));
+}
+
+#[test]
 fn masking_keeps_the_size_of_the_answer_as_received() {
     let mut app = answered_app("01-reference.json", 160, 50);
     let size = rudder_inspect::api::error::human_bytes(asset("01-reference.json").len() as u64);

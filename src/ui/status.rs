@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 
 use super::Theme;
 use crate::api::error::human_bytes;
-use crate::app::{App, Focus, Source, Tab};
+use crate::api::ApiError;
+use crate::app::{App, Failure, Focus, Source, Tab};
 use crate::text::{clean, clip};
 
 fn sep<'a>(theme: &Theme) -> Span<'a> {
@@ -22,8 +23,10 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled("■ masked", theme.warn));
         spans.push(sep(theme));
     }
-    match &app.loaded {
-        Some(l) => {
+    // A failure covers the answer on screen: the bar describes the failure, not the answer.
+    match (&app.failure, &app.loaded) {
+        (Some(f), _) => failure_facts(app, f, theme, &mut spans),
+        (None, Some(l)) => {
             let ex = &l.answer.exchange;
             match &l.source {
                 Source::Network { base_url } => {
@@ -68,7 +71,7 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
                 theme.value,
             ));
         }
-        None => {
+        (None, None) => {
             let base = app
                 .context
                 .base_url
@@ -86,6 +89,23 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled("mouse: terminal selection", theme.warn));
     }
     Line::from(spans)
+}
+
+/// The failed request: where it went, what went wrong (its HTTP status or its kind), when.
+fn failure_facts(app: &App, f: &Failure, theme: &Theme, spans: &mut Vec<Span<'static>>) {
+    let base = app.context.base_url.as_deref().unwrap_or("no API configured");
+    spans.push(Span::styled(clip(&clean(base), 40), theme.accent));
+    spans.push(sep(theme));
+    let what = match &f.error {
+        ApiError::Http { status, .. } => format!("HTTP {status}"),
+        ApiError::Api { code, status, .. } => {
+            format!("code {} {}", clip(&clean(code), 8), clip(&clean(status), 12))
+        }
+        other => other.short().to_string(),
+    };
+    spans.push(Span::styled(format!("failed: {what}"), theme.error));
+    spans.push(sep(theme));
+    spans.push(Span::styled(f.at.format("%H:%M:%S").to_string(), theme.value));
 }
 
 /// Key hints for what has focus.
