@@ -8,6 +8,9 @@ impl App {
         if ctrl && key.code == KeyCode::Char('c') {
             return vec![Effect::Quit];
         }
+        if self.too_small() {
+            return Vec::new();
+        }
         if self.show_help {
             let page = self.size.1.saturating_sub(4).max(1) as usize;
             let nav = match key.code {
@@ -53,6 +56,12 @@ impl App {
             Focus::Form => self.on_form_key(key),
             Focus::Result => self.on_result_key(key),
         }
+    }
+
+    /// While the screen is too small to draw, nothing can be seen to act on: only Ctrl-C (and
+    /// resizes) act.
+    pub(super) fn too_small(&self) -> bool {
+        layout::layout(self).too_small
     }
 
     pub(super) fn toggle_mouse(&mut self) -> Vec<Effect> {

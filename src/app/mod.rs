@@ -267,6 +267,7 @@ impl App {
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
+            Action::Mouse(_) | Action::Paste(_) if self.too_small() => Vec::new(),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Paste(text) => {
                 if self.history.pane.is_some() {
