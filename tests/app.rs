@@ -770,6 +770,22 @@ fn while_the_terminal_is_too_small_only_ctrl_c_acts() {
 }
 
 #[test]
+fn no_differences_between_two_answers_names_the_two_answers() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('f')]);
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Ok(answer("01-reference.json")));
+    press(&mut app, [key('d')]);
+    assert_eq!(app.tab, Tab::Diff);
+    let s = screen(&app);
+    assert!(
+        s.contains("no differences: the answer of 15:00:05 matches the answer of 15:00:05"),
+        "{s}"
+    );
+    assert!(!s.contains("push"), "{s}");
+}
+
+#[test]
 fn masking_keeps_the_size_of_the_answer_as_received() {
     let mut app = answered_app("01-reference.json", 160, 50);
     let size = rudder_inspect::api::error::human_bytes(asset("01-reference.json").len() as u64);
