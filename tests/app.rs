@@ -800,3 +800,34 @@ fn masking_keeps_the_size_of_the_answer_as_received() {
         press(&mut app, [key('m')]);
     }
 }
+
+#[test]
+fn ctrl_u_clears_the_field_and_ctrl_w_deletes_a_word() {
+    let mut app = empty_app();
+    type_text(&mut app, "abc def");
+    press(&mut app, [ctrl('w')]);
+    assert_eq!(values(&app)[0], "abc ");
+    press(&mut app, [ctrl('u')]);
+    assert_eq!(values(&app)[0], "");
+    // Only the focused field.
+    press(&mut app, [code(KeyCode::Tab)]);
+    type_text(&mut app, "node");
+    press(&mut app, [code(KeyCode::BackTab)]);
+    type_text(&mut app, "wf");
+    press(&mut app, [ctrl('u')]);
+    assert_eq!(values(&app)[..2], ["", "node"].map(String::from));
+}
+
+#[test]
+fn esc_after_a_failure_keeps_the_user_typing_where_they_were() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('f'), code(KeyCode::Tab), code(KeyCode::Tab)]);
+    assert_eq!((app.focus, app.form.focused), (Focus::Form, 2));
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(http_500()));
+    press(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.failure.is_none(), "Esc puts the answer back");
+    assert_eq!((app.focus, app.form.focused), (Focus::Form, 2));
+    type_text(&mut app, "9");
+    assert!(values(&app)[2].ends_with('9'));
+}

@@ -86,6 +86,10 @@ impl App {
                 if self.pending.is_some() {
                     return self.cancel();
                 }
+                // After a failure: the answer again, and the user still typing where they were.
+                if self.failure.take().is_some() {
+                    return Vec::new();
+                }
                 if self.loaded.is_some() {
                     self.focus = Focus::Result;
                 }
