@@ -127,13 +127,12 @@ impl Form {
         }
         let f = &mut self.fields[self.focused];
         // Readline's Ctrl-U (the field's own binding is undo); Ctrl-W is the field's already.
-        let changed = if key.modifiers.contains(KeyModifiers::CONTROL)
-            && key.code == KeyCode::Char('u')
-        {
-            f.clear()
-        } else {
-            f.input(key)
-        };
+        let changed =
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+                f.clear()
+            } else {
+                f.input(key)
+            };
         if changed {
             self.touched[self.focused] = true;
         }

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use crate::api::error::human_bytes;
 use crate::api::ApiError;
+use crate::api::error::human_bytes;
 use crate::app::{App, Failure, Focus, Source, Tab};
 use crate::text::{clean, clip};
 
@@ -64,7 +64,10 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
             }
             spans.push(sep(theme));
             // The answer as received: a masked copy is re-serialised and shorter.
-            spans.push(Span::styled(human_bytes(l.received_len as u64), theme.value));
+            spans.push(Span::styled(
+                human_bytes(l.received_len as u64),
+                theme.value,
+            ));
             spans.push(sep(theme));
             spans.push(Span::styled(
                 ex.received_at.format("%H:%M:%S").to_string(),
@@ -93,19 +96,30 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
 
 /// The failed request: where it went, what went wrong (its HTTP status or its kind), when.
 fn failure_facts(app: &App, f: &Failure, theme: &Theme, spans: &mut Vec<Span<'static>>) {
-    let base = app.context.base_url.as_deref().unwrap_or("no API configured");
+    let base = app
+        .context
+        .base_url
+        .as_deref()
+        .unwrap_or("no API configured");
     spans.push(Span::styled(clip(&clean(base), 40), theme.accent));
     spans.push(sep(theme));
     let what = match &f.error {
         ApiError::Http { status, .. } => format!("HTTP {status}"),
         ApiError::Api { code, status, .. } => {
-            format!("code {} {}", clip(&clean(code), 8), clip(&clean(status), 12))
+            format!(
+                "code {} {}",
+                clip(&clean(code), 8),
+                clip(&clean(status), 12)
+            )
         }
         other => other.short().to_string(),
     };
     spans.push(Span::styled(format!("failed: {what}"), theme.error));
     spans.push(sep(theme));
-    spans.push(Span::styled(f.at.format("%H:%M:%S").to_string(), theme.value));
+    spans.push(Span::styled(
+        f.at.format("%H:%M:%S").to_string(),
+        theme.value,
+    ));
 }
 
 /// Key hints for what has focus.
