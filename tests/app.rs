@@ -733,13 +733,20 @@ fn status_bar(app: &App) -> String {
 #[test]
 fn after_a_failure_the_status_bar_describes_the_failure_not_the_answer_before() {
     let mut app = answered_app("01-reference.json", 160, 50);
-    assert!(status_bar(&app).contains("HTTP 200"), "{}", status_bar(&app));
+    assert!(
+        status_bar(&app).contains("HTTP 200"),
+        "{}",
+        status_bar(&app)
+    );
     press(&mut app, [key('f')]);
     let (id, _) = submit(&mut app);
     reply(&mut app, id, Err(http_500()));
     let bar = status_bar(&app);
     assert!(bar.contains("HTTP 500"), "{bar}");
-    assert!(!bar.contains("HTTP 200") && !bar.contains("code 200"), "{bar}");
+    assert!(
+        !bar.contains("HTTP 200") && !bar.contains("code 200"),
+        "{bar}"
+    );
     // A failure without an HTTP status names its kind.
     let (id, _) = submit(&mut app);
     reply(&mut app, id, Err(ApiError::NoRecord));
@@ -756,7 +763,12 @@ fn while_the_terminal_is_too_small_only_ctrl_c_acts() {
     app.update(Action::Resize(30, 8));
     assert!(rudder_inspect::ui::layout(&app).too_small);
     let before = values(&app);
-    for k in [code(KeyCode::Enter), key('?'), code(KeyCode::F(1)), key('x')] {
+    for k in [
+        code(KeyCode::Enter),
+        key('?'),
+        code(KeyCode::F(1)),
+        key('x'),
+    ] {
         assert!(press(&mut app, [k]).is_empty(), "{k:?} acted");
     }
     app.update(Action::Paste("pasted".into()));
@@ -795,7 +807,10 @@ fn masking_keeps_the_size_of_the_answer_as_received() {
         let s = screen(&app);
         let bar = status_bar(&app);
         assert!(bar.contains(&size), "masked {masked}: {bar}");
-        let header = s.lines().find(|l| l.contains(" bytes)")).expect("a Raw JSON header");
+        let header = s
+            .lines()
+            .find(|l| l.contains(" bytes)"))
+            .expect("a Raw JSON header");
         assert!(header.contains(&size), "masked {masked}: {header}");
         press(&mut app, [key('m')]);
     }
@@ -830,4 +845,23 @@ fn esc_after_a_failure_keeps_the_user_typing_where_they_were() {
     assert_eq!((app.focus, app.form.focused), (Focus::Form, 2));
     type_text(&mut app, "9");
     assert!(values(&app)[2].ends_with('9'));
+}
+
+#[test]
+fn the_first_demo_case_fills_the_form_without_warnings() {
+    let case = demo_case("01");
+    let form = rudder_inspect::app::Form::new(&case.query);
+    for i in 0..4 {
+        assert_eq!(
+            form.check(i),
+            rudder_inspect::app::form::Check::Ok,
+            "{:?}",
+            case.query
+        );
+    }
+    let s = screen(&form_app(&case.query, 160, 50));
+    assert!(
+        !s.contains("hex digits") && !s.contains("expected +"),
+        "{s}"
+    );
 }
