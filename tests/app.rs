@@ -758,7 +758,7 @@ fn after_a_failure_the_status_bar_describes_the_failure_not_the_answer_before() 
 }
 
 #[test]
-fn while_the_terminal_is_too_small_only_ctrl_c_acts() {
+fn while_the_terminal_is_too_small_only_ctrl_c_and_esc_act() {
     let mut app = form_app(&reference_query(), 160, 50);
     app.update(Action::Resize(30, 8));
     assert!(rudder_inspect::ui::layout(&app).too_small);
@@ -775,6 +775,10 @@ fn while_the_terminal_is_too_small_only_ctrl_c_acts() {
     app.update(click(5, 5));
     assert!(!app.show_help && !app.is_loading());
     assert_eq!(values(&app), before);
+    // Esc only closes and cancels: a key typed just before the terminal shrank is not lost.
+    app.show_help = true;
+    press(&mut app, [code(KeyCode::Esc)]);
+    assert!(!app.show_help);
     assert_eq!(press(&mut app, [ctrl('c')]), vec![Effect::Quit]);
     // Grown back, keys act again.
     app.update(Action::Resize(160, 50));

@@ -8,7 +8,7 @@ impl App {
         if ctrl && key.code == KeyCode::Char('c') {
             return vec![Effect::Quit];
         }
-        if self.too_small() {
+        if self.too_small() && key.code != KeyCode::Esc {
             return Vec::new();
         }
         if self.show_help {
@@ -58,8 +58,8 @@ impl App {
         }
     }
 
-    /// While the screen is too small to draw, nothing can be seen to act on: only Ctrl-C (and
-    /// resizes) act.
+    /// While the screen is too small to draw, nothing can be seen to act on: only Ctrl-C, Esc
+    /// (it only closes and cancels: a key typed just before a shrink is not lost) and resizes act.
     pub(super) fn too_small(&self) -> bool {
         layout::layout(self).too_small
     }
