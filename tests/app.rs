@@ -608,8 +608,9 @@ fn a_tiny_terminal_is_survived_and_left() {
     app.update(Action::Resize(30, 8));
     assert!(rudder_inspect::ui::layout(&app).too_small);
     assert!(screen(&app).contains("too small"));
-    // Keys and clicks still work, nothing panics.
+    // Keys and clicks are ignored (nothing on screen to act on), nothing panics.
     press(&mut app, [key('j'), key('2'), code(KeyCode::PageDown)]);
+    assert_eq!(app.tab, Tab::Profile);
     app.update(click(5, 5));
     app.update(wheel_down(5, 5));
     app.update(Action::Resize(1, 1));
@@ -617,7 +618,7 @@ fn a_tiny_terminal_is_survived_and_left() {
     app.update(Action::Resize(250, 70));
     assert!(!rudder_inspect::ui::layout(&app).too_small);
     let s = screen(&app);
-    assert!(s.contains("cd878f6611adxxxxxx1a5a3ec5525b"), "{s}");
+    assert!(s.contains("WILL SMITH"), "{s}");
 }
 
 #[test]
@@ -751,4 +752,144 @@ fn the_help_lists_every_row_of_the_key_map() {
             assert!(seen.contains(keys.as_str()), "{keys} is not in the help");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a new user meets
+
+/// The status bar: the last two rows of the screen.
+fn status_bar(app: &App) -> String {
+    let s = screen(app);
+    let rows: Vec<&str> = s.lines().collect();
+    rows[rows.len().saturating_sub(2)..].join("\n")
+}
+
+#[test]
+fn after_a_failure_the_status_bar_describes_the_failure_not_the_answer_before() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    assert!(
+        status_bar(&app).contains("HTTP 200"),
+        "{}",
+        status_bar(&app)
+    );
+    press(&mut app, [key('f')]);
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(http_500()));
+    let bar = status_bar(&app);
+    assert!(bar.contains("HTTP 500"), "{bar}");
+    assert!(
+        !bar.contains("HTTP 200") && !bar.contains("code 200"),
+        "{bar}"
+    );
+    // A failure without an HTTP status names its kind.
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(ApiError::NoRecord));
+    let bar = status_bar(&app);
+    assert!(bar.contains("failed: no record"), "{bar}");
+    // The answer back on screen (Esc on the result): its facts again.
+    press(&mut app, [ctrl('b'), code(KeyCode::Esc)]);
+    assert!(status_bar(&app).contains("HTTP 200"));
+}
+
+#[test]
+fn while_the_terminal_is_too_small_only_ctrl_c_and_esc_act() {
+    let mut app = form_app(&reference_query(), 160, 50);
+    app.update(Action::Resize(30, 8));
+    assert!(rudder_inspect::ui::layout(&app).too_small);
+    let before = values(&app);
+    for k in [
+        code(KeyCode::Enter),
+        key('?'),
+        code(KeyCode::F(1)),
+        key('x'),
+    ] {
+        assert!(press(&mut app, [k]).is_empty(), "{k:?} acted");
+    }
+    app.update(Action::Paste("pasted".into()));
+    app.update(click(5, 5));
+    assert!(!app.show_help && !app.is_loading());
+    assert_eq!(values(&app), before);
+    // Esc only closes and cancels: a key typed just before the terminal shrank is not lost.
+    app.show_help = true;
+    press(&mut app, [code(KeyCode::Esc)]);
+    assert!(!app.show_help);
+    assert_eq!(press(&mut app, [ctrl('c')]), vec![Effect::Quit]);
+    // Grown back, keys act again.
+    app.update(Action::Resize(160, 50));
+    assert_eq!(submit(&mut app).1, reference_query());
+}
+
+#[test]
+fn no_differences_between_two_answers_names_the_two_answers() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('f')]);
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Ok(answer("01-reference.json")));
+    press(&mut app, [key('d')]);
+    assert_eq!(app.tab, Tab::Diff);
+    let s = screen(&app);
+    assert!(
+        s.contains("no differences: the answer of 15:00:05 matches the answer of 15:00:05"),
+        "{s}"
+    );
+    assert!(!s.contains("push"), "{s}");
+}
+
+#[test]
+fn masking_keeps_the_size_of_the_answer_as_received() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    let size = rudder_inspect::api::error::human_bytes(asset("01-reference.json").len() as u64);
+    press(&mut app, [key('6')]);
+    for masked in [false, true] {
+        assert_eq!(app.masked, masked);
+        let s = screen(&app);
+        let bar = status_bar(&app);
+        assert!(bar.contains(&size), "masked {masked}: {bar}");
+        let header = s
+            .lines()
+            .find(|l| l.contains(" bytes)"))
+            .expect("a Raw JSON header");
+        assert!(header.contains(&size), "masked {masked}: {header}");
+        press(&mut app, [key('m')]);
+    }
+}
+
+#[test]
+fn ctrl_u_clears_the_field_and_ctrl_w_deletes_a_word() {
+    let mut app = empty_app();
+    type_text(&mut app, "abc def");
+    press(&mut app, [ctrl('w')]);
+    assert_eq!(values(&app)[0], "abc ");
+    press(&mut app, [ctrl('u')]);
+    assert_eq!(values(&app)[0], "");
+    // Only the focused field.
+    press(&mut app, [code(KeyCode::Tab)]);
+    type_text(&mut app, "node");
+    press(&mut app, [code(KeyCode::BackTab)]);
+    type_text(&mut app, "wf");
+    press(&mut app, [ctrl('u')]);
+    assert_eq!(values(&app)[..2], ["", "node"].map(String::from));
+}
+
+#[test]
+fn esc_after_a_failure_keeps_the_user_typing_where_they_were() {
+    let mut app = answered_app("01-reference.json", 160, 50);
+    press(&mut app, [key('f'), code(KeyCode::Tab), code(KeyCode::Tab)]);
+    assert_eq!((app.focus, app.form.focused), (Focus::Form, 2));
+    let (id, _) = submit(&mut app);
+    reply(&mut app, id, Err(http_500()));
+    press(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.failure.is_none(), "Esc puts the answer back");
+    assert_eq!((app.focus, app.form.focused), (Focus::Form, 2));
+    type_text(&mut app, "9");
+    assert!(values(&app)[2].ends_with('9'));
+}
+
+#[test]
+fn the_first_demo_case_fills_the_form_without_warnings() {
+    // Each sample case's ids against the form's checks: src/demo's unit test. Here, the screen.
+    let mut app = form_app(&demo_case("01").query, 160, 50);
+    app.form.touch_all();
+    let s = screen(&app);
+    assert!(!s.contains(" ! "), "{s}");
 }

@@ -126,7 +126,14 @@ impl Form {
             return;
         }
         let f = &mut self.fields[self.focused];
-        if f.input(key) {
+        // Readline's Ctrl-U (the field's own binding is undo); Ctrl-W is the field's already.
+        let changed =
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+                f.clear()
+            } else {
+                f.input(key)
+            };
+        if changed {
             self.touched[self.focused] = true;
         }
     }

@@ -59,6 +59,8 @@ pub enum Command {
     FieldUp,
     NextDemo,
     PrevDemo,
+    /// A key the focused field acts on itself (readline's `Ctrl-U`, `Ctrl-W`).
+    EditField,
     /// One of the six tabs, by index.
     Tab(u8),
     DiffTab,
@@ -211,6 +213,13 @@ pub const BINDINGS: &[Binding] = &[
         &[C::FieldUp, C::FieldDown],
         "`↑` / `↓`",
         "previous / next field",
+    ),
+    row(
+        Mode::Form,
+        &[ctrl('u'), ctrl('w')],
+        &[C::EditField],
+        "`Ctrl-U` / `Ctrl-W`",
+        "clear the field / delete the word before the cursor",
     ),
     row(
         Mode::Form,

@@ -9,6 +9,9 @@ impl App {
         if anywhere == Some(Command::Quit) {
             return vec![Effect::Quit];
         }
+        if self.too_small() && key.code != KeyCode::Esc {
+            return Vec::new();
+        }
         if self.show_help {
             if let Some(c) = keymap::command(Mode::Help, &key) {
                 self.help_command(c);
@@ -23,11 +26,11 @@ impl App {
         }
         match self.focus {
             Focus::Form => match keymap::command(Mode::Form, &key) {
-                Some(c) => self.run(c),
-                None => {
+                Some(Command::EditField) | None => {
                     self.form.input(key);
                     Vec::new()
                 }
+                Some(c) => self.run(c),
             },
             Focus::Result => self.on_result_key(key),
         }
@@ -52,6 +55,12 @@ impl App {
             _ => return,
         };
         self.help_scroll.nav(nav, page);
+    }
+
+    /// While the screen is too small to draw, nothing can be seen to act on: only Ctrl-C, Esc
+    /// (it only closes and cancels: a key typed just before a shrink is not lost) and resizes act.
+    pub(super) fn too_small(&self) -> bool {
+        layout::layout(self).too_small
     }
 
     pub(super) fn toggle_mouse(&mut self) -> Vec<Effect> {
@@ -225,6 +234,8 @@ impl App {
             return self.cancel();
         }
         match self.focus {
+            // After a failure: the answer again, and the user still typing where they were.
+            Focus::Form if self.failure.take().is_some() => {}
             Focus::Form if self.loaded.is_some() => self.focus = Focus::Result,
             Focus::Form => {}
             Focus::Result => {

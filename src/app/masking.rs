@@ -79,6 +79,7 @@ impl App {
             answer: original.answer.clone(),
             source: original.source.clone(),
             query: original.query.clone(),
+            received_len: original.received_len,
             watch_words: self.context.watch_words.clone(),
         }))
     }
@@ -220,6 +221,7 @@ pub struct MaskJob {
     answer: std::sync::Arc<crate::api::Answer>,
     source: super::Source,
     query: Option<crate::api::Query>,
+    received_len: usize,
     watch_words: Vec<String>,
 }
 
@@ -238,6 +240,7 @@ impl MaskJob {
             .map(|answer| {
                 let mut masked = Loaded::new(answer, self.source);
                 masked.query = self.query;
+                masked.received_len = self.received_len;
                 masked.views.transcript.watch_words = self.watch_words;
                 super::transcript::prepare(&mut masked);
                 Box::new(masked)

@@ -89,6 +89,8 @@ pub struct Loaded {
     /// The body's pages when it is a mapped file: whatever reads all of it (the Raw JSON
     /// index, a search) hands them back after.
     pub pages: Option<crate::mapped::Pages>,
+    /// The body's size as received (a masked copy keeps its original's: it is re-serialised).
+    pub received_len: usize,
 }
 
 /// The transcript and redials of an answer: a big answer reaches the screen without them,
@@ -108,6 +110,7 @@ pub enum Lists {
 impl Loaded {
     pub fn new(answer: Answer, source: Source) -> Self {
         let facts = CaseFacts::derive(answer.data());
+        let received_len = answer.exchange.body.len();
         Loaded {
             query: None,
             answer: std::sync::Arc::new(answer),
@@ -116,6 +119,7 @@ impl Loaded {
             views: Views::default(),
             lists: Lists::Complete,
             pages: None,
+            received_len,
         }
     }
     pub fn data(&self) -> &crate::api::Data {
@@ -293,6 +297,7 @@ impl App {
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
+            Action::Mouse(_) | Action::Paste(_) if self.too_small() => Vec::new(),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Paste(text) => {
                 if self.history.pane.is_some() {

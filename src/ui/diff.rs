@@ -89,7 +89,18 @@ pub fn lines(c: &Comparison, width: u16, theme: &Theme) -> Vec<Line<'static>> {
             } else {
                 theme.warn
             };
-            out.push(Line::from(Span::styled(summary(changes), style)));
+            // "No differences" names what was compared: the push and its record (`v`), two
+            // answers (`d`), two files (`open A B`).
+            let head = if changes.is_empty() {
+                format!(
+                    "no differences: {} matches {}",
+                    clean(&c.left),
+                    clean(&c.right)
+                )
+            } else {
+                summary(changes)
+            };
+            out.push(Line::from(Span::styled(head, style)));
             for g in GROUPS {
                 let in_group: Vec<&Change> =
                     changes.iter().filter(|ch| group(&ch.path) == g).collect();
@@ -134,6 +145,17 @@ mod tests {
         assert!(text.contains("Call (2)"), "{text}");
         assert!(text.contains(r#"call.intention  "B" → "A""#), "{text}");
         assert!(text.contains("type only: string vs number"), "{text}");
+    }
+
+    #[test]
+    fn no_differences_names_the_two_sides() {
+        let a = include_bytes!("../../assets/demo/push-unchanged.json");
+        let c = Comparison::ready("the push in a.json".into(), "b.json".into(), a, a);
+        let text = super::super::widgets::plain(&lines(&c, 120, &Theme::plain()));
+        assert!(
+            text.contains("no differences: the push in a.json matches b.json"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -178,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let end = (start + body.height as usize).min(total);
 
     let mut spans = vec![
-        Span::styled(size_words(loaded.answer.exchange.body.len()), theme.value),
+        Span::styled(size_words(loaded.received_len), theme.value),
         Span::styled(" · ", theme.dim),
         Span::styled(
             format!("{total} line{}", if total == 1 { "" } else { "s" }),

@@ -6,8 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use crate::api::ApiError;
 use crate::api::error::human_bytes;
-use crate::app::{App, Focus, Source, Tab};
+use crate::app::{App, Failure, Focus, Source, Tab};
 use crate::text::{clean, clip};
 
 fn sep<'a>(theme: &Theme) -> Span<'a> {
@@ -22,8 +23,10 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled("■ masked", theme.warn));
         spans.push(sep(theme));
     }
-    match &app.loaded {
-        Some(l) => {
+    // A failure covers the answer on screen: the bar describes the failure, not the answer.
+    match (&app.failure, &app.loaded) {
+        (Some(f), _) => failure_facts(app, f, theme, &mut spans),
+        (None, Some(l)) => {
             let ex = &l.answer.exchange;
             match &l.source {
                 Source::Network { base_url } => {
@@ -60,14 +63,18 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
                 ));
             }
             spans.push(sep(theme));
-            spans.push(Span::styled(human_bytes(ex.body.len() as u64), theme.value));
+            // The answer as received: a masked copy is re-serialised and shorter.
+            spans.push(Span::styled(
+                human_bytes(l.received_len as u64),
+                theme.value,
+            ));
             spans.push(sep(theme));
             spans.push(Span::styled(
                 ex.received_at.format("%H:%M:%S").to_string(),
                 theme.value,
             ));
         }
-        None => {
+        (None, None) => {
             let base = app
                 .context
                 .base_url
@@ -85,6 +92,34 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled("mouse: terminal selection", theme.warn));
     }
     Line::from(spans)
+}
+
+/// The failed request: where it went, what went wrong (its HTTP status or its kind), when.
+fn failure_facts(app: &App, f: &Failure, theme: &Theme, spans: &mut Vec<Span<'static>>) {
+    let base = app
+        .context
+        .base_url
+        .as_deref()
+        .unwrap_or("no API configured");
+    spans.push(Span::styled(clip(&clean(base), 40), theme.accent));
+    spans.push(sep(theme));
+    let what = match &f.error {
+        ApiError::Http { status, .. } => format!("HTTP {status}"),
+        ApiError::Api { code, status, .. } => {
+            format!(
+                "code {} {}",
+                clip(&clean(code), 8),
+                clip(&clean(status), 12)
+            )
+        }
+        other => other.short().to_string(),
+    };
+    spans.push(Span::styled(format!("failed: {what}"), theme.error));
+    spans.push(sep(theme));
+    spans.push(Span::styled(
+        f.at.format("%H:%M:%S").to_string(),
+        theme.value,
+    ));
 }
 
 /// Key hints for what has focus.
