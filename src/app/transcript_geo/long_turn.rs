@@ -176,11 +176,7 @@ fn walk<'a>(s: &'a str, mut from: usize, w: usize, mut each: impl FnMut(usize, &
             end += 1;
         }
         let part = &s[from..end];
-        let pieces = if part.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            ascii_wrap(part, w)
-        } else {
-            wrap_text(part, w)
-        };
+        let pieces = wrap_window(part, w);
         let last = end == s.len();
         // The end of the window can change the line being built at it and the rest after it.
         let keep = if last {
@@ -205,51 +201,87 @@ fn walk<'a>(s: &'a str, mut from: usize, w: usize, mut each: impl FnMut(usize, &
     }
 }
 
-/// `crate::text::wrap` for printable ASCII (one column a byte, breaks at spaces), a byte at a
-/// time rather than a grapheme at a time: counting a long turn's lines is most of the work.
-fn ascii_wrap(s: &str, width: usize) -> Vec<&str> {
+/// Whether a character is a grapheme of its own whatever surrounds it, one or two columns
+/// wide: printable ASCII, CJK ideographs and punctuation, kana, full-width forms (no
+/// combining marks, joiners or controls), the text of most long turns.
+fn simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{3030}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309B}'..='\u{30FF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// `crate::text::wrap` of one window, a byte or a character at a time rather than a
+/// grapheme at a time when its characters allow: counting a long turn's lines is most of
+/// the work.
+fn wrap_window(s: &str, width: usize) -> Vec<&str> {
+    use unicode_width::UnicodeWidthChar;
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        wrap_simple(
+            s,
+            width,
+            s.bytes().enumerate().map(|(i, b)| (i, b as char, 1)),
+        )
+    } else if s.chars().all(simple) {
+        let chars = s
+            .char_indices()
+            .map(|(i, c)| (i, c, c.width().unwrap_or(0)));
+        wrap_simple(s, width, chars)
+    } else {
+        wrap_text(s, width)
+    }
+}
+
+/// `crate::text::wrap`'s rules over text whose characters are each a grapheme, given as
+/// (offset, character, columns).
+fn wrap_simple(
+    s: &str,
+    width: usize,
+    chars: impl Iterator<Item = (usize, char, usize)>,
+) -> Vec<&str> {
     count_wrap(s);
     let width = width.max(1);
-    if s.len() <= width {
+    if crate::text::width(s) <= width {
         return vec![s];
     }
-    let b = s.as_bytes();
     let mut lines = Vec::new();
     let (mut start, mut line_w) = (0usize, 0usize);
     let mut brk: Option<usize> = None;
-    let mut idx = 0usize;
-    while idx < b.len() {
-        let space = b[idx] == b' ';
+    for (idx, c, cw) in chars {
+        let space = c.is_whitespace();
         if space {
             if idx == start {
-                start = idx + 1;
-                idx += 1;
+                start = idx + c.len_utf8();
                 continue;
             }
             brk = Some(idx);
+        } else if cw >= 2 && idx > start {
+            brk = Some(idx);
         }
-        if line_w + 1 > width && idx > start {
+        if line_w + cw > width && idx > start {
             match brk.filter(|&k| k > start) {
                 Some(k) if !space => {
                     lines.push(s[start..k].trim_end());
                     start = k + (s[k..].len() - s[k..].trim_start().len());
-                    line_w = idx - start;
+                    line_w = crate::text::width(&s[start..idx]);
                 }
                 _ => {
                     lines.push(s[start..idx].trim_end());
-                    start = if space { idx + 1 } else { idx };
+                    start = if space { idx + c.len_utf8() } else { idx };
                     line_w = 0;
                     if space {
                         brk = None;
-                        idx += 1;
                         continue;
                     }
                 }
             }
             brk = None;
         }
-        line_w += 1;
-        idx += 1;
+        line_w += cw;
     }
     if start < s.len() {
         lines.push(&s[start..]);
@@ -279,12 +311,19 @@ mod tests {
         proptest::collection::vec(piece, 0..200).prop_map(|v| v.concat())
     }
 
-    fn ascii() -> impl Strategy<Value = String> {
-        proptest::collection::vec(
-            prop_oneof![3 => "[a-zA-Z]{1,12}", 2 => " {1,4}", 1 => "[a-z]{30,70}"],
-            0..300,
-        )
-        .prop_map(|v| v.concat())
+    /// Texts of `simple` characters only, spaces of both widths among them.
+    fn simple_texts() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => "[a-zA-Z]{1,12}",
+            2 => " {1,4}",
+            1 => "[a-z]{30,70}",
+            2 => "[你好世界还两千吧]{1,20}",
+            1 => "[、。「」　]{1,3}",
+            1 => "[ぁ-ゖァ-ヿ]{1,8}",
+            1 => "[！-～]{1,8}",
+            1 => "[\u{3000}-\u{3029}\u{3030}-\u{303F}]{1,3}",
+        ];
+        proptest::collection::vec(piece, 0..300).prop_map(|v| v.concat())
     }
 
     fn whole_lines(s: &str, w: usize) -> Vec<(usize, &str)> {
@@ -334,16 +373,23 @@ mod tests {
         #![proptest_config(crate::proptest_config::config(64))]
 
         #[test]
-        fn ascii_wrap_is_wrap(s in ascii(), w in 1usize..40) {
-            prop_assert_eq!(ascii_wrap(&s, w), crate::text::wrap(&s, w));
+        fn window_wrap_is_wrap(mut s in simple_texts(), w in 1usize..40, ascii_only in any::<bool>(), odd in any::<bool>()) {
+            prop_assert!(s.chars().all(simple));
+            if ascii_only {
+                s.retain(|c| c.is_ascii());
+            }
+            if odd {
+                s.push_str("e\u{301}👍🏽");
+            }
+            prop_assert_eq!(wrap_window(&s, w), crate::text::wrap(&s, w));
         }
 
         /// Texts many windows long, small windows' worth of lines at a time.
         #[test]
-        fn index_lines_are_whole_wrap_lines(parts in proptest::collection::vec(texts(), 1..4), w in 1usize..50, ascii_only in any::<bool>()) {
+        fn index_lines_are_whole_wrap_lines(parts in proptest::collection::vec(texts(), 1..4), w in 1usize..50, only_simple in any::<bool>()) {
             let mut s = parts.concat();
-            if ascii_only {
-                s.retain(|c| c.is_ascii());
+            if only_simple {
+                s.retain(simple);
             }
             while s.len() < 3 * WINDOW {
                 s = format!("{s} {s}x");
