@@ -116,11 +116,8 @@ fn marks(l: &Loaded, e: usize, s: &str, c0: usize, theme: &Theme) -> Vec<Mark> {
     let mut char_marks: Vec<(usize, usize, u8, Style)> = Vec::new();
     if v.search.is_active() {
         let current = v.search.current_hit();
-        let end = if c0 == 0 {
-            usize::MAX
-        } else {
-            c0 + s.chars().count()
-        };
+        // Only the matches in `s`: a long turn can hold millions.
+        let end = c0 + s.chars().count();
         for hit in v.search.hits.in_row_within(e, c0, end) {
             let (rank, style) = if Some(hit) == current {
                 (3, theme.hit_current)
@@ -951,6 +948,32 @@ mod tests {
         assert!(rows.iter().any(|r| r.contains("zebra")), "{rows:#?}");
         if !Theme::current().mono {
             assert_eq!(current_match_text(&app), "zebra");
+        }
+    }
+
+    /// A one-letter search over a 5 MB turn matches hundreds of thousands of times; a frame
+    /// styles only the matches on screen, at the top of the turn as further down.
+    #[test]
+    fn a_long_turn_marks_only_the_matches_it_draws() {
+        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
+        let long = "the payment plan was discussed again and again ".repeat(100_000);
+        v["data"]["call"]["asr_result"] = serde_json::json!([
+            {"time": "00:00:01", "robottext": long, "text": ""},
+        ]);
+        let mut app = app_with(serde_json::to_vec(&v).unwrap(), &[], 80, 24);
+        typed(&mut app, "/a");
+        let hits = view(&app).search.hits.len();
+        assert!(hits > 500_000, "{hits}");
+        let l = loaded(&app);
+        let s = text(&l.facts.transcript.entries[0], items(l));
+        let theme = Theme::current();
+        for c0 in [0, 1_000_000] {
+            let part = &s[c0..c0 + 470];
+            let n = marks(l, 0, part, c0, &theme).len();
+            assert_eq!(n, 80, "from character {c0}");
+        }
+        if !theme.mono {
+            assert_eq!(current_match_text(&app), "a");
         }
     }
 }
