@@ -1,6 +1,7 @@
 //! Criterion benches of the hot paths on large generated pushes
 //! (`rudder_inspect::generate::push`): parsing, the domain derivation, drawing each tab at
-//! 160×50, transcript search, re-wrapping on resize and scrolling a page.
+//! 160×50, transcript search, re-wrapping on resize, scrolling a page and moving over one
+//! 20 MB transcript turn.
 //!
 //! `cargo bench --bench core` (a few minutes); `cargo bench --bench core -- draw` for one group.
 
@@ -263,9 +264,51 @@ fn scroll(c: &mut Criterion) {
     g.finish();
 }
 
+/// The small push with its transcript replaced by three turns, the middle one 20 MB long
+/// (a stuck ASR can send one such turn).
+fn long_turn_answer() -> &'static Answer {
+    static ANSWER: OnceLock<Answer> = OnceLock::new();
+    ANSWER.get_or_init(|| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(small()).expect("the generated push is JSON");
+        let words = "the payment plan was discussed again and again ";
+        let long = words.repeat(20_000_000 / words.len());
+        v["data"]["call"]["asr_result"] = serde_json::json!([
+            {"time": "00:00:01", "robottext": "Hello, about your account.", "text": ""},
+            {"time": "00:00:05", "robottext": "", "text": long},
+            {"time": "00:00:09", "robottext": "Thank you, bye.", "text": ""},
+        ]);
+        answer_of(&serde_json::to_string(&v).expect("a value prints"))
+    })
+}
+
+/// `j`, `G` and `g` with a frame each, over a 20 MB turn whose lines were counted once.
+fn long_turn(c: &mut Criterion) {
+    let mut g = c.benchmark_group("long_turn_20mb");
+    let mut app = App::new(Query::default(), Context::default()).with_answer(
+        long_turn_answer().clone(),
+        Source::File {
+            path: "push.json".into(),
+        },
+    );
+    black_box(app.update(Action::Resize(W, H)));
+    press(&mut app, KeyCode::Char('5'));
+    let mut term = terminal();
+    draw(&mut term, &app);
+    g.bench_function("j_big_g_g", |b| {
+        b.iter(|| {
+            for k in [KeyCode::Char('j'), KeyCode::Char('G'), KeyCode::Char('g')] {
+                press(&mut app, k);
+                draw(&mut term, &app);
+            }
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = heavy_benches;
     config = heavy();
-    targets = parse, derive, draw_tabs, search, resize, scroll
+    targets = parse, derive, draw_tabs, search, resize, scroll, long_turn
 }
 criterion_main!(heavy_benches);

@@ -55,6 +55,22 @@ impl Hits {
             .take_while(move |h| h.0 as usize == row)
             .map(|&(row, start)| self.hit(row, start))
     }
+    /// The matches in `row` that overlap its characters `from..to`, found by bisection (a
+    /// long turn can hold millions of matches, of which a screen shows a few).
+    pub fn in_row_within(
+        &self,
+        row: usize,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = Hit> + '_ {
+        let key = (to_u32(row), to_u32(from.saturating_sub(self.len as usize)));
+        let first = self.at.partition_point(|h| *h < key);
+        self.at[first..]
+            .iter()
+            .take_while(move |h| h.0 as usize == row && (h.1 as usize) < to)
+            .map(|&(row, start)| self.hit(row, start))
+            .filter(move |h| h.start + h.len > from)
+    }
     /// The index of the first match in `row` or after.
     fn first_from(&self, row: usize) -> usize {
         self.at.partition_point(|h| (h.0 as usize) < row)

@@ -70,6 +70,8 @@ pub struct TranscriptView {
     last_search: Option<(String, Vec<u32>)>,
     /// Entries the last search looked at.
     scanned: usize,
+    /// Layouts of turns too long to wrap whole on every key.
+    pub long: crate::app::transcript_geo::LongTurns,
 }
 
 /// Computes what the view shows besides the turns (watch-word counts, the promise to pay);

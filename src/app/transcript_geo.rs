@@ -9,6 +9,9 @@ use crate::case::time::clock;
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
 use crate::text::clean;
 
+mod long_turn;
+pub(crate) use long_turn::{LongLayout, LongTurns};
+
 /// Width of `◆ Robot   ` and `● Callee  `.
 pub const NAME_W: usize = 10;
 /// How far callee turns sit to the right of robot turns.
@@ -17,11 +20,21 @@ pub const CALLEE_INDENT: usize = 4;
 thread_local! {
     /// Wraps done on this thread, so tests can check that work stays within a screen.
     pub(crate) static WRAPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Bytes those wraps went over.
+    pub(crate) static WRAPPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg_attr(not(test), allow(unused_variables))]
+fn count_wrap(s: &str) {
+    #[cfg(test)]
+    {
+        WRAPS.with(|c| c.set(c.get() + 1));
+        WRAPPED.with(|c| c.set(c.get() + s.len()));
+    }
 }
 
 pub fn wrap_text(s: &str, w: usize) -> Vec<&str> {
-    #[cfg(test)]
-    WRAPS.with(|c| c.set(c.get() + 1));
+    count_wrap(s);
     crate::text::wrap(s, w)
 }
 
@@ -84,8 +97,12 @@ pub fn height(l: &Loaded, e: usize, geo: Geo) -> usize {
     match entry {
         Entry::Silence { .. } => 1,
         Entry::Turn { speaker, .. } => {
-            let s = clean(text(entry, items(l)));
-            wrap_text(&s, geo.text_width(*speaker)).len() + is_ptp(l, e) as usize
+            let w = geo.text_width(*speaker);
+            let lines = match long_layout(l, e, w) {
+                Some(lay) => lay.lines,
+                None => wrap_text(&clean(text(entry, items(l))), w).len(),
+            };
+            lines + is_ptp(l, e) as usize
         }
     }
 }
@@ -96,14 +113,25 @@ pub fn line_of(l: &Loaded, e: usize, char_pos: usize, geo: Geo) -> usize {
     let Entry::Turn { speaker, .. } = entry else {
         return 0;
     };
+    let w = geo.text_width(*speaker);
+    if let Some(lay) = long_layout(l, e, w) {
+        return lay.line_of(lay.text(text(entry, items(l))), char_pos);
+    }
     let s = clean(text(entry, items(l)));
     let byte = s.char_indices().nth(char_pos).map_or(s.len(), |(b, _)| b);
-    let pieces = wrap_text(&s, geo.text_width(*speaker));
+    let pieces = wrap_text(&s, w);
     let base = s.as_ptr() as usize;
     pieces
         .iter()
         .rposition(|p| p.as_ptr() as usize - base <= byte)
         .unwrap_or(0)
+}
+
+/// The lazy layout of entry `e` at text width `w` when it is a turn longer than
+/// [`LONG_TURN`], from the view's cache (built on first use).
+pub(crate) fn long_layout(l: &Loaded, e: usize, w: usize) -> Option<std::sync::Arc<LongLayout>> {
+    let raw = text(&l.facts.transcript.entries[e], items(l));
+    l.views.transcript.long.get(e, raw, w)
 }
 
 /// Scrolling over the filtered list: positions are `(entry position, line in it)`.

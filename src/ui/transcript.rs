@@ -17,7 +17,7 @@ use super::widgets::shape_words;
 use crate::app::Loaded;
 use crate::app::search::find_all;
 use crate::app::transcript::Filter;
-use crate::app::transcript_geo::{Geo, items, wrap_text};
+use crate::app::transcript_geo::{Geo, items, long_layout, wrap_text};
 use crate::app::transcript_header::{
     self, GAP, Part, Segment, segment_width, speaker_bar, speaker_name,
 };
@@ -81,10 +81,19 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let mut pos = v.top.min(len - 1);
     let mut skip = v.top_line;
     while lines.len() < page && pos < len {
-        let mut ls = entry_lines(loaded, v.entry_at(pos), pos == v.selected, geo, theme);
-        let skip_n = skip.min(ls.len().saturating_sub(1));
-        let room = page - lines.len();
-        lines.extend(ls.drain(skip_n..).take(room));
+        let rows = Rows {
+            skip,
+            room: page - lines.len(),
+        };
+        let selected = pos == v.selected;
+        lines.extend(entry_lines(
+            loaded,
+            v.entry_at(pos),
+            selected,
+            geo,
+            theme,
+            rows,
+        ));
         skip = 0;
         pos += 1;
     }
@@ -100,19 +109,23 @@ struct Mark {
     style: Style,
 }
 
-/// Search matches (current one strongest) and watch words in an entry's text `s`.
-fn marks(l: &Loaded, e: usize, s: &str, theme: &Theme) -> Vec<Mark> {
+/// Search matches (current one strongest) and watch words in `s`, the part of an entry's
+/// text that starts at its character `c0`; the marks' offsets are bytes of `s`.
+fn marks(l: &Loaded, e: usize, s: &str, c0: usize, theme: &Theme) -> Vec<Mark> {
     let v = &l.views.transcript;
     let mut char_marks: Vec<(usize, usize, u8, Style)> = Vec::new();
     if v.search.is_active() {
         let current = v.search.current_hit();
-        for hit in v.search.hits.in_row(e) {
+        // Only the matches in `s`: a long turn can hold millions.
+        let end = c0 + s.chars().count();
+        for hit in v.search.hits.in_row_within(e, c0, end) {
             let (rank, style) = if Some(hit) == current {
                 (3, theme.hit_current)
             } else {
                 (2, theme.hit)
             };
-            char_marks.push((hit.start, hit.start + hit.len, rank, style));
+            let start = hit.start.saturating_sub(c0);
+            char_marks.push((start, (hit.start + hit.len).saturating_sub(c0), rank, style));
         }
     }
     if v.watch_counts.iter().any(|(_, n)| *n > 0) {
@@ -176,19 +189,29 @@ fn styled(s: &str, start: usize, end: usize, marks: &[Mark], base: Style) -> Vec
         .collect()
 }
 
-/// The lines of one entry.
+/// Which of an entry's lines are wanted: from line `skip` (at most its last), `room` of them.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    skip: usize,
+    room: usize,
+}
+
+/// The lines of one entry that `rows` asks for. A turn longer than 64 KiB is wrapped
+/// only from the first line asked for, and when it goes on below them the last row says how
+/// many lines are left.
 fn entry_lines(
     l: &Loaded,
     e: usize,
     selected: bool,
     geo: Geo,
     theme: &Theme,
+    rows: Rows,
 ) -> Vec<Line<'static>> {
     let entry = &l.facts.transcript.entries[e];
     let at = entry.at().map(clock).unwrap_or_else(|| "--:--".into());
     let time = format!("{at:>w$}", w = geo.time_w);
     let sel = |s: Style| if selected { s.patch(theme.selected) } else { s };
-    let (speaker, s) = match entry {
+    let (speaker, raw) = match entry {
         Entry::Silence { secs, .. } => {
             let len = secs.map_or("silence".into(), |s| format!("silence {}", clock(s)));
             return vec![Line::from(vec![
@@ -198,20 +221,51 @@ fn entry_lines(
                 Span::styled(format!("⋯ {len}"), theme.dim),
             ])];
         }
-        Entry::Turn { speaker, .. } => (*speaker, clean(text(entry, items(l)))),
+        Entry::Turn { speaker, .. } => (*speaker, text(entry, items(l))),
     };
+    let width = geo.text_width(speaker);
+    let ptp = l
+        .views
+        .transcript
+        .ptp
+        .as_ref()
+        .filter(|p| p.entry == Some(e));
+    let long = long_layout(l, e, width);
+    let cleaned;
+    // The lines to style with their byte offsets, the index of the first, and how many the
+    // turn has in all.
+    let (s, pieces, first, count) = match &long {
+        Some(lay) => {
+            let s = lay.text(raw);
+            let first = rows.skip.min(lay.lines + ptp.is_some() as usize - 1);
+            (s, lay.lines(s, first, rows.room), first, lay.lines)
+        }
+        None => {
+            cleaned = clean(raw);
+            let base = cleaned.as_ptr() as usize;
+            let pieces: Vec<(usize, &str)> = wrap_text(&cleaned, width)
+                .into_iter()
+                .map(|p| (p.as_ptr() as usize - base, p))
+                .collect();
+            let n = pieces.len();
+            (&*cleaned, pieces, 0, n)
+        }
+    };
+    // Marks are worked out over the part of the text that is drawn.
+    let lo = pieces.first().map_or(0, |p| p.0);
+    let hi = pieces.last().map_or(0, |p| p.0 + p.1.len());
+    let c0 = long.as_ref().map_or(0, |lay| lay.char_at(s, lo));
+    let part = &s[lo..hi.max(lo)];
+    let marks = marks(l, e, part, c0, theme);
     let style = speaker_style(speaker, theme);
     let indent = " ".repeat(Geo::indent(speaker));
     let bar = speaker_bar(speaker);
-    let pieces = wrap_text(&s, geo.text_width(speaker));
-    let marks = marks(l, e, &s, theme);
-    let base = s.as_ptr() as usize;
     let hang = " ".repeat(geo.prefix(speaker) - Geo::indent(speaker) - 1);
     let mut out = Vec::with_capacity(pieces.len() + 1);
-    for (i, piece) in pieces.iter().enumerate() {
-        let start = piece.as_ptr() as usize - base;
+    for (i, (start, piece)) in pieces.iter().enumerate() {
+        let start = start - lo;
         let mut spans = vec![Span::raw(indent.clone())];
-        if i == 0 {
+        if first + i == 0 {
             spans.push(Span::styled(format!("{bar} "), style));
             spans.push(Span::styled(format!("{time} "), sel(theme.dim)));
             spans.push(Span::styled(speaker_name(speaker), sel(style)));
@@ -219,31 +273,61 @@ fn entry_lines(
             spans.push(Span::styled(bar, style));
             spans.push(Span::raw(hang.clone()));
         }
-        spans.extend(styled(&s, start, start + piece.len(), &marks, theme.value));
+        spans.extend(styled(
+            part,
+            start,
+            start + piece.len(),
+            &marks,
+            theme.value,
+        ));
         out.push(Line::from(spans));
     }
-    if let Some(p) = l
-        .views
-        .transcript
-        .ptp
-        .as_ref()
-        .filter(|p| p.entry == Some(e))
-    {
+    if let Some(p) = ptp.filter(|_| first + pieces.len() == count) {
         let what = match (p.amount, p.date) {
             (true, true) => "amount and date",
             (true, false) => "amount",
             _ => "date",
         };
-        let note = crate::text::clip(
-            &format!("★ PTP {}: the {what} named here", p.value),
-            geo.text_width(speaker),
-        );
+        let note = crate::text::clip(&format!("★ PTP {}: the {what} named here", p.value), width);
+        out.push(Line::from(vec![
+            Span::raw(indent.clone()),
+            Span::styled(bar, style),
+            Span::raw(hang.clone()),
+            Span::styled(note, theme.good),
+        ]));
+    }
+    if long.is_none() {
+        let skip = rows.skip.min(out.len().saturating_sub(1));
+        return out.drain(skip..).take(rows.room).collect();
+    }
+    out.truncate(rows.room);
+    let total = count + ptp.is_some() as usize;
+    if out.len() == rows.room && first + out.len() < total {
+        // The last row tells what lies below it instead.
+        let left = total - (first + out.len() - 1);
+        out.pop();
         out.push(Line::from(vec![
             Span::raw(indent),
             Span::styled(bar, style),
             Span::raw(hang),
-            Span::styled(note, theme.good),
+            Span::styled(
+                format!("… {} more lines of this turn", grouped(left)),
+                theme.dim,
+            ),
         ]));
+    }
+    out
+}
+
+/// `812345` as `812,345`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -817,5 +901,79 @@ mod tests {
         assert_eq!(view(&app).len(&loaded(&app).facts.transcript), n - 10_000);
         press(&mut app, KeyCode::Char('s'));
         assert_eq!(view(&app).len(&loaded(&app).facts.transcript), n);
+    }
+
+    /// One 5 MB turn: once its lines are counted, `G`, `j`, `g`, `PageDown` and a search
+    /// each wrap about a screenful of it, never the turn; the screen says how much is left.
+    #[test]
+    fn a_five_megabyte_turn_is_wrapped_a_screen_at_a_time() {
+        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
+        let words = "the payment plan was discussed again and again ";
+        let half = words.repeat(2_500_000 / words.len());
+        let long = format!("{half}zebra {half}the end");
+        v["data"]["call"]["asr_result"] = serde_json::json!([
+            {"time": "00:00:01", "robottext": "Hello, about your account.", "text": ""},
+            {"time": "00:00:05", "robottext": "", "text": long},
+            {"time": "00:00:09", "robottext": "Thank you, bye.", "text": ""},
+        ]);
+        let mut app = app_with(serde_json::to_vec(&v).unwrap(), &[], 80, 24);
+        body_rows(&app);
+        let bytes = || WRAPPED.with(|c| c.get());
+        let budget = 256 * 1024;
+        let step = |app: &mut App, key: KeyCode| {
+            WRAPPED.with(|c| c.set(0));
+            press(app, key);
+            let rows = body_rows(app);
+            assert!(bytes() < budget, "{key:?} wrapped {} bytes", bytes());
+            rows
+        };
+        let rows = step(&mut app, KeyCode::Char('j'));
+        assert_eq!(view(&app).selected, 1);
+        let last = rows.last().unwrap();
+        assert!(last.contains("more lines of this turn"), "{rows:#?}");
+        let rows = step(&mut app, KeyCode::Char('G'));
+        assert!(
+            rows[rows.len() - 1].ends_with("Thank you, bye."),
+            "{rows:#?}"
+        );
+        assert!(rows[rows.len() - 2].ends_with("the end"), "{rows:#?}");
+        let rows = step(&mut app, KeyCode::PageUp);
+        assert!(rows.last().unwrap().contains("more lines of this turn"));
+        step(&mut app, KeyCode::Char('g'));
+        let rows = step(&mut app, KeyCode::PageDown);
+        assert!(rows.iter().any(|r| r.contains("again and again")));
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "zebra");
+        let rows = step(&mut app, KeyCode::Enter);
+        assert!(rows.iter().any(|r| r.contains("zebra")), "{rows:#?}");
+        if !Theme::current().mono {
+            assert_eq!(current_match_text(&app), "zebra");
+        }
+    }
+
+    /// A one-letter search over a 5 MB turn matches hundreds of thousands of times; a frame
+    /// styles only the matches on screen, at the top of the turn as further down.
+    #[test]
+    fn a_long_turn_marks_only_the_matches_it_draws() {
+        let mut v: serde_json::Value = serde_json::from_slice(REFERENCE).unwrap();
+        let long = "the payment plan was discussed again and again ".repeat(100_000);
+        v["data"]["call"]["asr_result"] = serde_json::json!([
+            {"time": "00:00:01", "robottext": long, "text": ""},
+        ]);
+        let mut app = app_with(serde_json::to_vec(&v).unwrap(), &[], 80, 24);
+        typed(&mut app, "/a");
+        let hits = view(&app).search.hits.len();
+        assert!(hits > 500_000, "{hits}");
+        let l = loaded(&app);
+        let s = text(&l.facts.transcript.entries[0], items(l));
+        let theme = Theme::current();
+        for c0 in [0, 1_000_000] {
+            let part = &s[c0..c0 + 470];
+            let n = marks(l, 0, part, c0, &theme).len();
+            assert_eq!(n, 80, "from character {c0}");
+        }
+        if !theme.mono {
+            assert_eq!(current_match_text(&app), "a");
+        }
     }
 }
