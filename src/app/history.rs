@@ -176,6 +176,12 @@ impl App {
         let query = entry.query();
         self.history.pane = None;
         self.form.set(&query);
+        // The form's demo label names the demo case only while the form holds its ids.
+        self.demo_index = self
+            .context
+            .demo_cases
+            .iter()
+            .position(|c| super::Form::new(&c.query).values() == self.form.values());
         self.form.focused = 0;
         self.focus = Focus::Form;
         self.show_form = true;
@@ -249,6 +255,32 @@ mod tests {
         app.update(Action::Resize(100, 30));
         app.update(key(KeyCode::Char('p'), KeyModifiers::CONTROL));
         app
+    }
+
+    #[test]
+    fn filling_the_form_from_history_drops_the_demo_label() {
+        let mut app = demo();
+        let last = app.context.demo_cases.len() - 1;
+        assert_eq!(app.demo_index, Some(last));
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        typed(&mut app, "elsewhere");
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(app.history.pane.is_none());
+        assert_eq!(app.form.query().workflow_id, "other-workflow");
+        assert_eq!(app.demo_index, None, "the form no longer holds a demo case");
+        // Ctrl-N from there starts the demo cases again at the first.
+        app.update(key(KeyCode::Char('n'), KeyModifiers::CONTROL));
+        assert_eq!(app.demo_index, Some(0));
+    }
+
+    #[test]
+    fn filling_the_form_with_a_demo_case_names_that_case() {
+        let mut app = demo();
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        typed(&mut app, "second demo");
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.form.query(), app.context.demo_cases[1].query);
+        assert_eq!(app.demo_index, Some(1));
     }
 
     #[test]

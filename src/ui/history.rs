@@ -493,4 +493,31 @@ mod tests {
         let screen = marked(&a);
         assert!(screen.contains("[W****] S****"), "{screen}");
     }
+
+    #[test]
+    fn the_form_loses_its_demo_label_when_filled_from_history() {
+        let cases = crate::demo::cases();
+        let n = cases.len();
+        let mut a = App::new(
+            cases[n - 1].query.clone(),
+            Context {
+                demo_cases: cases,
+                history: vec![entry(1, "WILL SMITH", "+8618717905721", true)],
+                history_file: Some("/nonexistent/history.jsonl".into()),
+                ..Context::default()
+            },
+        );
+        a.update(Action::Resize(120, 30));
+        a.update(key(KeyCode::Char('p'), KeyModifiers::CONTROL));
+        let whole = |a: &App| {
+            let buf = drawn(a);
+            buf.content.iter().map(|c| c.symbol()).collect::<String>()
+        };
+        assert!(whole(&a).contains(&format!("demo case {n}/{n}")));
+        a.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        a.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let screen = whole(&a);
+        assert!(screen.contains("filled from history"), "{screen}");
+        assert!(!screen.contains(&format!("/{n}")), "{screen}");
+    }
 }
