@@ -185,6 +185,7 @@ mod tests {
         let text = "Jose\u{301} x";
         let hit = &run(&[text], "ex")[0];
         assert_eq!(marked(text, hit), "e\u{301}x");
+        assert_eq!(run(&[text], "e\u{301}").len(), 1, "the query's accent too");
         // Past the first wide characters, still on the right bytes.
         let text = "王小明 smith";
         assert_eq!(marked(text, &run(&[text], "明s")[0]), "明s");
@@ -204,5 +205,54 @@ mod tests {
         let items = ["a".repeat(300)];
         let hits = filter(items.iter().enumerate(), &long, |s| s.to_string());
         assert_eq!(hits.len(), 1, "the first {MAX_QUERY} characters match");
+    }
+
+    /// Text from pieces that trouble matchers: accents composed and not, wide characters,
+    /// emoji with modifiers, capitals, separators, controls.
+    fn tricky() -> impl proptest::strategy::Strategy<Value = String> {
+        let pieces = [
+            "a", "Z", "é", "e\u{301}", "王", "明", "👍🏽", "ß", " ", "-", ".", "\u{7}", "x", "İ",
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces.to_vec()), 0..40)
+            .prop_map(|v| v.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(crate::proptest_config::config(300))]
+
+        #[test]
+        fn marks_are_in_bounds_and_the_text_s_own_letters_find_it(
+            text in tricky(),
+            query in tricky(),
+            pick in proptest::collection::vec(proptest::prelude::any::<bool>(), 40),
+        ) {
+            // Any query: no panic, marks sorted, apart, on grapheme boundaries of the text.
+            for hit in run(&[&text], &query) {
+                let bounds: Vec<usize> = text
+                    .grapheme_indices(true)
+                    .map(|(at, _)| at)
+                    .chain([text.len()])
+                    .collect();
+                let mut last = 0;
+                for m in &hit.marks {
+                    proptest::prop_assert!(m.start >= last && m.start < m.end);
+                    proptest::prop_assert!(bounds.contains(&m.start) && bounds.contains(&m.end));
+                    last = m.end;
+                }
+            }
+            // A query made of some of the text's own graphemes, in order, finds it.
+            let own: String = text
+                .graphemes(true)
+                .zip(pick.iter().chain(std::iter::repeat(&false)))
+                .filter(|(_, p)| **p)
+                .map(|(g, _)| g)
+                .collect();
+            if !own.trim().is_empty() && !own.contains('\\') {
+                let hits = run(&[&text], &own);
+                proptest::prop_assert_eq!(hits.len(), 1, "{:?} in {:?}", own, text);
+            }
+        }
     }
 }
