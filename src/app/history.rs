@@ -54,9 +54,14 @@ impl History {
 
     /// The entry the pane's selection is on.
     pub fn selected(&self) -> Option<&Entry> {
+        self.selected_hit().map(|(entry, _)| entry)
+    }
+
+    /// The entry the pane's selection is on, and where the filter matched it.
+    pub fn selected_hit(&self) -> Option<(&Entry, &Hit)> {
         let p = self.pane.as_ref()?;
         let hit = p.matches.get(p.select.selected)?;
-        self.entries.get(hit.index)
+        Some((self.entries.get(hit.index)?, hit))
     }
 
     fn refilter(&mut self, masked: bool) {

@@ -216,11 +216,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let list = Rect::new(inner.x, inner.y + HEAD, inner.width, list_h);
     let lines = list_lines(app, pane, w, list_h as usize, theme);
     frame.render_widget(Paragraph::new(lines), list);
-    let chosen = pane
-        .matches
-        .get(pane.select.selected)
-        .and_then(|hit| Some((app.history.entries.get(hit.index)?, hit)));
-    if let Some((e, hit)) = chosen
+    if let Some((e, hit)) = app.history.selected_hit()
         && inner.height > HEAD + DETAILS
     {
         let d = Rect::new(
