@@ -9,9 +9,8 @@
 //! A file that cannot be read is never fatal: [`load`] returns what it could read and a
 //! message naming the file and the first bad line; bad lines are dropped at the next save.
 //!
-//! [`score`] and [`filter`] are the `Ctrl-R` pane's fuzzy filter: every word of the query
-//! must appear in an entry as a subsequence; tighter, earlier, word-start matches rank first,
-//! newer entries first on ties.
+//! [`Shown`] is an entry's text as the `Ctrl-R` pane shows it (made safe, masked when asked),
+//! and [`filter`] the pane's fuzzy filter over that text ([`crate::fuzzy`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -117,20 +116,6 @@ impl Entry {
             .as_deref()
             .or(self.base_url.as_deref())
             .unwrap_or("")
-    }
-
-    /// The text the fuzzy filter looks in.
-    pub fn haystack(&self) -> String {
-        format!(
-            "{} {} {} {} {} {} {}",
-            self.callee,
-            self.case_id.as_deref().unwrap_or(""),
-            self.outcome,
-            self.workflow_id,
-            self.node_id,
-            self.target(),
-            self.at.get(..16).unwrap_or(&self.at).replace('T', " "),
-        )
     }
 }
 
@@ -285,106 +270,125 @@ pub fn save(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Fuzzy filter
+// What the pane shows, and the filter over it
 
-fn is_separator(c: char) -> bool {
-    !c.is_alphanumeric()
+/// A piece of an entry as the `Ctrl-R` pane shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `03-12 14:54`, on the row.
+    Time,
+    /// On the row; masked when masking is on.
+    Callee,
+    /// On the row; the name and long numbers masked when masking is on.
+    Outcome,
+    /// The rest are under the list, for the chosen entry.
+    Workflow,
+    Node,
+    /// Empty when the lookup had none.
+    Case,
+    /// `2024-03-12 14:54:26`.
+    At,
+    /// The profile, else the base URL; may be empty.
+    Via,
 }
 
-/// How well `needle` (one word) matches `hay` as a subsequence, ignoring case; `None` when
-/// it does not. Each matched character scores, more at the start of a word and when it
-/// follows the previous one; characters skipped in between cost a little.
-pub fn score(needle: &str, hay: &str) -> Option<i64> {
-    const MATCH: i64 = 16;
-    const WORD_START: i64 = 10;
-    const FIRST: i64 = 6;
-    const CONSECUTIVE: i64 = 14;
-    const GAP: i64 = 1;
-    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
-    if needle.is_empty() {
-        return Some(0);
-    }
-    let orig: Vec<char> = hay.chars().collect();
-    let lower: Vec<char> = orig
-        .iter()
-        .map(|c| c.to_lowercase().next().unwrap_or(*c))
-        .collect();
-    let m = lower.len();
-    if needle.len() > m {
-        return None;
-    }
-    let start_bonus = |j: usize| -> i64 {
-        if j == 0 {
-            WORD_START + FIRST
-        } else if is_separator(orig[j - 1])
-            || (orig[j - 1].is_lowercase() && orig[j].is_uppercase())
-        {
-            WORD_START
-        } else {
-            0
+impl Field {
+    const ALL: [Field; 8] = [
+        Field::Time,
+        Field::Callee,
+        Field::Outcome,
+        Field::Workflow,
+        Field::Node,
+        Field::Case,
+        Field::At,
+        Field::Via,
+    ];
+}
+
+/// An entry's text as shown: every piece made safe (one line), masked when asked, joined by
+/// spaces. The filter matches this text, so the bytes it marks are the ones on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    text: String,
+    /// Where each [`Field`] is in `text`, in [`Field::ALL`]'s order.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Shown {
+    pub fn new(e: &Entry, masked: bool) -> Self {
+        let mut text = String::new();
+        let mut ranges = Vec::with_capacity(Field::ALL.len());
+        for f in Field::ALL {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(&piece(e, f, masked));
+            ranges.push(start..text.len());
         }
+        Shown { text, ranges }
+    }
+
+    /// Everything, for the filter.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where `f` is in [`Shown::text`].
+    pub fn range(&self, f: Field) -> std::ops::Range<usize> {
+        self.ranges[f as usize].clone()
+    }
+
+    pub fn get(&self, f: Field) -> &str {
+        &self.text[self.range(f)]
+    }
+}
+
+fn piece(e: &Entry, f: Field, masked: bool) -> String {
+    use crate::text::{clip, one_line};
+    match f {
+        Field::Time => match e.when() {
+            Some(t) => t.format("%m-%d %H:%M").to_string(),
+            None => clip(&one_line(&e.at), 11),
+        },
+        Field::Callee => {
+            let c = one_line(&e.callee);
+            if masked { crate::mask::phone(&c) } else { c }
+        }
+        Field::Outcome => outcome(e, masked),
+        Field::Workflow => one_line(&e.workflow_id),
+        Field::Node => one_line(&e.node_id),
+        Field::Case => e.case_id.as_deref().map(one_line).unwrap_or_default(),
+        Field::At => match e.when() {
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => clip(&one_line(&e.at), 30),
+        },
+        Field::Via => one_line(e.target()),
+    }
+}
+
+/// The outcome as shown: the name and long numbers masked when masking is on.
+fn outcome(e: &Entry, masked: bool) -> String {
+    let text = crate::text::one_line(&e.outcome);
+    if !masked {
+        return text;
+    }
+    let text = match e.callee_name.as_deref().map(crate::text::one_line) {
+        Some(n) if !n.is_empty() => text.replace(&n, &crate::mask::name(&n)),
+        _ => text,
     };
-    const NONE: i64 = i64::MIN / 4;
-    // ends[j]: best score with the current needle character matched at j.
-    // best[j]: best score of the needle so far ending at or before j, minus gaps since.
-    let mut ends = vec![NONE; m];
-    let mut best = vec![NONE; m];
-    for (i, &nc) in needle.iter().enumerate() {
-        let mut new_ends = vec![NONE; m];
-        for j in 0..m {
-            if lower[j] != nc {
-                continue;
-            }
-            let here = MATCH + start_bonus(j);
-            new_ends[j] = if i == 0 {
-                here
-            } else if j == 0 {
-                NONE
-            } else {
-                let chained = ends[j - 1].saturating_add(CONSECUTIVE);
-                let jumped = best[j - 1];
-                match chained.max(jumped) {
-                    s if s <= NONE => NONE,
-                    s => s + here,
-                }
-            };
-        }
-        let mut run = NONE;
-        for j in 0..m {
-            run = run.saturating_sub(GAP).max(new_ends[j]);
-            best[j] = run;
-        }
-        ends = new_ends;
-    }
-    let top = ends.into_iter().max().unwrap_or(NONE);
-    (top > NONE / 2).then_some(top)
+    crate::mask::Masker::default().text(&text).into_owned()
 }
 
-/// The entries matching `query` (words separated by spaces, each a subsequence), best
-/// first, newest first on ties; every entry, newest first, when the query is blank.
-/// Indices point into `entries` (oldest first).
-pub fn filter(entries: &[Entry], query: &str) -> Vec<usize> {
-    let words: Vec<&str> = query.split_whitespace().collect();
-    if words.is_empty() {
-        return (0..entries.len()).rev().collect();
-    }
-    let mut hits: Vec<(i64, usize)> = entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| {
-            let hay = e.haystack();
-            let mut total = 0;
-            for w in &words {
-                total += score(w, &hay)?;
-            }
-            Some((total, i))
-        })
-        .collect();
-    // Higher score first; on a tie the later (newer) entry first.
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    hits.into_iter().map(|(_, i)| i).collect()
+/// The entries matching `query` in the `Ctrl-R` pane's sense ([`crate::fuzzy`] over each
+/// entry's [`Shown`] text, masked or not as the screen is): best first, newer first on ties;
+/// every entry, newest first, when the query is blank. Indices point into `entries`
+/// (oldest first); marks into [`Shown::text`].
+pub fn filter(entries: &[Entry], query: &str, masked: bool) -> Vec<crate::fuzzy::Hit> {
+    crate::fuzzy::filter(entries.iter().enumerate().rev(), query, |e| {
+        Shown::new(e, masked).text
+    })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,16 +528,12 @@ mod tests {
         assert!(e.when().is_some());
     }
 
-    #[test]
-    fn fuzzy_scores() {
-        assert!(score("wsm", "WILL SMITH").is_some());
-        assert!(score("xyz", "WILL SMITH").is_none());
-        assert!(score("smithw", "WILL SMITH").is_none(), "order matters");
-        // Consecutive beats scattered; a word start beats the middle of a word.
-        assert!(score("smi", "xx smith") > score("smi", "s x m x i"));
-        assert!(score("sm", "x smith") > score("sm", "xxsmith"));
-        assert_eq!(score("", "anything"), Some(0));
-        assert!(score("王", "王小明").is_some());
+    /// The indices [`filter`] gives, in order.
+    fn order(entries: &[Entry], query: &str) -> Vec<usize> {
+        filter(entries, query, false)
+            .iter()
+            .map(|h| h.index)
+            .collect()
     }
 
     #[test]
@@ -544,18 +544,47 @@ mod tests {
             entry(2, "+8618700000003", "WILL SMITH · intention B"),
             entry(3, "+5215500000004", "no record: nothing"),
         ];
-        assert_eq!(filter(&entries, ""), vec![3, 2, 1, 0]);
-        assert_eq!(filter(&entries, "  "), vec![3, 2, 1, 0]);
-        // Equal scores: the newer one first; scattered matches (s…m…i…t…h) come after.
-        assert_eq!(filter(&entries, "smith")[..2], [2, 0]);
-        // Every word must match; the tighter match of "b" ranks first.
-        assert_eq!(filter(&entries, "smith  intention b")[0], 2);
-        assert_eq!(filter(&entries, "zzz"), Vec::<usize>::new());
-        assert_eq!(filter(&entries, "smith qqq"), Vec::<usize>::new());
+        assert_eq!(order(&entries, ""), vec![3, 2, 1, 0]);
+        assert_eq!(order(&entries, "  "), vec![3, 2, 1, 0]);
+        // Equal scores: the newer one first.
+        assert_eq!(order(&entries, "smith")[..2], [2, 0]);
+        // Every word must match.
+        assert_eq!(order(&entries, "smith  intention b"), [2]);
+        assert_eq!(order(&entries, "zzz"), Vec::<usize>::new());
+        assert_eq!(order(&entries, "smith qqq"), Vec::<usize>::new());
         // A tight match outranks a scattered one, whatever the age.
-        assert_eq!(filter(&entries, "siti")[0], 1);
-        assert_eq!(filter(&entries, "+62")[0], 1);
-        assert_eq!(filter(&entries, "norec")[0], 3);
-        assert_eq!(filter(&entries, "record nothing"), vec![3]);
+        assert_eq!(order(&entries, "siti")[0], 1);
+        assert_eq!(order(&entries, "+62")[0], 1);
+        assert_eq!(order(&entries, "norec")[0], 3);
+        assert_eq!(order(&entries, "record nothing"), vec![3]);
+    }
+
+    #[test]
+    fn the_filter_sees_the_text_as_shown() {
+        let mut e = entry(0, "+8618717905721", "WILL SMITH · intention E\x1b[31m");
+        e.callee_name = Some("WILL SMITH".into());
+        e.case_id = Some("case\n42".into());
+        let shown = Shown::new(&e, false);
+        assert_eq!(shown.get(Field::Callee), "+8618717905721");
+        assert_eq!(shown.get(Field::Case), "case ⏎ 42", "made safe");
+        assert!(!shown.text().contains('\x1b'), "{}", shown.text());
+        assert_eq!(shown.get(Field::Via), "https://api.airudder.com");
+        // The marks point at the shown text: here the callee's digits.
+        let hit = &filter(std::slice::from_ref(&e), "17905721", false)[0];
+        let marked: String = hit.marks.iter().map(|r| &shown.text()[r.clone()]).collect();
+        assert_eq!(marked, "17905721");
+        let callee = shown.range(Field::Callee);
+        assert!(
+            hit.marks.iter().all(|m| callee.contains(&m.start)),
+            "{:?}",
+            hit.marks
+        );
+        // Masked, the filter sees what the screen shows, and no more: a name or a number
+        // hidden on screen does not find its lookup.
+        let masked = Shown::new(&e, true);
+        assert!(!masked.text().contains("SMITH"), "{}", masked.text());
+        assert!(!masked.text().contains("17905721"), "{}", masked.text());
+        assert!(filter(std::slice::from_ref(&e), "smith", true).is_empty());
+        assert_eq!(filter(std::slice::from_ref(&e), "intention", true).len(), 1);
     }
 }

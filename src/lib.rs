@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod export;
 pub(crate) mod files;
+pub(crate) mod fuzzy;
 pub mod generate;
 pub mod history;
 pub mod json;

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::views::{Nav, Select};
 use super::{App, Effect, Focus, Notice};
 use crate::api::{Answer, ApiError, Query};
+use crate::fuzzy::{Hit, MAX_QUERY};
 use crate::history::{CAP, Entry, filter};
 
 /// The lookups and the pane.
@@ -26,8 +27,8 @@ pub struct History {
 pub struct Pane {
     /// What was typed.
     pub query: String,
-    /// Indices into `entries` that match, best first.
-    pub matches: Vec<usize>,
+    /// The entries that match (indices into `entries`, and where), best first.
+    pub matches: Vec<Hit>,
     /// Position in `matches`, and the first row on screen.
     pub select: Select,
 }
@@ -41,26 +42,31 @@ impl History {
         }
     }
 
-    /// Adds a lookup, dropping the oldest beyond [`CAP`].
-    pub fn push(&mut self, entry: Entry) {
+    /// Adds a lookup, dropping the oldest beyond [`CAP`]. `masked`: as the screen is.
+    pub fn push(&mut self, entry: Entry, masked: bool) {
         self.entries.push(entry);
         let extra = self.entries.len().saturating_sub(CAP);
         self.entries.drain(..extra);
         if let Some(p) = self.pane.as_mut() {
-            p.matches = filter(&self.entries, &p.query);
+            p.matches = filter(&self.entries, &p.query, masked);
         }
     }
 
     /// The entry the pane's selection is on.
     pub fn selected(&self) -> Option<&Entry> {
-        let p = self.pane.as_ref()?;
-        let i = *p.matches.get(p.select.selected)?;
-        self.entries.get(i)
+        self.selected_hit().map(|(entry, _)| entry)
     }
 
-    fn refilter(&mut self) {
+    /// The entry the pane's selection is on, and where the filter matched it.
+    pub fn selected_hit(&self) -> Option<(&Entry, &Hit)> {
+        let p = self.pane.as_ref()?;
+        let hit = p.matches.get(p.select.selected)?;
+        Some((self.entries.get(hit.index)?, hit))
+    }
+
+    fn refilter(&mut self, masked: bool) {
         if let Some(p) = self.pane.as_mut() {
-            p.matches = filter(&self.entries, &p.query);
+            p.matches = filter(&self.entries, &p.query, masked);
             p.select = Select::default();
         }
     }
@@ -83,7 +89,7 @@ impl App {
             Local::now(),
             result,
         );
-        self.history.push(entry.clone());
+        self.history.push(entry.clone(), self.masked);
         vec![Effect::History(Box::new(entry))]
     }
 
@@ -98,7 +104,7 @@ impl App {
         }
         self.history.pane = Some(Pane {
             query: String::new(),
-            matches: filter(&self.history.entries, ""),
+            matches: filter(&self.history.entries, "", self.masked),
             select: Select::default(),
         });
     }
@@ -134,19 +140,19 @@ impl App {
                 if let Some(p) = self.history.pane.as_mut() {
                     p.query.pop();
                 }
-                self.history.refilter();
+                self.history.refilter(self.masked);
             }
             KeyCode::Char('u') if ctrl => {
                 if let Some(p) = self.history.pane.as_mut() {
                     p.query.clear();
                 }
-                self.history.refilter();
+                self.history.refilter(self.masked);
             }
             KeyCode::Char(c) if !ctrl => {
                 if let Some(p) = self.history.pane.as_mut() {
-                    p.query.push(c);
+                    push_bounded(&mut p.query, &c.to_string());
                 }
-                self.history.refilter();
+                self.history.refilter(self.masked);
             }
             _ => {}
         }
@@ -156,9 +162,9 @@ impl App {
     /// Text pasted while the pane is open goes into its filter.
     pub(super) fn paste_into_history(&mut self, text: &str) {
         if let Some(p) = self.history.pane.as_mut() {
-            p.query.push_str(&crate::text::one_line(text));
+            push_bounded(&mut p.query, &crate::text::one_line(text));
         }
-        self.history.refilter();
+        self.history.refilter(self.masked);
     }
 
     /// The wheel moves the selection while the pane is open.
@@ -175,6 +181,12 @@ impl App {
         let query = entry.query();
         self.history.pane = None;
         self.form.set(&query);
+        // The form's demo label names the demo case only while the form holds its ids.
+        self.demo_index = self
+            .context
+            .demo_cases
+            .iter()
+            .position(|c| super::Form::new(&c.query).values() == self.form.values());
         self.form.focused = 0;
         self.focus = Focus::Form;
         self.show_form = true;
@@ -182,5 +194,108 @@ impl App {
             text: "filled from history: Enter sends it".into(),
             warn: false,
         });
+    }
+}
+
+/// Adds `more` to the filter, up to [`MAX_QUERY`] characters (the rest would not be matched).
+fn push_bounded(query: &mut String, more: &str) {
+    let room = MAX_QUERY.saturating_sub(query.chars().count());
+    query.extend(more.chars().take(room));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, Context};
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> Action {
+        Action::Key(KeyEvent::new(code, mods))
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            app.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    /// A lookup of `query`, answered.
+    fn entry(query: &Query, outcome: &str) -> Entry {
+        Entry {
+            at: "2024-03-12T14:54:26+08:00".into(),
+            workflow_id: query.workflow_id.clone(),
+            node_id: query.node_id.clone(),
+            callee: query.callee.clone(),
+            case_id: query.case_id.clone(),
+            profile: Some("demo".into()),
+            base_url: None,
+            callee_name: None,
+            ok: true,
+            outcome: outcome.into(),
+        }
+    }
+
+    /// The demo, on its last case, with one past lookup of another case and one of the
+    /// demo's second case.
+    fn demo() -> App {
+        let cases = crate::demo::cases();
+        let other = Query {
+            workflow_id: "other-workflow".into(),
+            node_id: "other-node".into(),
+            callee: "+8613900000000".into(),
+            case_id: None,
+        };
+        let history = vec![
+            entry(&cases[1].query, "second demo case"),
+            entry(&other, "elsewhere"),
+        ];
+        let mut app = App::new(
+            cases[0].query.clone(),
+            Context {
+                demo_cases: cases,
+                history,
+                history_file: Some("/nonexistent/history.jsonl".into()),
+                ..Context::default()
+            },
+        );
+        app.update(Action::Resize(100, 30));
+        app.update(key(KeyCode::Char('p'), KeyModifiers::CONTROL));
+        app
+    }
+
+    #[test]
+    fn filling_the_form_from_history_drops_the_demo_label() {
+        let mut app = demo();
+        let last = app.context.demo_cases.len() - 1;
+        assert_eq!(app.demo_index, Some(last));
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        typed(&mut app, "elsewhere");
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(app.history.pane.is_none());
+        assert_eq!(app.form.query().workflow_id, "other-workflow");
+        assert_eq!(app.demo_index, None, "the form no longer holds a demo case");
+        // Ctrl-N from there starts the demo cases again at the first.
+        app.update(key(KeyCode::Char('n'), KeyModifiers::CONTROL));
+        assert_eq!(app.demo_index, Some(0));
+    }
+
+    #[test]
+    fn filling_the_form_with_a_demo_case_names_that_case() {
+        let mut app = demo();
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        typed(&mut app, "second demo");
+        app.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.form.query(), app.context.demo_cases[1].query);
+        assert_eq!(app.demo_index, Some(1));
+    }
+
+    #[test]
+    fn the_filter_takes_at_most_max_query_characters() {
+        let mut app = demo();
+        app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        app.update(Action::Paste("x".repeat(1 << 20)));
+        typed(&mut app, "yy");
+        let query = &app.history.pane.as_ref().unwrap().query;
+        assert_eq!(query.chars().count(), MAX_QUERY);
+        assert!(query.chars().all(|c| c == 'x'));
     }
 }

@@ -90,11 +90,9 @@ pub fn draw(frame: &mut Frame, pane: Rect, app: &App, theme: &Theme) {
                 Span::styled("Ctrl-N/P", theme.key),
                 Span::styled(" demo case ", theme.dim),
                 Span::styled(
-                    format!(
-                        "{}/{}",
-                        app.demo_index.map_or(0, |i| i + 1),
-                        app.context.demo_cases.len()
-                    ),
+                    app.demo_index
+                        .map(|i| format!("{}/{}", i + 1, app.context.demo_cases.len()))
+                        .unwrap_or_default(),
                     theme.dim,
                 ),
             ]));

@@ -4,96 +4,142 @@
 //! the file is not ours alone.
 
 use ratatui::Frame;
+use std::ops::Range;
+
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
 use crate::app::App;
 use crate::app::history::Pane;
-use crate::history::Entry;
+use crate::fuzzy::{Hit, marks_within};
+use crate::history::{Entry, Field, Shown};
 use crate::text::{clip, one_line, width};
 
 use crate::app::layout::{HISTORY_DETAILS as DETAILS, HISTORY_HEAD as HEAD};
 
-// Every string from the file reaches the screen through `one_line` (which cleans it).
+// Every string from the file reaches the screen through `Shown` (which cleans it with
+// `one_line`), and the filter matched that same text: its marks are the bytes shown.
+
+/// How matched characters look: the accent, and bold and underlined so they show in every
+/// theme, on the selected (reversed) row too.
+fn match_style(theme: &Theme) -> Style {
+    theme
+        .accent
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+}
 
 /// `s` cut to `cols` terminal columns (wide characters count two), `…` marking a cut, and
-/// padded with spaces to `pad` columns.
-fn fit(s: &str, cols: usize, pad: usize) -> String {
+/// padded with spaces to `pad` columns, as spans in `style`; the bytes in `marks` (sorted,
+/// on char boundaries) in `style` patched with `hit`.
+fn fit(
+    s: &str,
+    marks: &[Range<usize>],
+    (cols, pad): (usize, usize),
+    style: Style,
+    hit: Style,
+) -> Vec<Span<'static>> {
     use unicode_width::UnicodeWidthChar;
-    let mut out = String::with_capacity(s.len());
-    let mut w = 0;
-    if width(s) <= cols {
-        out.push_str(s);
-        w = width(s);
-    } else if cols > 0 {
-        for c in s.chars() {
-            let cw = c.width().unwrap_or(0);
-            if w + cw + 1 > cols {
-                break;
+    let mut end = s.len();
+    let mut w = width(s);
+    let mut tail = String::new();
+    if w > cols {
+        w = 0;
+        end = 0;
+        if cols > 0 {
+            for (at, c) in s.char_indices() {
+                let cw = c.width().unwrap_or(0);
+                if w + cw + 1 > cols {
+                    break;
+                }
+                w += cw;
+                end = at + c.len_utf8();
             }
-            out.push(c);
-            w += cw;
+            tail.push('…');
+            w += 1;
         }
-        out.push('…');
-        w += 1;
     }
-    out.extend(std::iter::repeat_n(' ', pad.saturating_sub(w)));
-    out
-}
-
-/// `2024-03-12T14:54:26+08:00` → `03-12 14:54` (in local time when it reads).
-fn short_time(e: &Entry) -> String {
-    match e.when() {
-        Some(t) => t.format("%m-%d %H:%M").to_string(),
-        None => clip(&one_line(&e.at), 11),
+    tail.extend(std::iter::repeat_n(' ', pad.saturating_sub(w)));
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for m in marks {
+        let (start, stop) = (m.start.min(end), m.end.min(end));
+        if start >= stop || !s.is_char_boundary(start) || !s.is_char_boundary(stop) {
+            continue;
+        }
+        if at < start {
+            spans.push(Span::styled(s[at..start].to_string(), style));
+        }
+        spans.push(Span::styled(s[start..stop].to_string(), style.patch(hit)));
+        at = stop;
     }
-}
-
-/// The callee as shown: masked when masking is on.
-fn callee(e: &Entry, masked: bool) -> String {
-    let c = one_line(&e.callee);
-    if masked { crate::mask::phone(&c) } else { c }
-}
-
-/// The outcome as shown: the name and long numbers masked when masking is on.
-fn outcome(e: &Entry, masked: bool) -> String {
-    let text = one_line(&e.outcome);
-    if !masked {
-        return text;
+    if at < end {
+        spans.push(Span::styled(s[at..end].to_string(), style));
     }
-    let text = match e.callee_name.as_deref().map(one_line) {
-        Some(n) if !n.is_empty() => text.replace(&n, &crate::mask::name(&n)),
-        _ => text,
-    };
-    crate::mask::Masker::default().text(&text).into_owned()
+    if !tail.is_empty() {
+        spans.push(Span::styled(tail, style));
+    }
+    spans
 }
 
-fn row(e: &Entry, selected: bool, width_: usize, masked: bool, theme: &Theme) -> Line<'static> {
+/// `shown`'s field `f` fitted as [`fit`] does, with the hit's marks that fall in it.
+fn field(
+    shown: &Shown,
+    hit: &Hit,
+    f: Field,
+    size: (usize, usize),
+    style: Style,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let marks = marks_within(&hit.marks, &shown.range(f));
+    fit(shown.get(f), &marks, size, style, match_style(theme))
+}
+
+fn row(
+    e: &Entry,
+    hit: &Hit,
+    selected: bool,
+    width_: usize,
+    masked: bool,
+    theme: &Theme,
+) -> Line<'static> {
+    let shown = Shown::new(e, masked);
     let mark = if selected { "▸ " } else { "  " };
     let (sym, sym_style) = if e.ok {
         ("✓", theme.good)
     } else {
         ("✗", theme.bad)
     };
-    let callee = callee(e, masked);
-    let callee_w = 16.max(width(&callee).min(20));
+    let callee_w = 16.max(width(shown.get(Field::Callee)).min(20));
     let fixed = 2 + 1 + 1 + 11 + 2 + callee_w + 2;
     let rest = width_.saturating_sub(fixed);
+    let outcome_style = if e.ok { theme.value } else { theme.warn };
     let mut spans = vec![
         Span::styled(mark, theme.focus),
         Span::styled(sym, sym_style),
         Span::raw(" "),
-        Span::styled(format!("{:<11}", short_time(e)), theme.dim),
-        Span::raw("  "),
-        Span::styled(fit(&callee, callee_w, callee_w), theme.value),
-        Span::raw("  "),
-        Span::styled(
-            fit(&outcome(e, masked), rest, 0),
-            if e.ok { theme.value } else { theme.warn },
-        ),
     ];
+    spans.extend(field(&shown, hit, Field::Time, (11, 11), theme.dim, theme));
+    spans.push(Span::raw("  "));
+    spans.extend(field(
+        &shown,
+        hit,
+        Field::Callee,
+        (callee_w, callee_w),
+        theme.value,
+        theme,
+    ));
+    spans.push(Span::raw("  "));
+    spans.extend(field(
+        &shown,
+        hit,
+        Field::Outcome,
+        (rest, 0),
+        outcome_style,
+        theme,
+    ));
     if selected {
         for s in spans.iter_mut().skip(1) {
             s.style = s.style.patch(theme.selected);
@@ -102,33 +148,26 @@ fn row(e: &Entry, selected: bool, width_: usize, masked: bool, theme: &Theme) ->
     Line::from(spans)
 }
 
-fn details(e: &Entry, w: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let pair = |label: &'static str, value: String| {
-        vec![
-            Span::styled(label, theme.label),
-            Span::styled(value, theme.value),
-        ]
+fn details(e: &Entry, hit: &Hit, w: usize, masked: bool, theme: &Theme) -> Vec<Line<'static>> {
+    let shown = Shown::new(e, masked);
+    let pair = |label: &'static str, f: Field, cols: usize| {
+        let mut spans = vec![Span::styled(label, theme.label)];
+        if shown.get(f).is_empty() {
+            spans.push(Span::styled("—", theme.value));
+        } else {
+            spans.extend(field(&shown, hit, f, (cols, 0), theme.value, theme));
+        }
+        spans
     };
-    let mut first = pair("workflow_id ", clip(&one_line(&e.workflow_id), 40));
+    let mut first = pair("workflow_id ", Field::Workflow, 40);
     first.push(Span::raw("   "));
-    first.extend(pair("node_id ", clip(&one_line(&e.node_id), 40)));
-    let mut second = pair(
-        "case_id ",
-        e.case_id
-            .as_deref()
-            .map(|c| clip(&one_line(c), 40))
-            .unwrap_or_else(|| "—".into()),
-    );
+    first.extend(pair("node_id ", Field::Node, 40));
+    let mut second = pair("case_id ", Field::Case, 40);
     second.push(Span::raw("   "));
-    let when = e
-        .when()
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|| clip(&one_line(&e.at), 30));
-    second.extend(pair("at ", when));
-    let target = one_line(e.target());
-    if !target.is_empty() {
+    second.extend(pair("at ", Field::At, 30));
+    if !shown.get(Field::Via).is_empty() {
         second.push(Span::raw("   "));
-        second.extend(pair("via ", clip(&target, w.saturating_sub(60).max(12))));
+        second.extend(pair("via ", Field::Via, w.saturating_sub(60).max(12)));
     }
     vec![
         Line::from(Span::styled("─".repeat(w), theme.dim)),
@@ -177,8 +216,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let list = Rect::new(inner.x, inner.y + HEAD, inner.width, list_h);
     let lines = list_lines(app, pane, w, list_h as usize, theme);
     frame.render_widget(Paragraph::new(lines), list);
-    let chosen = app.history.selected();
-    if let Some(e) = chosen
+    if let Some((e, hit)) = app.history.selected_hit()
         && inner.height > HEAD + DETAILS
     {
         let d = Rect::new(
@@ -187,7 +225,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             inner.width,
             DETAILS,
         );
-        frame.render_widget(Paragraph::new(details(e, w, theme)), d);
+        frame.render_widget(Paragraph::new(details(e, hit, w, app.masked, theme)), d);
     }
 }
 
@@ -223,10 +261,11 @@ fn list_lines(app: &App, pane: &Pane, w: usize, rows: usize, theme: &Theme) -> V
         .iter()
         .take(rows)
         .enumerate()
-        .filter_map(|(n, &i)| {
-            let e = entries.get(i)?;
+        .filter_map(|(n, hit)| {
+            let e = entries.get(hit.index)?;
             Some(row(
                 e,
+                hit,
                 start + n == pane.select.selected,
                 w,
                 app.masked,
@@ -298,17 +337,46 @@ mod tests {
         Action::Key(KeyEvent::new(code, mods))
     }
 
-    fn render(app: &App) -> String {
+    fn drawn(app: &App) -> ratatui::buffer::Buffer {
         let (w, h) = app.size;
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| crate::ui::draw(f, app)).unwrap();
-        // Only the pane: the status bar shows nothing that varies, but keep to the pane.
-        let buf = t.backend().buffer();
-        let a = crate::app::layout::history_area(Rect::new(0, 0, w, h));
+        t.backend().buffer().clone()
+    }
+
+    fn render(app: &App) -> String {
+        pane_text(app, false)
+    }
+
+    /// The pane's text, with the characters drawn in the match style in `[` `]`.
+    fn marked(app: &App) -> String {
+        pane_text(app, true)
+    }
+
+    /// Only the pane: the status bar shows nothing that varies, but keep to the pane.
+    fn pane_text(app: &App, marks: bool) -> String {
+        let buf = drawn(app);
+        let hit = Modifier::BOLD | Modifier::UNDERLINED;
+        let a = crate::app::layout::history_area(buf.area);
         let mut out = String::new();
         for y in a.y..a.y + a.height {
+            let mut open = false;
+            let mut covered = false;
             for x in a.x..a.x + a.width {
-                out.push_str(buf[(x, y)].symbol());
+                let cell = &buf[(x, y)];
+                // The cell after a wide character is its second half.
+                if std::mem::replace(&mut covered, width(cell.symbol()) == 2) && marks {
+                    continue;
+                }
+                let on = marks && cell.modifier.contains(hit);
+                if on != open {
+                    out.push(if on { '[' } else { ']' });
+                    open = on;
+                }
+                out.push_str(cell.symbol());
+            }
+            if open {
+                out.push(']');
             }
             out.push('\n');
         }
@@ -356,5 +424,96 @@ mod tests {
             a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
         }
         assert!(render(&a).contains("Nothing matches “zzzz”"));
+    }
+
+    #[test]
+    fn the_matched_characters_are_highlighted_where_shown() {
+        let mut a = app(100, 24);
+        a.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        assert!(!marked(&a).contains('['), "nothing typed, nothing marked");
+        for c in "smith".chars() {
+            a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let screen = marked(&a);
+        let row = screen.lines().find(|l| l.contains("▸")).unwrap();
+        assert!(row.contains("WILL [SMITH] · intention"), "{screen}");
+        // The selected row stays marked, over its own highlight.
+        let buf = drawn(&a);
+        let sel = crate::app::layout::history_area(buf.area);
+        let y = (sel.y..sel.y + sel.height)
+            .find(|&y| buf[(sel.x + 1, y)].symbol() == "▸")
+            .unwrap();
+        let x = (sel.x..sel.x + sel.width)
+            .find(|&x| buf[(x, y)].symbol() == "S" && buf[(x + 1, y)].symbol() == "M")
+            .unwrap();
+        assert!(
+            buf[(x, y)]
+                .modifier
+                .contains(Modifier::REVERSED | Modifier::BOLD)
+        );
+        // Wide characters, the ids under the list and the time are marked where they are.
+        a.update(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in "小明".chars() {
+            a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        assert!(
+            marked(&a).contains("王[小明] · intention"),
+            "{}",
+            marked(&a)
+        );
+        a.update(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in "869f803".chars() {
+            a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let screen = marked(&a);
+        assert!(
+            screen.contains("workflow_id b761cdd784294xxxxxx[869f803]"),
+            "{screen}"
+        );
+    }
+
+    #[test]
+    fn masked_the_filter_finds_and_marks_only_what_is_shown() {
+        let mut a = app_with(100, 24, true);
+        a.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        for c in "smith".chars() {
+            a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let screen = marked(&a);
+        assert!(!screen.contains("SMITH"), "{screen}");
+        assert!(screen.contains("Nothing matches"), "{screen}");
+        a.update(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in "W****".chars() {
+            a.update(key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let screen = marked(&a);
+        assert!(screen.contains("[W****] S****"), "{screen}");
+    }
+
+    #[test]
+    fn the_form_loses_its_demo_label_when_filled_from_history() {
+        let cases = crate::demo::cases();
+        let n = cases.len();
+        let mut a = App::new(
+            cases[n - 1].query.clone(),
+            Context {
+                demo_cases: cases,
+                history: vec![entry(1, "WILL SMITH", "+8618717905721", true)],
+                history_file: Some("/nonexistent/history.jsonl".into()),
+                ..Context::default()
+            },
+        );
+        a.update(Action::Resize(120, 30));
+        a.update(key(KeyCode::Char('p'), KeyModifiers::CONTROL));
+        let whole = |a: &App| {
+            let buf = drawn(a);
+            buf.content.iter().map(|c| c.symbol()).collect::<String>()
+        };
+        assert!(whole(&a).contains(&format!("demo case {n}/{n}")));
+        a.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        a.update(key(KeyCode::Enter, KeyModifiers::NONE));
+        let screen = whole(&a);
+        assert!(screen.contains("filled from history"), "{screen}");
+        assert!(!screen.contains(&format!("/{n}")), "{screen}");
     }
 }
