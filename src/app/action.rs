@@ -14,8 +14,12 @@ pub enum Action {
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     Resize(u16, u16),
-    /// The spinner's clock, only while a request runs.
+    /// The spinner's step, only while a request runs.
     Tick,
+    /// The time now: the loop says it before each action it hands over, so `update` reads no
+    /// clock (the spinner's seconds, a failure's time and a lookup's in the history come
+    /// from it).
+    Clock(chrono::DateTime<chrono::Local>),
     /// A request finished.
     Reply {
         id: u64,

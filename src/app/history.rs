@@ -2,7 +2,6 @@
 //! lookups newest first, `Enter` puts the chosen one in the form. The file is read before the
 //! app starts and written by the event loop ([`Effect::History`]); nothing here does I/O.
 
-use chrono::Local;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::views::{Nav, Select};
@@ -86,7 +85,7 @@ impl App {
             query,
             self.context.profile.as_deref(),
             self.context.base_url.as_deref(),
-            Local::now(),
+            self.now,
             result,
         );
         self.history.push(entry.clone(), self.masked);

@@ -357,7 +357,7 @@ mod tests {
         let mut app = App::new(Query::default(), Context::default());
         app.pending = Some(crate::app::Pending {
             id: 7,
-            started: std::time::Instant::now(),
+            started: chrono::Local::now(),
             query: Query::default(),
         });
         let answer = interpret_head(Exchange {

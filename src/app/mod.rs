@@ -20,7 +20,7 @@ pub mod transcript_header;
 pub mod transcript_keys;
 pub mod views;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Local};
 use crossterm::event::{
@@ -156,7 +156,8 @@ impl Loaded {
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub id: u64,
-    pub started: Instant,
+    /// When it was sent, by the clock the loop hands over ([`Action::Clock`]).
+    pub started: DateTime<Local>,
     pub query: Query,
 }
 
@@ -202,6 +203,8 @@ pub struct App {
     /// Terminal size.
     pub size: (u16, u16),
     pub spinner: usize,
+    /// The time, as the last [`Action::Clock`] said.
+    pub now: DateTime<Local>,
     pub context: Context,
     /// Index of the demo case in the form, when in the demo.
     pub demo_index: Option<usize>,
@@ -242,6 +245,7 @@ impl App {
             mouse_capture: true,
             size: (80, 24),
             spinner: 0,
+            now: DateTime::<Local>::from(std::time::UNIX_EPOCH),
             demo_index: (!context.demo_cases.is_empty()).then_some(0),
             history: history::History::new(
                 std::mem::take(&mut context.history),
@@ -316,6 +320,10 @@ impl App {
                 }
                 self.size = (w, h);
                 self.clamp_views();
+                Vec::new()
+            }
+            Action::Clock(now) => {
+                self.now = now;
                 Vec::new()
             }
             Action::Tick => {

@@ -60,7 +60,7 @@ impl App {
                 });
                 self.failure = Some(Failure {
                     error,
-                    at: Local::now(),
+                    at: self.now,
                     query: p.query,
                 });
             }
@@ -89,7 +89,7 @@ impl App {
             let effects = self.remember(&query, Err(&e));
             self.failure = Some(Failure {
                 error: e,
-                at: Local::now(),
+                at: self.now,
                 query,
             });
             return effects;
@@ -102,7 +102,7 @@ impl App {
         self.next_id += 1;
         self.pending = Some(Pending {
             id,
-            started: Instant::now(),
+            started: self.now,
             query: query.clone(),
         });
         self.notice = None;

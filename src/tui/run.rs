@@ -246,6 +246,8 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
         tasks.remove(id);
     }
     crash_if_asked(&action);
+    // Time arrives as an action: update reads no clock.
+    app.update(Action::Clock(chrono::Local::now()));
     for effect in app.update(action) {
         let effect = match crate::ui::copy_view(app, effect) {
             Ok(e) => e,

@@ -73,7 +73,7 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let line = Line::from(format!(
             "{spin} asking {} … {:.1} s   Esc cancels",
             app.context.base_url.as_deref().unwrap_or("the API"),
-            p.started.elapsed().as_secs_f64()
+            (app.now - p.started).num_milliseconds().max(0) as f64 / 1000.0
         ))
         .style(theme.accent);
         let [top, rest] =
