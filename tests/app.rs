@@ -435,24 +435,24 @@ fn f2_and_m_toggle_mouse_capture() {
 fn question_mark_opens_help_and_esc_closes_it() {
     let mut app = answered_app("01-reference.json", 160, 50);
     press(&mut app, [key('?')]);
-    assert!(app.show_help);
+    assert!(app.help_open());
     assert!(screen(&app).contains("Keys"));
     // Keys other than the closing ones do nothing while it is open.
     press(&mut app, [key('3'), key('l')]);
     assert_eq!(app.tab, Tab::Profile);
-    assert!(app.show_help);
+    assert!(app.help_open());
     // Mouse clicks too.
     let hits = rudder_inspect::ui::tab_hit_areas(&rudder_inspect::ui::layout(&app), false);
     app.update(click(hits[2].x, hits[2].y));
     assert_eq!(app.tab, Tab::Profile);
     assert!(!press(&mut app, [code(KeyCode::Esc)]).contains(&Effect::Quit));
-    assert!(!app.show_help);
+    assert!(!app.help_open());
     // ? and q close it as well; q does not quit then.
     for close in ['?', 'q'] {
         press(&mut app, [key('?')]);
-        assert!(app.show_help);
+        assert!(app.help_open());
         assert!(!press(&mut app, [key(close)]).contains(&Effect::Quit));
-        assert!(!app.show_help);
+        assert!(!app.help_open());
     }
 }
 
@@ -460,12 +460,12 @@ fn question_mark_opens_help_and_esc_closes_it() {
 fn f1_opens_help_from_the_form_where_question_mark_is_text() {
     let mut app = empty_app();
     type_text(&mut app, "?");
-    assert!(!app.show_help);
+    assert!(!app.help_open());
     assert_eq!(values(&app)[0], "?");
     press(&mut app, [code(KeyCode::F(1))]);
-    assert!(app.show_help);
+    assert!(app.help_open());
     press(&mut app, [code(KeyCode::F(1))]);
-    assert!(!app.show_help);
+    assert!(!app.help_open());
     assert_eq!(values(&app)[0], "?");
 }
 
@@ -655,23 +655,23 @@ fn the_help_scrolls_when_it_does_not_fit() {
     assert!(max > 0, "the help is taller than 24 rows");
     assert!(!screen(&app).contains("closes this help"));
     press(&mut app, [key('j'), key('j'), key('k')]);
-    assert_eq!(app.help_scroll.offset(), 1);
+    assert_eq!(app.help_offset(), 1);
     press(&mut app, [key('G')]);
-    assert_eq!(app.help_scroll.offset(), max);
+    assert_eq!(app.help_offset(), max);
     let s = screen(&app);
     assert!(s.contains("closes this help"), "{s}");
     // Never past the end, by key or wheel.
     press(&mut app, [key('j'), code(KeyCode::PageDown)]);
     app.update(wheel_down(40, 12));
-    assert_eq!(app.help_scroll.offset(), max);
+    assert_eq!(app.help_offset(), max);
     app.update(wheel_up(40, 12));
-    assert_eq!(app.help_scroll.offset(), max - 3);
+    assert_eq!(app.help_offset(), max - 3);
     press(&mut app, [key('g')]);
-    assert_eq!(app.help_scroll.offset(), 0);
+    assert_eq!(app.help_offset(), 0);
     // Closing forgets the position; the tab did not scroll meanwhile.
     press(&mut app, [key('G'), code(KeyCode::Esc)]);
-    assert!(!app.show_help);
-    assert_eq!(app.help_scroll.offset(), 0);
+    assert!(!app.help_open());
+    assert_eq!(app.help_offset(), 0);
     assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset(), 0);
     // On a tall screen everything fits.
     assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50)), 0);
@@ -685,9 +685,9 @@ fn no_help_line_is_cut_at_any_usual_size() {
         let mut seen = String::new();
         loop {
             seen.push_str(&screen(&app));
-            let before = app.help_scroll.offset();
+            let before = app.help_offset();
             press(&mut app, [code(KeyCode::PageDown)]);
-            if app.help_scroll.offset() == before {
+            if app.help_offset() == before {
                 break;
             }
         }
@@ -741,9 +741,9 @@ fn the_help_lists_every_row_of_the_key_map() {
     let mut seen = String::new();
     loop {
         seen.push_str(&screen(&app));
-        let before = app.help_scroll.offset();
+        let before = app.help_offset();
         press(&mut app, [code(KeyCode::PageDown)]);
-        if app.help_scroll.offset() == before {
+        if app.help_offset() == before {
             break;
         }
     }
@@ -807,12 +807,12 @@ fn while_the_terminal_is_too_small_only_ctrl_c_and_esc_act() {
     }
     app.update(Action::Paste("pasted".into()));
     app.update(click(5, 5));
-    assert!(!app.show_help && !app.is_loading());
+    assert!(!app.help_open() && !app.is_loading());
     assert_eq!(values(&app), before);
     // Esc only closes and cancels: a key typed just before the terminal shrank is not lost.
-    app.show_help = true;
+    app.overlay = rudder_inspect::app::Overlay::Help(Default::default());
     press(&mut app, [code(KeyCode::Esc)]);
-    assert!(!app.show_help);
+    assert!(!app.help_open());
     assert_eq!(press(&mut app, [ctrl('c')]), vec![Effect::Quit]);
     // Grown back, keys act again.
     app.update(Action::Resize(160, 50));

@@ -97,7 +97,7 @@ fn ctrl_r_type_enter_fills_the_form_and_enter_again_sends() {
     // The next session starts on the reference ids.
     let mut app = history_app(&file, 120, 40);
     assert!(press(&mut app, [ctrl('r')]).is_empty());
-    let pane = app.history.pane.as_ref().expect("Ctrl-R opens the pane");
+    let pane = app.history_pane().expect("Ctrl-R opens the pane");
     let order: Vec<usize> = pane.matches.iter().map(|hit| hit.index).collect();
     assert_eq!(order, vec![1, 0], "newest first");
     let s = screen(&app);
@@ -105,9 +105,9 @@ fn ctrl_r_type_enter_fills_the_form_and_enter_again_sends() {
     assert!(s.contains(&mexican.callee), "{s}");
     // Typing filters: the Chinese case's callee number.
     type_text(&mut app, &chinese.callee[..6]);
-    assert_eq!(app.history.pane.as_ref().unwrap().matches[0].index, 0);
+    assert_eq!(app.history_pane().unwrap().matches[0].index, 0);
     assert!(press(&mut app, [code(KeyCode::Enter)]).is_empty());
-    assert!(app.history.pane.is_none(), "Enter closes the pane");
+    assert!(app.history_pane().is_none(), "Enter closes the pane");
     assert_eq!(app.form.query(), chinese, "Enter fills the form");
     let effects = press(&mut app, [code(KeyCode::Enter)]);
     assert!(
@@ -142,23 +142,27 @@ fn the_pane_moves_and_closes() {
         [ctrl('r'), code(KeyCode::Down), code(KeyCode::Down)],
     );
     assert_eq!(
-        app.history.selected().map(Entry::query),
+        app.history_pane()
+            .and_then(|p| app.history.selected(p))
+            .map(Entry::query),
         Some(query_for("01-reference.json"))
     );
     press(&mut app, [code(KeyCode::Up)]);
     assert_eq!(
-        app.history.selected().map(Entry::query),
+        app.history_pane()
+            .and_then(|p| app.history.selected(p))
+            .map(Entry::query),
         Some(query_for("02-full-match.json"))
     );
     // Esc closes without touching the form.
     press(&mut app, [code(KeyCode::Esc)]);
-    assert!(app.history.pane.is_none());
+    assert!(app.history_pane().is_none());
     assert_eq!(app.form.query(), before);
     // Nothing matches: Enter keeps the pane open.
     press(&mut app, [ctrl('r')]);
     type_text(&mut app, "qqqq");
     press(&mut app, [code(KeyCode::Enter)]);
-    assert!(app.history.pane.is_some());
+    assert!(app.history_pane().is_some());
     assert!(screen(&app).contains("Nothing matches"));
 }
 
@@ -166,7 +170,7 @@ fn the_pane_moves_and_closes() {
 fn no_history_means_no_pane_and_no_record() {
     let mut app = form_app(&reference_query(), 120, 40);
     press(&mut app, [ctrl('r')]);
-    assert!(app.history.pane.is_none());
+    assert!(app.history_pane().is_none());
     assert!(app.notice.as_ref().unwrap().text.contains("--no-history"));
     let (id, _) = submit(&mut app);
     assert!(reply(&mut app, id, Ok(answer("01-reference.json"))).is_empty());

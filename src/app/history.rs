@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::views::{Nav, Select};
-use super::{App, Effect, Focus, Notice};
+use super::{App, Effect, Focus, Notice, Overlay};
 use crate::api::{Answer, ApiError, Query};
 use crate::fuzzy::{Hit, MAX_QUERY};
 use crate::history::{CAP, Entry, filter};
@@ -17,8 +17,6 @@ pub struct History {
     pub entries: Vec<Entry>,
     /// Lookups are recorded (the session has a history file).
     pub enabled: bool,
-    /// The pane, while it is open.
-    pub pane: Option<Pane>,
 }
 
 /// The `Ctrl-R` pane.
@@ -34,40 +32,26 @@ pub struct Pane {
 
 impl History {
     pub fn new(entries: Vec<Entry>, enabled: bool) -> Self {
-        History {
-            entries,
-            enabled,
-            pane: None,
-        }
+        History { entries, enabled }
     }
 
-    /// Adds a lookup, dropping the oldest beyond [`CAP`]. `masked`: as the screen is.
-    pub fn push(&mut self, entry: Entry, masked: bool) {
+    /// Adds a lookup, dropping the oldest beyond [`CAP`].
+    pub fn push(&mut self, entry: Entry) {
         self.entries.push(entry);
         let extra = self.entries.len().saturating_sub(CAP);
         self.entries.drain(..extra);
-        if let Some(p) = self.pane.as_mut() {
-            p.matches = filter(&self.entries, &p.query, masked);
-        }
     }
 
-    /// The entry the pane's selection is on.
-    pub fn selected(&self) -> Option<&Entry> {
-        self.selected_hit().map(|(entry, _)| entry)
+    /// The entry `pane`'s selection is on.
+    pub fn selected(&self, pane: &Pane) -> Option<&Entry> {
+        let hit = pane.matches.get(pane.select.selected)?;
+        self.entries.get(hit.index)
     }
 
-    /// The entry the pane's selection is on, and where the filter matched it.
-    pub fn selected_hit(&self) -> Option<(&Entry, &Hit)> {
-        let p = self.pane.as_ref()?;
-        let hit = p.matches.get(p.select.selected)?;
-        Some((self.entries.get(hit.index)?, hit))
-    }
-
-    fn refilter(&mut self, masked: bool) {
-        if let Some(p) = self.pane.as_mut() {
-            p.matches = filter(&self.entries, &p.query, masked);
-            p.select = Select::default();
-        }
+    /// The entry `pane`'s selection is on, and where the filter matched it.
+    pub fn selected_hit<'a>(&'a self, pane: &'a Pane) -> Option<(&'a Entry, &'a Hit)> {
+        let hit = pane.matches.get(pane.select.selected)?;
+        Some((self.selected(pane)?, hit))
     }
 }
 
@@ -88,7 +72,11 @@ impl App {
             self.now,
             result,
         );
-        self.history.push(entry.clone(), self.masked);
+        self.history.push(entry.clone());
+        let masked = self.masked;
+        if let Overlay::History(p) = &mut self.overlay {
+            p.matches = filter(&self.history.entries, &p.query, masked);
+        }
         vec![Effect::History(Box::new(entry))]
     }
 
@@ -101,7 +89,7 @@ impl App {
             });
             return;
         }
-        self.history.pane = Some(Pane {
+        self.overlay = Overlay::History(Pane {
             query: String::new(),
             matches: filter(&self.history.entries, "", self.masked),
             select: Select::default(),
@@ -115,7 +103,7 @@ impl App {
 
     fn history_nav(&mut self, nav: Nav) {
         let rows = self.history_rows();
-        if let Some(p) = self.history.pane.as_mut() {
+        if let Some(p) = self.history_pane_mut() {
             p.select.nav(nav, p.matches.len(), rows);
         }
     }
@@ -124,7 +112,7 @@ impl App {
     pub(super) fn on_history_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Esc => self.history.pane = None,
+            KeyCode::Esc => self.overlay = Overlay::None,
             KeyCode::Char('r') if ctrl => self.history_nav(Nav::Down),
             KeyCode::Enter => self.fill_from_history(),
             KeyCode::Up => self.history_nav(Nav::Up),
@@ -136,22 +124,22 @@ impl App {
             KeyCode::Home => self.history_nav(Nav::Top),
             KeyCode::End => self.history_nav(Nav::Bottom),
             KeyCode::Backspace => {
-                if let Some(p) = self.history.pane.as_mut() {
+                if let Some(p) = self.history_pane_mut() {
                     p.query.pop();
                 }
-                self.history.refilter(self.masked);
+                self.refilter_history();
             }
             KeyCode::Char('u') if ctrl => {
-                if let Some(p) = self.history.pane.as_mut() {
+                if let Some(p) = self.history_pane_mut() {
                     p.query.clear();
                 }
-                self.history.refilter(self.masked);
+                self.refilter_history();
             }
             KeyCode::Char(c) if !ctrl => {
-                if let Some(p) = self.history.pane.as_mut() {
+                if let Some(p) = self.history_pane_mut() {
                     push_bounded(&mut p.query, &c.to_string());
                 }
-                self.history.refilter(self.masked);
+                self.refilter_history();
             }
             _ => {}
         }
@@ -160,10 +148,19 @@ impl App {
 
     /// Text pasted while the pane is open goes into its filter.
     pub(super) fn paste_into_history(&mut self, text: &str) {
-        if let Some(p) = self.history.pane.as_mut() {
+        if let Some(p) = self.history_pane_mut() {
             push_bounded(&mut p.query, &crate::text::one_line(text));
         }
-        self.history.refilter(self.masked);
+        self.refilter_history();
+    }
+
+    /// The pane's matches again after its filter changed, the first selected.
+    fn refilter_history(&mut self) {
+        let masked = self.masked;
+        if let Overlay::History(p) = &mut self.overlay {
+            p.matches = filter(&self.history.entries, &p.query, masked);
+            p.select = Select::default();
+        }
     }
 
     /// The wheel moves the selection while the pane is open.
@@ -173,12 +170,15 @@ impl App {
 
     /// `Enter` in the pane: the chosen lookup goes into the form; the next `Enter` sends it.
     fn fill_from_history(&mut self) {
-        let Some(entry) = self.history.selected() else {
+        let Some(query) = self
+            .history_pane()
+            .and_then(|p| self.history.selected(p))
+            .map(Entry::query)
+        else {
             // Nothing matches: the pane stays for another try.
             return;
         };
-        let query = entry.query();
-        self.history.pane = None;
+        self.overlay = Overlay::None;
         self.form.set(&query);
         // The form's demo label names the demo case only while the form holds its ids.
         self.demo_index = self
@@ -269,7 +269,7 @@ mod tests {
         app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         typed(&mut app, "elsewhere");
         app.update(key(KeyCode::Enter, KeyModifiers::NONE));
-        assert!(app.history.pane.is_none());
+        assert!(app.history_pane().is_none());
         assert_eq!(app.form.query().workflow_id, "other-workflow");
         assert_eq!(app.demo_index, None, "the form no longer holds a demo case");
         // Ctrl-N from there starts the demo cases again at the first.
@@ -293,7 +293,7 @@ mod tests {
         app.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         app.update(Action::Paste("x".repeat(1 << 20)));
         typed(&mut app, "yy");
-        let query = &app.history.pane.as_ref().unwrap().query;
+        let query = &app.history_pane().unwrap().query;
         assert_eq!(query.chars().count(), MAX_QUERY);
         assert!(query.chars().all(|c| c == 'x'));
     }

@@ -12,14 +12,15 @@ impl App {
         if self.too_small() && key.code != KeyCode::Esc {
             return Vec::new();
         }
-        if self.show_help {
-            if let Some(c) = keymap::command(Mode::Help, &key) {
-                self.help_command(c);
+        match self.overlay {
+            Overlay::Help(_) => {
+                if let Some(c) = keymap::command(Mode::Help, &key) {
+                    self.help_command(c);
+                }
+                return Vec::new();
             }
-            return Vec::new();
-        }
-        if self.history.pane.is_some() {
-            return self.on_history_key(key);
+            Overlay::History(_) => return self.on_history_key(key),
+            Overlay::None => {}
         }
         if let Some(c) = anywhere {
             return self.run(c);
@@ -41,8 +42,7 @@ impl App {
         let page = self.size.1.saturating_sub(4).max(1) as usize;
         let nav = match c {
             Command::CloseHelp => {
-                self.show_help = false;
-                self.help_scroll = views::Scroll::default();
+                self.overlay = Overlay::None;
                 return;
             }
             Command::Down => Nav::Down,
@@ -54,7 +54,9 @@ impl App {
             Command::Bottom => Nav::Bottom,
             _ => return,
         };
-        self.help_scroll.nav(nav, page);
+        if let Overlay::Help(scroll) = &mut self.overlay {
+            scroll.nav(nav, page);
+        }
     }
 
     /// While the screen is too small to draw, nothing can be seen to act on: only Ctrl-C, Esc
@@ -134,7 +136,7 @@ impl App {
     fn run(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::Quit => return vec![Effect::Quit],
-            Command::Help => self.show_help = true,
+            Command::Help => self.overlay = Overlay::Help(views::Scroll::default()),
             Command::MouseCapture => return self.toggle_mouse(),
             Command::ToggleForm => {
                 self.show_form = !self.show_form;

@@ -175,6 +175,17 @@ pub enum Focus {
     Result,
 }
 
+/// What covers the screen, taking every key while it is open.
+#[derive(Debug, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    /// The help, where it is scrolled.
+    Help(views::Scroll),
+    /// The `Ctrl-R` pane of past lookups.
+    History(history::Pane),
+}
+
 /// A one-line message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -196,9 +207,8 @@ pub struct App {
     pub failure: Option<Failure>,
     pub notice: Option<Notice>,
     pub show_form: bool,
-    pub show_help: bool,
-    /// Where the help overlay is scrolled (when it does not fit).
-    pub help_scroll: views::Scroll,
+    /// What covers the screen, if anything: the help or the history pane, one at a time.
+    pub overlay: Overlay,
     pub mouse_capture: bool,
     /// Terminal size.
     pub size: (u16, u16),
@@ -240,8 +250,7 @@ impl App {
             failure: None,
             notice,
             show_form: true,
-            show_help: false,
-            help_scroll: views::Scroll::default(),
+            overlay: Overlay::None,
             mouse_capture: true,
             size: (80, 24),
             spinner: 0,
@@ -292,6 +301,33 @@ impl App {
         self.mask_new_answer()
     }
 
+    pub fn help_open(&self) -> bool {
+        matches!(self.overlay, Overlay::Help(_))
+    }
+
+    /// How far the help is scrolled (0 when it is closed).
+    pub fn help_offset(&self) -> usize {
+        match &self.overlay {
+            Overlay::Help(scroll) => scroll.offset(),
+            _ => 0,
+        }
+    }
+
+    /// The `Ctrl-R` pane, while it is open.
+    pub fn history_pane(&self) -> Option<&history::Pane> {
+        match &self.overlay {
+            Overlay::History(pane) => Some(pane),
+            _ => None,
+        }
+    }
+
+    fn history_pane_mut(&mut self) -> Option<&mut history::Pane> {
+        match &mut self.overlay {
+            Overlay::History(pane) => Some(pane),
+            _ => None,
+        }
+    }
+
     pub fn is_loading(&self) -> bool {
         self.pending.is_some()
     }
@@ -304,9 +340,9 @@ impl App {
             Action::Mouse(_) | Action::Paste(_) if self.too_small() => Vec::new(),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Paste(text) => {
-                if self.history.pane.is_some() {
+                if self.history_pane().is_some() {
                     self.paste_into_history(&text);
-                } else if self.focus == Focus::Form && !self.show_help {
+                } else if self.focus == Focus::Form && !self.help_open() {
                     self.form.paste(&text);
                 } else if let Some(search) = self.editing_search() {
                     search.query.push_str(&crate::text::one_line(&text));

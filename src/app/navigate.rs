@@ -67,16 +67,16 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        if self.show_help {
-            let page = self.size.1.saturating_sub(4).max(1) as usize;
+        let page = self.size.1.saturating_sub(4).max(1) as usize;
+        if let Overlay::Help(scroll) = &mut self.overlay {
             match m.kind {
-                MouseEventKind::ScrollDown => self.help_scroll.nav(Nav::Wheel(3), page),
-                MouseEventKind::ScrollUp => self.help_scroll.nav(Nav::Wheel(-3), page),
+                MouseEventKind::ScrollDown => scroll.nav(Nav::Wheel(3), page),
+                MouseEventKind::ScrollUp => scroll.nav(Nav::Wheel(-3), page),
                 _ => {}
             }
             return Vec::new();
         }
-        if self.history.pane.is_some() {
+        if self.history_pane().is_some() {
             match m.kind {
                 MouseEventKind::ScrollDown => self.history_wheel(true),
                 MouseEventKind::ScrollUp => self.history_wheel(false),

@@ -177,7 +177,7 @@ fn details(e: &Entry, hit: &Hit, w: usize, masked: bool, theme: &Theme) -> Vec<L
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(pane) = app.history.pane.as_ref() else {
+    let Some(pane) = app.history_pane() else {
         return;
     };
     frame.render_widget(Clear, area);
@@ -216,7 +216,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let list = Rect::new(inner.x, inner.y + HEAD, inner.width, list_h);
     let lines = list_lines(app, pane, w, list_h as usize, theme);
     frame.render_widget(Paragraph::new(lines), list);
-    if let Some((e, hit)) = app.history.selected_hit()
+    if let Some((e, hit)) = app.history.selected_hit(pane)
         && inner.height > HEAD + DETAILS
     {
         let d = Rect::new(

@@ -51,7 +51,7 @@ pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
     tabbar::draw(frame, areas.tabs, app, &theme);
     draw_body(frame, areas.body, app, &theme);
     status::draw(frame, areas.status, app, &theme);
-    if app.history.pane.is_some() {
+    if app.history_pane().is_some() {
         history::draw(
             frame,
             crate::app::layout::history_area(frame.area()),
@@ -59,10 +59,10 @@ pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
             &theme,
         );
     }
-    if app.show_help {
+    if let crate::app::Overlay::Help(scroll) = &app.overlay {
         let r = help::area(frame.area());
         frame.render_widget(Clear, r);
-        help::draw(frame, r, &app.help_scroll, &theme);
+        help::draw(frame, r, scroll, &theme);
     }
 }
 
