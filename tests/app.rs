@@ -677,20 +677,25 @@ fn the_help_scrolls_when_it_does_not_fit() {
     assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50)), 0);
 }
 
+/// The help opened on an answer at `w`×`h`, every page of it, as the screens show them.
+fn every_page_of_the_help(w: u16, h: u16) -> String {
+    let mut app = answered_app("01-reference.json", w, h);
+    press(&mut app, [key('?')]);
+    let mut seen = String::new();
+    loop {
+        seen.push_str(&screen(&app));
+        let before = app.help_offset();
+        press(&mut app, [code(KeyCode::PageDown)]);
+        if app.help_offset() == before {
+            return seen;
+        }
+    }
+}
+
 #[test]
 fn no_help_line_is_cut_at_any_usual_size() {
     for (w, h) in [(60, 15), (80, 24), (100, 30), (160, 50)] {
-        let mut app = answered_app("01-reference.json", w, h);
-        press(&mut app, [key('?')]);
-        let mut seen = String::new();
-        loop {
-            seen.push_str(&screen(&app));
-            let before = app.help_offset();
-            press(&mut app, [code(KeyCode::PageDown)]);
-            if app.help_offset() == before {
-                break;
-            }
-        }
+        let seen = every_page_of_the_help(w, h);
         // The longest descriptions arrive whole (wrapped words may sit on two lines).
         for word in ["back)", "leaves", "only)", "closes this help"] {
             assert!(seen.contains(word), "{w}×{h}: {word:?} not shown:\n{seen}");
@@ -736,17 +741,7 @@ fn the_readme_key_table_is_the_key_map() {
 /// Every key the table lists does what the table says, and the help lists every row.
 #[test]
 fn the_help_lists_every_row_of_the_key_map() {
-    let mut app = answered_app("01-reference.json", 160, 50);
-    press(&mut app, [key('?')]);
-    let mut seen = String::new();
-    loop {
-        seen.push_str(&screen(&app));
-        let before = app.help_offset();
-        press(&mut app, [code(KeyCode::PageDown)]);
-        if app.help_offset() == before {
-            break;
-        }
-    }
+    let seen = every_page_of_the_help(160, 50);
     for (_, rows) in rudder_inspect::app::keymap::groups() {
         for (keys, _) in rows {
             assert!(seen.contains(keys.as_str()), "{keys} is not in the help");
