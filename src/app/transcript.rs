@@ -256,17 +256,8 @@ pub fn parse_jump(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::tolerant::Scalar;
     use crate::app::search::Hit;
-
-    fn rec(time: &str, robot: &str, callee: &str) -> AsrItem {
-        AsrItem {
-            time: Scalar::from(time),
-            robottext: Scalar::from(robot),
-            text: Scalar::from(callee),
-            ..AsrItem::default()
-        }
-    }
+    use crate::case::transcript::rec;
 
     fn sample() -> (Vec<AsrItem>, Transcript) {
         let items = vec![

@@ -339,17 +339,8 @@ pub fn find_ptp(value: &str, entries: &[Entry], items: &[AsrItem]) -> Ptp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::tolerant::Scalar;
     use crate::case::transcript::Transcript;
-
-    fn rec(time: &str, robot: &str, callee: &str) -> AsrItem {
-        AsrItem {
-            time: Scalar::from(time),
-            robottext: Scalar::from(robot),
-            text: Scalar::from(callee),
-            ..AsrItem::default()
-        }
-    }
+    use crate::case::transcript::rec;
 
     #[test]
     fn ptp_needles_cover_the_usual_spellings() {

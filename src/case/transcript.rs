@@ -227,19 +227,21 @@ pub fn plain_line(e: &Entry, items: &[AsrItem]) -> String {
     }
 }
 
+/// A transcript record for tests: its time, the robot's words and the callee's.
+#[cfg(test)]
+pub(crate) fn rec(time: &str, robot: &str, callee: &str) -> AsrItem {
+    use crate::api::tolerant::Scalar;
+    AsrItem {
+        time: Scalar::from(time),
+        robottext: Scalar::from(robot),
+        text: Scalar::from(callee),
+        ..AsrItem::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::tolerant::Scalar;
-
-    fn rec(time: &str, robot: &str, callee: &str) -> AsrItem {
-        AsrItem {
-            time: Scalar::from(time),
-            robottext: Scalar::from(robot),
-            text: Scalar::from(callee),
-            ..AsrItem::default()
-        }
-    }
 
     /// The reference example's transcript.
     fn reference() -> Vec<AsrItem> {
