@@ -84,7 +84,13 @@ fn to_action(event: Event) -> Option<Action> {
     match event {
         Event::Key(k) => Some(Action::Key(k)),
         Event::Mouse(m) => Some(Action::Mouse(m)),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        // The size a resize event carries is the one crossterm read when it saw the signal;
+        // in a storm of resizes it can arrive after a newer one the loop already asked for
+        // (and the last size would be lost). The terminal is asked again instead.
+        Event::Resize(w, h) => {
+            let (w, h) = crossterm::terminal::size().unwrap_or((w, h));
+            Some(Action::Resize(w, h))
+        }
         Event::Paste(s) => Some(Action::Paste(s)),
         Event::FocusGained | Event::FocusLost => None,
     }
