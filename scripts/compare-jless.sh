@@ -41,7 +41,7 @@ export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state" XDG_CACHE_HOM
 export TERM=xterm-256color
 unset NO_COLOR
 
-exec python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" "$QUERY" <<'PY'
+python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" "$QUERY" <<'PY'
 import codecs, fcntl, os, re, select, signal, statistics, struct, sys, termios, time, unicodedata
 
 BIN, JLESS, PUSH, RUNS, FULL = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
