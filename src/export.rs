@@ -173,7 +173,11 @@ impl Job {
 
 fn run_in(data: &Data, facts: &CaseFacts, dir: &Path) -> Result<String, String> {
     let shown = crate::text::one_line(&dir.display().to_string());
-    let created = if dir.exists() { "" } else { "created " };
+    let created = if dir.exists() {
+        ""
+    } else {
+        " (a new directory)"
+    };
     match write(data, facts, dir) {
         Ok(w) => {
             let name = |p: &Path| {
@@ -184,7 +188,7 @@ fn run_in(data: &Data, facts: &CaseFacts, dir: &Path) -> Result<String, String> 
                 )
             };
             Ok(format!(
-                "exported {} and {} to {created}{shown}",
+                "exported {} and {} to {shown}{created}",
                 name(&w.report),
                 name(&w.transcript)
             ))
@@ -281,11 +285,11 @@ mod tests {
         let nested = dir.path().join("a/b");
         let msg = run_in(&d, &f, &nested).unwrap();
         assert!(
-            msg.contains(&format!("to created {}", nested.display())),
+            msg.ends_with(&format!("to {} (a new directory)", nested.display())),
             "{msg}"
         );
         let msg = run_in(&d, &f, &nested).unwrap();
-        assert!(!msg.contains("created"), "{msg}");
+        assert!(!msg.contains("new directory"), "{msg}");
         for e in fs::read_dir(&nested).unwrap() {
             let mode = e.unwrap().metadata().unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600, "exports are the user's alone");
