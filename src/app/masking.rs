@@ -87,11 +87,14 @@ impl App {
     /// With masking on, the answer just installed is not shown until its masked copy is
     /// made: it waits beside the screen, and the effect makes the copy.
     pub(super) fn mask_new_answer(&mut self) -> Option<Effect> {
+        // Masking asked for with `m` whose copy had not come yet counts as on.
+        let wanted = self.masked || self.masking.is_some();
         self.twin = None;
         self.masking = None;
-        if !self.masked {
+        if !wanted {
             return None;
         }
+        self.masked = true;
         let original = self.loaded.take()?;
         let job = self.mask_job(&original);
         self.twin = Some(original);
@@ -331,6 +334,22 @@ mod tests {
         assert_eq!(name(&app), "W**** S****");
         assert!(app.update(key('m')).is_empty());
         assert_eq!(name(&app), "WILL SMITH");
+    }
+
+    #[test]
+    fn an_answer_that_comes_while_m_waits_for_its_copy_is_shown_masked() {
+        let mut app = answered();
+        assert!(matches!(app.update(key('m'))[..], [Effect::Mask(_)]));
+        let answer = app.loaded.as_ref().unwrap().answer.as_ref().clone();
+        let source = app.loaded.as_ref().unwrap().source.clone();
+        let effects = app.install(Loaded::new(answer, source));
+        let Some(Effect::Mask(job)) = effects else {
+            panic!("the new answer is masked too");
+        };
+        assert!(app.loaded.is_none(), "not shown until masked");
+        app.update(job.run());
+        assert!(app.masked);
+        assert_eq!(name(&app), "W**** S****");
     }
 
     #[test]
