@@ -264,9 +264,11 @@ fn full_session(stand_in: &StandIn, env: &[(&str, &str)], crash: bool) -> Tui {
     // The history pane holds this lookup.
     tui.send("\x12");
     tui.wait_for(&["History", &ids().callee]);
-    // A lone Esc must be read alone (crossterm reads `ESC ESC O P` as Esc, `O`, `P`): a
-    // resize round trip, not keys, makes sure it was.
+    // A lone Esc must be read alone (crossterm reads `ESC ESC O P` as Esc, `O`, `P`, and
+    // `ESC q` as Alt-q): the pane closing says it was, before anything else is sent. (A
+    // resize round trip does not: the loop sees a resize signal before the input waiting.)
     tui.send(ESC);
+    tui.wait_until("the history pane to close", |s| !s.contains("filter ›"));
     tui.barrier(160, 50);
     if crash {
         tui.send("!");

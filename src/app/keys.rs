@@ -327,7 +327,7 @@ impl App {
         if let Some(loaded) = self.loaded.as_mut() {
             match tab {
                 Tab::Transcript => transcript_keys::search(loaded, w, h),
-                Tab::Raw => raw::search(loaded, w, h),
+                Tab::Raw => raw::search(loaded, h),
                 _ => {}
             }
         }
@@ -339,7 +339,7 @@ impl App {
         if let Some(loaded) = self.loaded.as_mut() {
             match tab {
                 Tab::Transcript => transcript_keys::step_search(loaded, forward, w, h),
-                Tab::Raw => raw::step_search(loaded, forward, w, h),
+                Tab::Raw => raw::step_search(loaded, forward, h),
                 _ => {}
             }
         }

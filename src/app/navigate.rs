@@ -35,7 +35,7 @@ impl App {
                 .redials
                 .nav(nav, loaded.facts.timeline.attempts.len(), page),
             Tab::Transcript => transcript_keys::nav(loaded, nav, w, h),
-            Tab::Raw => raw::nav(loaded, nav, w, h),
+            Tab::Raw => raw::nav(loaded, nav, h),
             Tab::Diff => {}
         }
     }
@@ -46,7 +46,7 @@ impl App {
             // The tabs that keep their own positions settle them at the new size; the
             // others are settled by the next frame.
             transcript_keys::nav(loaded, Nav::Wheel(0), w, h);
-            raw::nav(loaded, Nav::Wheel(0), w, h);
+            raw::nav(loaded, Nav::Wheel(0), h);
         }
     }
 

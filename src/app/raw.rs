@@ -275,8 +275,7 @@ fn reveal(scroll: &mut Scroll, row: usize, total: usize, page: usize) {
     }
 }
 
-pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
-    let _ = w;
+pub fn nav(loaded: &mut Loaded, nav: Nav, h: u16) {
     let Loaded {
         answer,
         views,
@@ -294,8 +293,7 @@ pub fn nav(loaded: &mut Loaded, nav: Nav, w: u16, h: u16) {
 
 /// Recomputes the matches after the query changed: a longer query looks again only at the
 /// lines of the last one, anything else at every line.
-pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
-    let _ = w;
+pub fn search(loaded: &mut Loaded, h: u16) {
     let Loaded {
         answer,
         views,
@@ -324,8 +322,7 @@ pub fn search(loaded: &mut Loaded, w: u16, h: u16) {
 }
 
 /// `n`/`N`: the next or previous match, scrolled into view.
-pub fn step_search(loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
-    let _ = w;
+pub fn step_search(loaded: &mut Loaded, forward: bool, h: u16) {
     let raw = &mut loaded.views.raw;
     let (Some(text), true) = (raw.text.get(), active(raw).is_some_and(|m| m.total > 0)) else {
         return;

@@ -616,8 +616,8 @@ mod tests {
         assert!(narrowed.1 > 0 && narrowed.1 < broad);
         // The same query from scratch finds the same.
         app.loaded.as_mut().unwrap().views.raw.matches = Matches::default();
-        let (w, h) = app.body_size();
-        search(app.loaded.as_mut().unwrap(), w, h);
+        let (_, h) = app.body_size();
+        search(app.loaded.as_mut().unwrap(), h);
         assert_eq!(
             (matches(&app).rows.clone(), matches(&app).total()),
             narrowed
