@@ -7,6 +7,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::views::Nav;
+
 /// Where a key is pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -66,12 +68,8 @@ pub enum Command {
     DiffTab,
     PrevTab,
     NextTab,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
+    /// A movement, as every tab (and the help) understands it.
+    Move(Nav),
     Search,
     NextMatch,
     PrevMatch,
@@ -259,7 +257,12 @@ pub const BINDINGS: &[Binding] = &[
     row(
         Mode::Result,
         &[code(K::Up), k('k'), code(K::Down), k('j')],
-        &[C::Up, C::Up, C::Down, C::Down],
+        &[
+            C::Move(Nav::Up),
+            C::Move(Nav::Up),
+            C::Move(Nav::Down),
+            C::Move(Nav::Down),
+        ],
         "`↑` `↓` / `j` `k`",
         "scroll or move the selection",
     ),
@@ -272,14 +275,25 @@ pub const BINDINGS: &[Binding] = &[
             k(' '),
             ctrl('d'),
         ],
-        &[C::PageUp, C::PageUp, C::PageDown, C::PageDown, C::PageDown],
+        &[
+            C::Move(Nav::PageUp),
+            C::Move(Nav::PageUp),
+            C::Move(Nav::PageDown),
+            C::Move(Nav::PageDown),
+            C::Move(Nav::PageDown),
+        ],
         "`PgUp` `PgDn` / `Space`",
         "a page up / down (`Ctrl-U` / `Ctrl-D` too)",
     ),
     row(
         Mode::Result,
         &[code(K::Home), k('g'), code(K::End), k('G')],
-        &[C::Top, C::Top, C::Bottom, C::Bottom],
+        &[
+            C::Move(Nav::Top),
+            C::Move(Nav::Top),
+            C::Move(Nav::Bottom),
+            C::Move(Nav::Bottom),
+        ],
         "`g` / `G`",
         "top / end (`Home` / `End` too)",
     ),
@@ -420,17 +434,17 @@ pub const BINDINGS: &[Binding] = &[
             k('G'),
         ],
         &[
-            C::Down,
-            C::Down,
-            C::Up,
-            C::Up,
-            C::PageDown,
-            C::PageDown,
-            C::PageUp,
-            C::Top,
-            C::Top,
-            C::Bottom,
-            C::Bottom,
+            C::Move(Nav::Down),
+            C::Move(Nav::Down),
+            C::Move(Nav::Up),
+            C::Move(Nav::Up),
+            C::Move(Nav::PageDown),
+            C::Move(Nav::PageDown),
+            C::Move(Nav::PageUp),
+            C::Move(Nav::Top),
+            C::Move(Nav::Top),
+            C::Move(Nav::Bottom),
+            C::Move(Nav::Bottom),
         ],
         "",
         "",
@@ -495,11 +509,14 @@ mod tests {
     fn keys_find_their_commands() {
         let none = KeyModifiers::NONE;
         let c = |mode, code, m| command(mode, &ev(code, m));
-        assert_eq!(c(Mode::Result, K::Char('j'), none), Some(C::Down));
+        assert_eq!(
+            c(Mode::Result, K::Char('j'), none),
+            Some(C::Move(Nav::Down))
+        );
         assert_eq!(c(Mode::Result, K::Char('d'), none), Some(C::DiffPrevious));
         assert_eq!(
             c(Mode::Result, K::Char('d'), KeyModifiers::CONTROL),
-            Some(C::PageDown)
+            Some(C::Move(Nav::PageDown))
         );
         assert_eq!(
             c(Mode::Result, K::Char('Y'), KeyModifiers::SHIFT),

@@ -45,13 +45,10 @@ impl App {
                 self.overlay = Overlay::None;
                 return;
             }
-            Command::Down => Nav::Down,
-            Command::Up => Nav::Up,
             // A page of the help is its whole height: nothing shown twice.
-            Command::PageDown => Nav::Wheel(page as i32),
-            Command::PageUp => Nav::Wheel(-(page as i32)),
-            Command::Top => Nav::Top,
-            Command::Bottom => Nav::Bottom,
+            Command::Move(Nav::PageDown) => Nav::Wheel(page as i32),
+            Command::Move(Nav::PageUp) => Nav::Wheel(-(page as i32)),
+            Command::Move(nav) => nav,
             _ => return,
         };
         if let Overlay::Help(scroll) = &mut self.overlay {
@@ -184,12 +181,7 @@ impl App {
             Command::NextTab => self.cycle_tab(true),
             Command::Verify if self.loaded.is_some() => return self.verify_loaded(),
             Command::DiffPrevious if self.loaded.is_some() => self.diff_previous(),
-            Command::Up => self.nav(Nav::Up),
-            Command::Down => self.nav(Nav::Down),
-            Command::PageUp => self.nav(Nav::PageUp),
-            Command::PageDown => self.nav(Nav::PageDown),
-            Command::Top => self.nav(Nav::Top),
-            Command::Bottom => self.nav(Nav::Bottom),
+            Command::Move(nav) => self.nav(nav),
             Command::Search if self.tab.searchable() && self.loaded.is_some() => {
                 if let Some(s) = self.search_mut() {
                     s.editing = true;
