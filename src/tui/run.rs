@@ -18,6 +18,7 @@ use super::terminal::{
     Screen, Signal, Signals, install_panic_hook, restore, take_terminal, watchdog,
 };
 use crate::api::Session;
+use crate::app::later::TranscriptJob;
 use crate::app::{Action, App, Effect};
 use crate::clipboard::{Clipboard, message};
 
@@ -56,7 +57,9 @@ pub async fn run(
     for a in std::iter::once(Action::Resize(size.0, size.1)).chain(initial) {
         handle(&mut app, a, &mut services, &mut state);
     }
-    state.jobs.extend(start);
+    for effect in start {
+        carry_out(&mut app, effect, &mut services, &mut state);
+    }
     let mut terminal = take_terminal()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
@@ -103,8 +106,8 @@ struct Loop {
     tasks: HashMap<u64, JoinHandle<()>>,
     /// History saves under way: waited for at the end, so a lookup just made is kept.
     saves: Vec<JoinHandle<()>>,
-    /// Work that waits for the next frame to be drawn ([`Loop::after_frame`]).
-    jobs: Vec<Effect>,
+    /// Lists of a big answer to read once the next frame is drawn ([`Loop::after_frame`]).
+    jobs: Vec<TranscriptJob>,
     /// An effect asked to quit.
     quit: bool,
 }
@@ -125,22 +128,8 @@ impl Loop {
     /// Work that waits for the frame (reading the lists left out of a big answer): the
     /// answer reaches the screen first.
     fn after_frame(&mut self) {
-        for effect in std::mem::take(&mut self.jobs) {
-            let tx = self.tx.clone();
-            // Parsing and masking are CPU work: a blocking thread, not a runtime worker.
-            match effect {
-                Effect::ReadTranscript(job) => {
-                    tokio::task::spawn_blocking(move || {
-                        let _ = tx.send(job.run());
-                    });
-                }
-                Effect::Mask(job) => {
-                    tokio::task::spawn_blocking(move || {
-                        let _ = tx.send(job.run());
-                    });
-                }
-                _ => {}
-            }
+        for job in std::mem::take(&mut self.jobs) {
+            off_thread(&self.tx, move || job.run());
         }
     }
 }
@@ -238,8 +227,29 @@ async fn event_loop(
     Ok(Exit::Quit)
 }
 
+/// Work for a blocking thread (parsing, masking, writing files), answered through `tx`.
+fn off_thread(tx: &mpsc::UnboundedSender<Action>, work: impl FnOnce() -> Action + Send + 'static) {
+    let tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        let _ = tx.send(work());
+    });
+}
+
 /// Turns one action into state changes and sends its effects out.
 fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Loop) {
+    if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
+        state.tasks.remove(id);
+    }
+    crash_if_asked(&action);
+    // Time arrives as an action: update reads no clock.
+    app.update(Action::Clock(chrono::Local::now()));
+    for effect in app.update(action) {
+        carry_out(app, effect, services, state);
+    }
+}
+
+/// Carries one effect out: at once, on the network thread, or on a blocking thread.
+fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut Loop) {
     let Loop {
         tx,
         tasks,
@@ -248,114 +258,97 @@ fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Lo
         quit,
         ..
     } = state;
-    if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
-        tasks.remove(id);
-    }
-    crash_if_asked(&action);
-    // Time arrives as an action: update reads no clock.
-    app.update(Action::Clock(chrono::Local::now()));
-    for effect in app.update(action) {
-        let effect = match crate::ui::copy_view(app, effect) {
-            Ok(e) => e,
-            Err(why) => {
-                let _ = tx.send(Action::Warning(why));
-                continue;
-            }
-        };
-        match effect {
-            Effect::Send { id, query } => {
-                let tx = tx.clone();
-                let session = services.session.clone();
-                let task = crate::api::net::spawn(async move {
-                    let started = Instant::now();
-                    let result = match session {
-                        // The transcript of a big answer is read after its first frame.
-                        Some(s) => s.verify_as(&query, true).await,
-                        None => Err(crate::api::ApiError::NoToken),
-                    };
-                    let _ = tx.send(Action::Reply {
-                        id,
-                        result: Box::new(result),
-                        elapsed: started.elapsed(),
-                    });
-                });
-                tasks.insert(id, task);
-            }
-            e @ Effect::ReadTranscript(_) => jobs.push(e),
-            Effect::Mask(job) => {
-                let tx = tx.clone();
-                // Masking re-reads the whole answer: CPU work for a blocking thread.
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(job.run());
-                });
-            }
-            Effect::Verify { id, query } => {
-                let tx = tx.clone();
-                let session = services.session.clone();
-                let task = crate::api::net::spawn(async move {
-                    let result = match session {
-                        Some(s) => s.verify(&query).await,
-                        None => Err(crate::api::ApiError::NoToken),
-                    };
-                    let _ = tx.send(Action::Record {
-                        id,
-                        result: Box::new(result),
-                    });
-                });
-                tasks.insert(id, task);
-            }
-            Effect::Cancel { id } => {
-                if let Some(t) = tasks.remove(&id) {
-                    t.abort();
-                }
-            }
-            Effect::Copy { text, what } => {
-                // OSC 52 draws nothing: no repaint is needed (and a clear would ask the
-                // terminal for the cursor position, which some never answer).
-                let outcome = services.clipboard.copy(&text);
-                let msg = message(&outcome, &text, &what);
-                let _ = tx.send(match outcome {
-                    crate::clipboard::Outcome::Failed(_) => Action::Warning(msg),
-                    _ => Action::Notice(msg),
-                });
-            }
-            Effect::SetMouseCapture(on) => {
-                let mut out = io::stdout();
-                let _ = if on {
-                    execute!(out, EnableMouseCapture)
-                } else {
-                    execute!(out, DisableMouseCapture)
-                };
-                let _ = out.flush();
-            }
-            Effect::Export(job) => {
-                let tx = tx.clone();
-                // Writing a report of 100,000 turns is no work for the UI thread.
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(match job.run() {
-                        Ok(msg) => Action::Notice(msg),
-                        Err(msg) => Action::Warning(msg),
-                    });
-                });
-            }
-            Effect::History(entry) => {
-                let Some(path) = app.context.history_file.clone() else {
-                    continue;
-                };
-                let tx = tx.clone();
-                saves.retain(|s| !s.is_finished());
-                saves.push(tokio::task::spawn_blocking(move || {
-                    if let Err(e) = crate::history::append(&path, &entry) {
-                        let _ = tx.send(Action::Warning(format!(
-                            "history not saved to {}: {e}",
-                            path.display()
-                        )));
-                    }
-                }));
-            }
-            Effect::Quit => *quit = true,
-            // Made into a Copy above.
-            Effect::CopyView { .. } => {}
+    let effect = match crate::ui::copy_view(app, effect) {
+        Ok(e) => e,
+        Err(why) => {
+            let _ = tx.send(Action::Warning(why));
+            return;
         }
+    };
+    match effect {
+        Effect::Send { id, query } => {
+            let tx = tx.clone();
+            let session = services.session.clone();
+            let task = crate::api::net::spawn(async move {
+                let started = Instant::now();
+                let result = match session {
+                    // The transcript of a big answer is read after its first frame.
+                    Some(s) => s.verify_as(&query, true).await,
+                    None => Err(crate::api::ApiError::NoToken),
+                };
+                let _ = tx.send(Action::Reply {
+                    id,
+                    result: Box::new(result),
+                    elapsed: started.elapsed(),
+                });
+            });
+            tasks.insert(id, task);
+        }
+        // The answer reaches the screen first.
+        Effect::ReadTranscript(job) => jobs.push(*job),
+        // Masking re-reads the whole answer.
+        Effect::Mask(job) => off_thread(tx, move || job.run()),
+        Effect::Verify { id, query } => {
+            let tx = tx.clone();
+            let session = services.session.clone();
+            let task = crate::api::net::spawn(async move {
+                let result = match session {
+                    Some(s) => s.verify(&query).await,
+                    None => Err(crate::api::ApiError::NoToken),
+                };
+                let _ = tx.send(Action::Record {
+                    id,
+                    result: Box::new(result),
+                });
+            });
+            tasks.insert(id, task);
+        }
+        Effect::Cancel { id } => {
+            if let Some(t) = tasks.remove(&id) {
+                t.abort();
+            }
+        }
+        Effect::Copy { text, what } => {
+            // OSC 52 draws nothing: no repaint is needed (and a clear would ask the
+            // terminal for the cursor position, which some never answer).
+            let outcome = services.clipboard.copy(&text);
+            let msg = message(&outcome, &text, &what);
+            let _ = tx.send(match outcome {
+                crate::clipboard::Outcome::Failed(_) => Action::Warning(msg),
+                _ => Action::Notice(msg),
+            });
+        }
+        Effect::SetMouseCapture(on) => {
+            let mut out = io::stdout();
+            let _ = if on {
+                execute!(out, EnableMouseCapture)
+            } else {
+                execute!(out, DisableMouseCapture)
+            };
+            let _ = out.flush();
+        }
+        // Writing a report of 100,000 turns is no work for the UI thread.
+        Effect::Export(job) => off_thread(tx, move || match job.run() {
+            Ok(msg) => Action::Notice(msg),
+            Err(msg) => Action::Warning(msg),
+        }),
+        Effect::History(entry) => {
+            let Some(path) = app.context.history_file.clone() else {
+                return;
+            };
+            let tx = tx.clone();
+            saves.retain(|s| !s.is_finished());
+            saves.push(tokio::task::spawn_blocking(move || {
+                if let Err(e) = crate::history::append(&path, &entry) {
+                    let _ = tx.send(Action::Warning(format!(
+                        "history not saved to {}: {e}",
+                        path.display()
+                    )));
+                }
+            }));
+        }
+        Effect::Quit => *quit = true,
+        // Made into a Copy above.
+        Effect::CopyView { .. } => {}
     }
 }
