@@ -228,10 +228,13 @@ impl App {
             return self.cancel();
         }
         match self.focus {
-            // After a failure: the answer again, and the user still typing where they were.
-            Focus::Form if self.failure.take().is_some() => {}
-            Focus::Form if self.loaded.is_some() => self.focus = Focus::Result,
-            Focus::Form => {}
+            Focus::Form => {
+                // After a failure: the answer again, and the user still typing where they
+                // were; else on to the answer, when there is one.
+                if self.failure.take().is_none() && self.loaded.is_some() {
+                    self.focus = Focus::Result;
+                }
+            }
             Focus::Result => {
                 if let Some(s) = self.search_mut()
                     && s.is_active()
