@@ -12,7 +12,7 @@ use super::qa::{Verdict, verdict};
 use super::time::{clock, human_duration};
 use super::transcript::{Entry, text};
 use crate::api::Data;
-use crate::api::tolerant::{KvMap, Repeats, Scalar, Unknown, value_text};
+use crate::api::tolerant::{KvMap, RepeatedKey, Scalar, Unknown, value_text};
 use crate::text::clean;
 
 /// One table cell: safe, one line, pipes escaped.
@@ -50,8 +50,7 @@ fn unknown_rows(out: &mut String, prefix: &str, unknown: &Unknown) {
 }
 
 /// Keys the push sent more than once: the report shows the last value of each, and says so.
-fn repeated_section(out: &mut String, data: &Data) {
-    let repeated = data.repeated_keys();
+fn repeated_section(out: &mut String, repeated: &[RepeatedKey]) {
     if repeated.is_empty() {
         return;
     }
@@ -59,7 +58,7 @@ fn repeated_section(out: &mut String, data: &Data) {
         "\n## Keys sent more than once\n\nThe push sent these keys more than once; \
          this report shows the last value of each.\n\n| key | times |\n|---|---|\n",
     );
-    for k in &repeated {
+    for k in repeated {
         let _ = writeln!(out, "| {} | {} |", cell(&k.path), k.times);
     }
 }
@@ -103,7 +102,7 @@ pub fn markdown(data: &Data, facts: &CaseFacts) -> String {
     row(&mut out, "call_id", call.call_id.show());
     row(&mut out, "task_id", call.task_id.show());
     unknown_rows(&mut out, "", &data.unknown);
-    repeated_section(&mut out, data);
+    repeated_section(&mut out, &facts.repeated);
 
     // Profile
     section_table(&mut out, "Profile");
