@@ -54,6 +54,32 @@ pub(crate) fn read_small(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>,
     Ok(bytes)
 }
 
+/// The whole of a regular file the user named, mapped when it is large (then its pages come
+/// too), else read: what it holds and no more than it may have grown by meanwhile. A named
+/// file has a known size and needs no cap; one that does not fit in memory is said so.
+pub(crate) fn read_whole(
+    path: &Path,
+) -> Result<(bytes::Bytes, Option<crate::mapped::Pages>), String> {
+    let f = open_regular(path)?;
+    if let Some((bytes, pages)) = crate::mapped::map(&f) {
+        return Ok((bytes, Some(pages)));
+    }
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let want = usize::try_from(len).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    if buf.try_reserve_exact(want).is_err() {
+        return Err(format!(
+            "{} does not fit in memory",
+            crate::api::error::human_bytes(len)
+        ));
+    }
+    // A file being written can grow after the size was read: at most as much again.
+    f.take(len.saturating_add(len.max(1 << 20)))
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    Ok((bytes::Bytes::from(buf), None))
+}
+
 fn not_regular(t: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if t.is_dir() {

@@ -19,6 +19,7 @@ pub mod mapped;
 pub mod mask;
 #[cfg(test)]
 mod proptest_config;
+pub mod review;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -9,6 +9,7 @@
 use crate::api::model::AsrItem;
 use crate::app::Loaded;
 use crate::app::search::{Hits, Search, find_all};
+use crate::case::CaseFacts;
 use crate::case::ptp::{Ptp, find_ptp};
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
 use crate::text::clean;
@@ -86,29 +87,40 @@ pub fn prepare(loaded: &mut Loaded) {
     let items = &answer.data().call.asr_result.items;
     let t = &facts.transcript;
     let view = &mut views.transcript;
-    view.watch_counts.clear();
-    let words: Vec<String> = view
-        .watch_words
-        .iter()
-        .map(|w| crate::text::one_line(w))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if !words.is_empty() {
-        let needles: Vec<String> = words.iter().map(|w| fold_str(w)).collect();
-        let mut counts = vec![0; words.len()];
-        let mut scratch = String::new();
-        for e in &t.entries {
-            let hay = shown_folded(text(e, items), &mut scratch);
-            for (n, needle) in counts.iter_mut().zip(&needles) {
-                *n += find_all(hay, needle).len();
-            }
-        }
-        view.watch_counts = words.into_iter().zip(counts).collect();
-    }
+    view.watch_counts = count_watch_words(answer, facts, &view.watch_words);
     let ptp = answer.data().call.asr_ptp.value().map(str::trim);
     view.ptp = ptp
         .filter(|p| !p.is_empty())
         .map(|p| find_ptp(p, &t.entries, items));
+}
+
+/// Each watch word (made safe, blanks dropped) and how often it occurs in the transcript, as
+/// the Transcript tab highlights it: case-folded, in the text shown, matches not overlapping.
+/// A review counts its cases with the same function.
+pub fn count_watch_words(
+    answer: &crate::api::Answer,
+    facts: &CaseFacts,
+    watch_words: &[String],
+) -> Vec<(String, usize)> {
+    let items = &answer.data().call.asr_result.items;
+    let words: Vec<String> = watch_words
+        .iter()
+        .map(|w| crate::text::one_line(w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let needles: Vec<String> = words.iter().map(|w| fold_str(w)).collect();
+    let mut counts = vec![0; words.len()];
+    let mut scratch = String::new();
+    for e in &facts.transcript.entries {
+        let hay = shown_folded(text(e, items), &mut scratch);
+        for (n, needle) in counts.iter_mut().zip(&needles) {
+            *n += find_all(hay, needle).len();
+        }
+    }
+    words.into_iter().zip(counts).collect()
 }
 
 impl TranscriptView {

@@ -35,24 +35,8 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
         Box::new(std::io::stdin().lock())
     } else {
         // `-` is the way to read a pipe; a FIFO or a device by name would block or never end.
-        let f = crate::files::open_regular(path).map_err(file_err)?;
-        if let Some((bytes, pages)) = crate::mapped::map(&f) {
-            return Ok((bytes, label, Some(pages)));
-        }
-        // Not mapped (small, or mapping failed): read it whole, what it holds and no more than
-        // it may have grown by meanwhile.
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let want = usize::try_from(len).unwrap_or(usize::MAX);
-        if buf.try_reserve_exact(want).is_err() {
-            return Err(file_err(format!(
-                "{} does not fit in memory",
-                crate::api::error::human_bytes(len)
-            )));
-        }
-        let mut f = f.take(len.saturating_add(cap));
-        f.read_to_end(&mut buf)
-            .map_err(|e| file_err(e.to_string()))?;
-        return Ok((Bytes::from(buf), label, None));
+        let (bytes, pages) = crate::files::read_whole(path).map_err(file_err)?;
+        return Ok((bytes, label, pages));
     };
     reader
         .take(cap + 1)
