@@ -651,7 +651,7 @@ fn y_copies_the_call_id_on_the_call_tab() {
 fn the_help_scrolls_when_it_does_not_fit() {
     let mut app = answered_app("01-reference.json", 80, 24);
     press(&mut app, [key('?')]);
-    let max = rudder_inspect::ui::help::max_scroll(app.size);
+    let max = rudder_inspect::ui::help::max_scroll(app.size, false);
     assert!(max > 0, "the help is taller than 24 rows");
     assert!(!screen(&app).contains("closes this help"));
     press(&mut app, [key('j'), key('j'), key('k')]);
@@ -674,7 +674,7 @@ fn the_help_scrolls_when_it_does_not_fit() {
     assert_eq!(app.help_offset(), 0);
     assert_eq!(app.loaded.as_ref().unwrap().views.profile.offset(), 0);
     // On a tall screen everything fits.
-    assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50)), 0);
+    assert_eq!(rudder_inspect::ui::help::max_scroll((160, 50), false), 0);
 }
 
 /// The help opened on an answer at `w`×`h`, every page of it, as the screens show them.
@@ -742,7 +742,7 @@ fn the_readme_key_table_is_the_key_map() {
 #[test]
 fn the_help_lists_every_row_of_the_key_map() {
     let seen = every_page_of_the_help(160, 50);
-    for (_, rows) in rudder_inspect::app::keymap::groups() {
+    for (_, rows) in rudder_inspect::app::keymap::groups(false) {
         for (keys, _) in rows {
             assert!(seen.contains(keys.as_str()), "{keys} is not in the help");
         }

@@ -47,6 +47,17 @@ pub enum Action {
         id: u64,
         whole: Box<super::Loaded>,
     },
+    /// Cases of a review summed up off the UI thread (a batch of them, by entry).
+    Summaries {
+        id: u64,
+        reads: super::review::jobs::Summaries,
+    },
+    /// The case of a review opened, read off the UI thread (or why it could not be).
+    CaseRead {
+        id: u64,
+        index: usize,
+        result: Result<Box<super::Loaded>, String>,
+    },
 }
 
 /// Something `update` asks the event loop to do.
@@ -86,5 +97,14 @@ pub enum Effect {
     /// Read the lists left out of the answer on screen (off the UI thread), once the
     /// frame is drawn.
     ReadTranscript(Box<super::later::TranscriptJob>),
+    /// Sum up the cases of a review (off the UI thread, answering in batches).
+    Summarise(Box<super::review::jobs::SummaryJob>),
+    /// Read a case of a review for the tabs (off the UI thread).
+    OpenCase(Box<super::review::jobs::CaseJob>),
+    /// Append a verdict or note to the review's `review.jsonl`.
+    SaveMark {
+        path: std::path::PathBuf,
+        mark: Box<crate::review::marks::Mark>,
+    },
     Quit,
 }

@@ -25,6 +25,9 @@ impl App {
         if let Some(c) = anywhere {
             return self.run(c);
         }
+        if let Some(effects) = self.on_review_key(key) {
+            return effects;
+        }
         match self.focus {
             Focus::Form => match keymap::command(Mode::Form, &key) {
                 Some(Command::EditField) | None => {
@@ -130,7 +133,7 @@ impl App {
     }
 
     /// Carries out a command of the key table.
-    fn run(&mut self, command: Command) -> Vec<Effect> {
+    pub(super) fn run(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::Quit => return vec![Effect::Quit],
             Command::Help => self.overlay = Overlay::Help(views::Scroll::default()),

@@ -13,6 +13,7 @@ mod masking;
 mod navigate;
 pub mod raw;
 mod request;
+pub mod review;
 pub mod search;
 pub mod transcript;
 pub mod transcript_geo;
@@ -228,6 +229,8 @@ pub struct App {
     /// The masked copy being made off the UI thread (its job's id), while `m` waits for it or
     /// a new answer waits to be shown masked.
     pub masking: Option<u64>,
+    /// The review of many cases (`review DIR`), when this is one: its list replaces the form.
+    pub review: Option<Box<review::Review>>,
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
@@ -264,6 +267,7 @@ impl App {
             masking: None,
             twin: None,
             context,
+            review: None,
             hide_form_when_narrow: false,
             next_id: 1,
         }
@@ -342,6 +346,7 @@ impl App {
             Action::Paste(text) => {
                 if self.history_pane().is_some() {
                     self.paste_into_history(&text);
+                } else if self.paste_into_review(&text) {
                 } else if self.focus == Focus::Form && !self.help_open() {
                     self.form.paste(&text);
                 } else if let Some(search) = self.editing_search() {
@@ -390,6 +395,11 @@ impl App {
                 self.on_transcript(id, whole);
                 Vec::new()
             }
+            Action::Summaries { id, reads } => {
+                self.on_summaries(id, reads);
+                Vec::new()
+            }
+            Action::CaseRead { id, index, result } => self.on_case_read(id, index, result),
         }
     }
 }

@@ -78,3 +78,41 @@ pub async fn run(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `demo --review`: the sample cases saved as `batch --save` saves them, in the state
+/// directory (`demo-review`, the verdicts kept from one run to the next), opened as a review.
+pub async fn review(conn: &super::ConnArgs, ui: &super::UiArgs) -> Result<ExitCode, ApiError> {
+    let dir = crate::config::state_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("demo-review");
+    let file_error = |detail: String| ApiError::File {
+        path: dir.display().to_string(),
+        detail,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| file_error(e.to_string()))?;
+    for (row, case) in crate::demo::cases().iter().enumerate() {
+        let name = super::batch::file_name(row as u64 + 1, &case.query.callee);
+        let path = dir.join(name);
+        // Written afresh each run (whole, then renamed): the samples are the binary's.
+        let mut f = tempfile::Builder::new()
+            .prefix(".saving-")
+            .tempfile_in(&dir)
+            .map_err(|e| file_error(e.to_string()))?;
+        f.write_all(case.body)
+            .and_then(|()| f.flush())
+            .map_err(|e| file_error(e.to_string()))?;
+        f.persist(&path)
+            .map_err(|e| file_error(e.error.to_string()))?;
+    }
+    let (listing, marks) = super::review::open(&dir)?;
+    super::tui::start(
+        conn,
+        ui,
+        super::tui::Start::Review {
+            listing,
+            marks,
+            title: format!("demo review ({})", dir.display()),
+        },
+    )
+    .await
+}

@@ -8,6 +8,7 @@ mod demo;
 mod login;
 mod open;
 mod query;
+mod review;
 mod tui;
 mod verify;
 
@@ -194,6 +195,8 @@ pub enum Command {
     },
     /// Look up every case of a CSV; one JSON line per row on stdout, in input order
     Batch(batch::BatchArgs),
+    /// Page through many saved answers (`batch --save DIR`): a case list, the six tabs, verdicts and notes; or their figures and a CSV
+    Review(review::ReviewArgs),
     /// Sign in with the APPKey/APPSecret and cache the token (24 h)
     Login,
     /// Forget the cached token for this base URL and APPKey
@@ -209,6 +212,9 @@ pub enum Command {
         /// Speak only the AES transport with this demo key (16, 24 or 32 characters)
         #[arg(long, value_name = "KEY")]
         aes_key: Option<String>,
+        /// Open a review of the sample cases (the case list, verdicts, notes) instead of the form
+        #[arg(long, conflicts_with_all = ["serve", "aes_key"])]
+        review: bool,
     },
     /// Print a shell completion script for bash, zsh, fish, elvish or powershell
     ///
@@ -291,13 +297,16 @@ pub fn main() -> ExitCode {
             signed,
         }) => rt.block_on(verify::run(&cli.conn, file, *output, signed.as_deref())),
         Some(Command::Batch(args)) => rt.block_on(batch::run(&cli.conn, args)),
+        Some(Command::Review(args)) => rt.block_on(review::run(&cli.conn, &cli.ui, args)),
         Some(Command::Completions { shell }) => Ok(completions::print(*shell)),
         Some(Command::Login) => rt.block_on(login::login(&cli.conn)),
         Some(Command::Logout) => login::logout(&cli.conn),
+        Some(Command::Demo { review: true, .. }) => rt.block_on(demo::review(&cli.conn, &cli.ui)),
         Some(Command::Demo {
             serve,
             port,
             aes_key,
+            ..
         }) => rt.block_on(demo::run(&cli.ui, *serve, *port, aes_key.as_deref())),
         None => {
             let f = &cli.form;

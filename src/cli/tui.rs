@@ -36,6 +36,12 @@ pub enum Start {
     },
     /// The demo server's first case in the form.
     Demo(DemoServer),
+    /// A review of many saved answers: the case list in place of the form.
+    Review {
+        listing: crate::review::listing::Listing,
+        marks: crate::review::marks::Marks,
+        title: String,
+    },
 }
 
 fn clipboard() -> Box<SystemClipboard> {
@@ -148,6 +154,20 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
             let app = App::new(Query::default(), context)
                 .with_answer(*answer, Source::File { path })
                 .with_comparison(&other, left, right);
+            (app, session)
+        }
+        Start::Review {
+            listing,
+            marks,
+            title,
+        } => {
+            let (mut context, session) = connection(args, &loaded);
+            // The list counts these; each case's Transcript tab highlights them.
+            context.watch_words = watch_words.clone();
+            context.export_dir = export_dir.clone();
+            let (app, effects) =
+                App::new(Query::default(), context).with_review(listing, marks, title);
+            start_effects = effects;
             (app, session)
         }
         Start::Demo(server) => {

@@ -60,13 +60,26 @@ pub const MAX_ANSWER: u64 = 1 << 30;
 
 /// Reads `entry`'s answer whole and sums it up; `watch_words` as the review counts them.
 pub fn summarise(entry: &Entry, watch_words: &[String]) -> Read {
+    summarise_with(entry, watch_words, false)
+}
+
+/// [`summarise`], from the masked answer when `mask` (names and numbers as `--mask` shows
+/// them).
+pub fn summarise_with(entry: &Entry, watch_words: &[String], mask: bool) -> Read {
     if let Some(why) = &entry.failed {
         return Read::Failed(why.clone());
     }
     let Some(path) = &entry.path else {
         return Read::Failed("no saved answer".into());
     };
-    match read_answer(path) {
+    let answer = read_answer(path).and_then(|a| {
+        if mask {
+            crate::mask::mask_answer(&a).map_err(|e| e.message())
+        } else {
+            Ok(a)
+        }
+    });
+    match answer {
         Ok(answer) => Read::Done(Box::new(of_answer(&answer, watch_words))),
         Err(why) => Read::Failed(why),
     }
@@ -91,7 +104,13 @@ pub fn read_answer(path: &Path) -> Result<Answer, String> {
         latency: std::time::Duration::ZERO,
         body,
         transcript_scan: None,
-        received_at: chrono::DateTime::<chrono::Local>::from(std::time::UNIX_EPOCH),
+        // When it was saved: the status bar's time of the answer.
+        received_at: std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .map_or_else(
+                |_| chrono::Local::now(),
+                chrono::DateTime::<chrono::Local>::from,
+            ),
     };
     let answer = interpret(exchange).map_err(|e| e.message())?;
     if answer.document.data().is_none() {

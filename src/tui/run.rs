@@ -347,6 +347,25 @@ fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut
                 }
             }));
         }
+        // A review's cases, summed up in batches as they are read.
+        Effect::Summarise(job) => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || job.run(&mut |a| tx.send(a).is_ok()));
+        }
+        Effect::OpenCase(job) => off_thread(tx, move || job.run()),
+        // Waited for at the end like the history: a verdict just given is kept.
+        Effect::SaveMark { path, mark } => {
+            let tx = tx.clone();
+            saves.retain(|s| !s.is_finished());
+            saves.push(tokio::task::spawn_blocking(move || {
+                if let Err(e) = crate::review::marks::append(&path, &mark) {
+                    let _ = tx.send(Action::Warning(format!(
+                        "verdict not saved to {}: {e}",
+                        path.display()
+                    )));
+                }
+            }));
+        }
         Effect::Quit => *quit = true,
         // Made into a Copy above.
         Effect::CopyView { .. } => {}

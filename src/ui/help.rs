@@ -26,8 +26,8 @@ fn plain(words: &str) -> String {
 const KEY_W: usize = 20;
 
 /// The width that shows every line unwrapped, borders included.
-fn natural_width() -> u16 {
-    let widest = keymap::groups()
+fn natural_width(review: bool) -> u16 {
+    let widest = keymap::groups(review)
         .iter()
         .flat_map(|(_, keys)| keys.iter())
         .map(|(_, what)| KEY_W + crate::text::width(&plain(what)))
@@ -37,10 +37,10 @@ fn natural_width() -> u16 {
 }
 
 /// The help's lines for an inner width of `inner`: descriptions wrap under themselves.
-pub fn lines(inner: u16, theme: &Theme) -> Vec<Line<'static>> {
+pub fn lines(inner: u16, theme: &Theme, review: bool) -> Vec<Line<'static>> {
     let desc_w = (inner as usize).saturating_sub(KEY_W).max(10);
     let mut lines = Vec::new();
-    for (group, keys) in keymap::groups() {
+    for (group, keys) in keymap::groups(review) {
         lines.push(Line::from(Span::styled(title(group), theme.title)));
         for (k, what) in keys {
             let what = plain(what);
@@ -60,9 +60,9 @@ pub fn lines(inner: u16, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn area(screen: Rect) -> Rect {
-    let w = screen.width.saturating_sub(4).min(natural_width());
-    let needed = lines(w.saturating_sub(2), &Theme::plain()).len() as u16 + 2;
+pub fn area(screen: Rect, review: bool) -> Rect {
+    let w = screen.width.saturating_sub(4).min(natural_width(review));
+    let needed = lines(w.saturating_sub(2), &Theme::plain(), review).len() as u16 + 2;
     let h = screen.height.saturating_sub(2).min(needed);
     Rect::new(
         screen.x + (screen.width - w) / 2,
@@ -72,16 +72,16 @@ pub fn area(screen: Rect) -> Rect {
     )
 }
 
-/// How far the help scrolls on a screen of `size` (0 when it fits).
-pub fn max_scroll(size: (u16, u16)) -> usize {
-    let a = area(Rect::new(0, 0, size.0, size.1));
-    let total = lines(a.width.saturating_sub(2), &Theme::plain()).len();
+/// How far the help scrolls on a screen of `size` (0 when it fits); `review`: a review's.
+pub fn max_scroll(size: (u16, u16), review: bool) -> usize {
+    let a = area(Rect::new(0, 0, size.0, size.1), review);
+    let total = lines(a.width.saturating_sub(2), &Theme::plain(), review).len();
     total.saturating_sub(a.height.saturating_sub(2) as usize)
 }
 
 /// Draws the help where `scroll` is, settled against its lines.
-pub fn draw(frame: &mut Frame, area: Rect, scroll: &Scroll, theme: &Theme) {
-    let lines = lines(area.width.saturating_sub(2), theme);
+pub fn draw(frame: &mut Frame, area: Rect, scroll: &Scroll, theme: &Theme, review: bool) {
+    let lines = lines(area.width.saturating_sub(2), theme, review);
     let inner_h = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner_h);
     let offset = scroll.settle(lines.len(), inner_h);

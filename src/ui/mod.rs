@@ -12,6 +12,7 @@ pub mod profile;
 pub mod qa;
 pub mod raw;
 pub mod redials;
+pub mod review;
 pub mod status;
 pub mod tabbar;
 pub mod table;
@@ -48,8 +49,21 @@ pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(f) = areas.form {
         form::draw(frame, f, app, &theme);
     }
-    tabbar::draw(frame, areas.tabs, app, &theme);
-    draw_body(frame, areas.body, app, &theme);
+    match app.review.as_deref() {
+        Some(r) if matches!(r.screen, crate::app::review::Screen::List) => {
+            review::draw_list(frame, areas.tabs, areas.body, app, r, &theme);
+        }
+        Some(r) if matches!(r.screen, crate::app::review::Screen::Figures(_)) => {
+            review::draw_figures(frame, areas.tabs, areas.body, r, &theme);
+        }
+        _ => {
+            tabbar::draw(frame, areas.tabs, app, &theme);
+            draw_body(frame, areas.body, app, &theme);
+        }
+    }
+    if let Some(r) = app.review.as_deref() {
+        review::draw_note(frame, areas.body, r, &theme);
+    }
     status::draw(frame, areas.status, app, &theme);
     if app.history_pane().is_some() {
         history::draw(
@@ -60,9 +74,10 @@ pub fn draw_with(frame: &mut Frame, app: &App, theme: &Theme) {
         );
     }
     if let crate::app::Overlay::Help(scroll) = &app.overlay {
-        let r = help::area(frame.area());
+        let review = app.review.is_some();
+        let r = help::area(frame.area(), review);
         frame.render_widget(Clear, r);
-        help::draw(frame, r, scroll, &theme);
+        help::draw(frame, r, scroll, &theme, review);
     }
 }
 

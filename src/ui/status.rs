@@ -23,6 +23,13 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled("■ masked", theme.warn));
         spans.push(sep(theme));
     }
+    if let Some(r) = app.review.as_deref() {
+        spans.extend(super::review::facts(r, theme));
+        if !matches!(r.screen, crate::app::review::Screen::Case) {
+            return Line::from(spans);
+        }
+        spans.push(sep(theme));
+    }
     // A failure covers the answer on screen: the bar describes the failure, not the answer.
     match (&app.failure, &app.loaded) {
         (Some(f), _) => failure_facts(app, f, theme, &mut spans),
@@ -127,6 +134,12 @@ pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
     let mut h = Vec::new();
     if app.pending.is_some() {
         h.push(("Esc", "cancel"));
+    }
+    if let Some(r) = app.review.as_deref() {
+        match super::review::hints(r) {
+            Some(keys) => return keys,
+            None => h.extend(super::review::CASE_HINTS),
+        }
     }
     match app.focus {
         Focus::Form => {

@@ -202,6 +202,27 @@ pub fn as_the_loop_does(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
                 let more = app.update(job.run());
                 out.extend(as_the_loop_does(app, more));
             }
+            // A review's summaries, each batch handed over as it is made.
+            Effect::Summarise(job) => {
+                let mut actions = Vec::new();
+                job.run(&mut |a| {
+                    actions.push(a);
+                    true
+                });
+                for a in actions {
+                    let more = app.update(a);
+                    out.extend(as_the_loop_does(app, more));
+                }
+            }
+            Effect::OpenCase(job) => {
+                let more = app.update(job.run());
+                out.extend(as_the_loop_does(app, more));
+            }
+            // Saved as the loop saves it, and kept for the test to look at.
+            Effect::SaveMark { path, mark } => {
+                rudder_inspect::review::marks::append(&path, &mark).expect("verdict saved");
+                out.push(Effect::SaveMark { path, mark });
+            }
             e => out.extend(rudder_inspect::ui::copy_view(app, e).ok()),
         }
     }

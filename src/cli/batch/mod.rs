@@ -42,6 +42,7 @@ mod run;
 mod save;
 
 pub use run::run;
+pub(crate) use save::file_name;
 
 /// The exit code of a batch stopped by Ctrl-C (128 + SIGINT).
 pub const EXIT_INTERRUPTED: u8 = 130;

@@ -97,7 +97,7 @@ pub(super) async fn settle(
 /// `0007-+15551234567.json`: the row, four digits at least, and the callee with anything
 /// but letters, digits and `+-_.@` as `_` (no separator, no control character, no leading
 /// dot), cut to [`MAX_CALLEE`] characters.
-pub(super) fn file_name(row: u64, callee: &str) -> String {
+pub(crate) fn file_name(row: u64, callee: &str) -> String {
     let safe: String = callee
         .chars()
         .take(MAX_CALLEE)

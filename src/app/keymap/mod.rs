@@ -7,7 +7,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::review::list::Quick;
 use super::views::Nav;
+use crate::review::marks::Verdict;
+
+mod review;
 
 /// Where a key is pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +29,29 @@ pub enum Mode {
     Search,
     /// The help overlay.
     Help,
+    /// Any screen of a review (`review DIR`): the list or a case, before their own keys.
+    Review,
+    /// The case list of a review.
+    List,
+    /// The list's `/` filter being typed: other keys are typed into it.
+    ListFilter,
+    /// A case's note being written (`i`): other keys edit it.
+    Note,
+    /// The review's figures (`s` in the list).
+    Figures,
     /// The mouse (listed, not dispatched here).
     Mouse,
 }
 
 impl Mode {
+    /// Modes that only a review of many cases has.
+    pub fn in_review(self) -> bool {
+        matches!(
+            self,
+            Mode::Review | Mode::List | Mode::ListFilter | Mode::Note | Mode::Figures
+        )
+    }
+
     fn title(self) -> &'static str {
         match self {
             Mode::Anywhere => "anywhere",
@@ -38,6 +60,11 @@ impl Mode {
             Mode::Transcript => "transcript",
             Mode::Search => "search",
             Mode::Help => "help",
+            Mode::Review => "review",
+            Mode::List => "case list",
+            Mode::ListFilter => "list filter",
+            Mode::Note => "note",
+            Mode::Figures => "figures",
             Mode::Mouse => "mouse",
         }
     }
@@ -93,6 +120,22 @@ pub enum Command {
     LeaveSearch,
     ClearSearch,
     DeleteChar,
+    /// In a review: the next / previous case of the list, opened in the same tab.
+    NextCase,
+    PrevCase,
+    /// In a review: the verdict of the case.
+    Verdict(Verdict),
+    /// In a review: write the case's note.
+    EditNote,
+    /// The list's `/` filter.
+    Filter,
+    /// Sort the list by the next column / reverse it.
+    SortNext,
+    SortReverse,
+    /// Show only some cases (the same again shows all).
+    Quick(Quick),
+    /// The review's figures.
+    Figures,
 }
 
 /// A key as the table names it: a code and the modifiers that must be held (Shift is not
@@ -158,6 +201,65 @@ const fn row(
         words,
     }
 }
+
+/// `↑` `k` `↓` `j`: a line or a row up or down, wherever something moves.
+const UP_DOWN_KEYS: &[Key] = &[code(K::Up), k('k'), code(K::Down), k('j')];
+const UP_DOWN: &[Command] = &[
+    C::Move(Nav::Up),
+    C::Move(Nav::Up),
+    C::Move(Nav::Down),
+    C::Move(Nav::Down),
+];
+/// A page up or down (`Ctrl-U` / `Ctrl-D` as in less and vim).
+const PAGE_KEYS: &[Key] = &[
+    code(K::PageUp),
+    ctrl('u'),
+    code(K::PageDown),
+    k(' '),
+    ctrl('d'),
+];
+const PAGES: &[Command] = &[
+    C::Move(Nav::PageUp),
+    C::Move(Nav::PageUp),
+    C::Move(Nav::PageDown),
+    C::Move(Nav::PageDown),
+    C::Move(Nav::PageDown),
+];
+/// The top and the end.
+const END_KEYS: &[Key] = &[code(K::Home), k('g'), code(K::End), k('G')];
+const ENDS: &[Command] = &[
+    C::Move(Nav::Top),
+    C::Move(Nav::Top),
+    C::Move(Nav::Bottom),
+    C::Move(Nav::Bottom),
+];
+/// Every key that scrolls a text with nothing to select (the help, a review's figures).
+const SCROLL_KEYS: &[Key] = &[
+    code(K::Down),
+    k('j'),
+    code(K::Up),
+    k('k'),
+    code(K::PageDown),
+    k(' '),
+    code(K::PageUp),
+    code(K::Home),
+    k('g'),
+    code(K::End),
+    k('G'),
+];
+const SCROLLS: &[Command] = &[
+    C::Move(Nav::Down),
+    C::Move(Nav::Down),
+    C::Move(Nav::Up),
+    C::Move(Nav::Up),
+    C::Move(Nav::PageDown),
+    C::Move(Nav::PageDown),
+    C::Move(Nav::PageUp),
+    C::Move(Nav::Top),
+    C::Move(Nav::Top),
+    C::Move(Nav::Bottom),
+    C::Move(Nav::Bottom),
+];
 
 /// The table.
 pub const BINDINGS: &[Binding] = &[
@@ -256,44 +358,22 @@ pub const BINDINGS: &[Binding] = &[
     ),
     row(
         Mode::Result,
-        &[code(K::Up), k('k'), code(K::Down), k('j')],
-        &[
-            C::Move(Nav::Up),
-            C::Move(Nav::Up),
-            C::Move(Nav::Down),
-            C::Move(Nav::Down),
-        ],
+        UP_DOWN_KEYS,
+        UP_DOWN,
         "`↑` `↓` / `j` `k`",
         "scroll or move the selection",
     ),
     row(
         Mode::Result,
-        &[
-            code(K::PageUp),
-            ctrl('u'),
-            code(K::PageDown),
-            k(' '),
-            ctrl('d'),
-        ],
-        &[
-            C::Move(Nav::PageUp),
-            C::Move(Nav::PageUp),
-            C::Move(Nav::PageDown),
-            C::Move(Nav::PageDown),
-            C::Move(Nav::PageDown),
-        ],
+        PAGE_KEYS,
+        PAGES,
         "`PgUp` `PgDn` / `Space`",
         "a page up / down (`Ctrl-U` / `Ctrl-D` too)",
     ),
     row(
         Mode::Result,
-        &[code(K::Home), k('g'), code(K::End), k('G')],
-        &[
-            C::Move(Nav::Top),
-            C::Move(Nav::Top),
-            C::Move(Nav::Bottom),
-            C::Move(Nav::Bottom),
-        ],
+        END_KEYS,
+        ENDS,
         "`g` / `G`",
         "top / end (`Home` / `End` too)",
     ),
@@ -418,44 +498,19 @@ pub const BINDINGS: &[Binding] = &[
         "`Esc` `?` `q`",
         "close the help (`j` `k` `Space` `g` `G` scroll it)",
     ),
-    row(
-        Mode::Help,
-        &[
-            code(K::Down),
-            k('j'),
-            code(K::Up),
-            k('k'),
-            code(K::PageDown),
-            k(' '),
-            code(K::PageUp),
-            code(K::Home),
-            k('g'),
-            code(K::End),
-            k('G'),
-        ],
-        &[
-            C::Move(Nav::Down),
-            C::Move(Nav::Down),
-            C::Move(Nav::Up),
-            C::Move(Nav::Up),
-            C::Move(Nav::PageDown),
-            C::Move(Nav::PageDown),
-            C::Move(Nav::PageUp),
-            C::Move(Nav::Top),
-            C::Move(Nav::Top),
-            C::Move(Nav::Bottom),
-            C::Move(Nav::Bottom),
-        ],
-        "",
-        "",
-    ),
+    row(Mode::Help, SCROLL_KEYS, SCROLLS, "", ""),
     row(Mode::Mouse, &[], &[], "click", "a tab or a form field"),
     row(Mode::Mouse, &[], &[], "wheel", "scroll"),
 ];
 
+/// Every row: the inspector's, then a review's (kept in their own file, [`review::REVIEW`]).
+pub fn bindings() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().chain(review::REVIEW)
+}
+
 /// What `key` does in `mode`, if anything.
 pub fn command(mode: Mode, key: &KeyEvent) -> Option<Command> {
-    BINDINGS.iter().filter(|b| b.mode == mode).find_map(|b| {
+    bindings().filter(|b| b.mode == mode).find_map(|b| {
         let i = b.keys.iter().position(|k| k.matches(key))?;
         b.commands.get(i).or(b.commands.last()).copied()
     })
@@ -463,13 +518,18 @@ pub fn command(mode: Mode, key: &KeyEvent) -> Option<Command> {
 
 /// The rows shown to people (the help's scroll keys are said in its close row).
 fn listed() -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(|b| !b.label.is_empty())
+    bindings().filter(|b| !b.label.is_empty())
 }
 
-/// The help overlay's groups: a title and (keys, words) rows, in the table's order.
-pub fn groups() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+/// The help overlay's groups: a title and (keys, words) rows, in the table's order; in a
+/// review, its keys instead of the form's.
+pub fn groups(review: bool) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
-    for b in listed() {
+    let shown = |m: Mode| match m {
+        Mode::Form => !review,
+        m => !m.in_review() || review,
+    };
+    for b in listed().filter(|b| shown(b.mode)) {
         let row = (b.label.replace('`', ""), b.words);
         match out.last_mut() {
             Some((title, rows)) if *title == b.mode.title() => rows.push(row),
@@ -532,7 +592,7 @@ mod tests {
 
     #[test]
     fn every_row_has_a_command_for_each_key() {
-        for b in BINDINGS {
+        for b in bindings() {
             assert!(
                 b.commands.len() == 1 || b.commands.len() == b.keys.len(),
                 "{}",
@@ -544,8 +604,9 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
+        let all: Vec<&Binding> = bindings().collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 if a.mode == b.mode {
                     for k in a.keys {
                         assert!(!b.keys.contains(k), "{k:?} twice in {:?}", a.mode);
