@@ -791,6 +791,61 @@ fn save_keeps_every_answer_as_received_and_resume_asks_what_is_not_saved() {
     assert!(dir.join(format!("0005-{}.json", callees[4])).is_file());
 }
 
+/// What `batch --save DIR` leaves (the answers, and its lines beside them) is a review: every
+/// row a case, the failed lookups with their reasons.
+#[test]
+fn a_saved_batch_is_a_review_with_its_failed_rows() {
+    let server = stand_in(Duration::ZERO);
+    let sb = Sandbox::new();
+    let callees = callees(&["ok", "ok", "norecord", "", "ok", "flaky"]);
+    let path = sb.write("cases.csv", &csv(&callees));
+    let dir = sb.path("day");
+    let r = run(&mut batch(
+        &sb,
+        &server,
+        &path,
+        &["--save", dir.to_str().unwrap()],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: String = r.lines.iter().map(|l| l.to_string() + "\n").collect();
+    std::fs::write(dir.join("batch.jsonl"), lines).unwrap();
+    let out = sb
+        .cmd()
+        .args(["review", dir.to_str().unwrap(), "--summary"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["cases"], 6, "{v}");
+    assert_eq!(v["reviewed"], 0);
+    let failed: Vec<u64> = v["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(failed, [3, 4], "{v}");
+    assert!(
+        v["failed"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("lookup failed:"),
+        "{v}"
+    );
+    // Every saved answer is read: four intentions counted.
+    let counted: u64 = v["intention"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 4, "{v}");
+}
+
 /// With the AES transport, what is saved is the decrypted answer, which `open` reads back.
 #[test]
 fn save_keeps_the_decrypted_answer_of_the_aes_transport() {

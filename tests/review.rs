@@ -397,3 +397,244 @@ fn the_help_of_a_review_lists_its_keys_and_not_the_forms() {
         Screen::List
     ));
 }
+
+// ---------------------------------------------------------------------------------------
+// The command line: --summary and --export
+
+/// Each demo answer's values, read with serde_json alone: what the figures must agree with.
+fn expected_counts(word: &str) -> (std::collections::BTreeMap<String, u64>, u64, u64) {
+    let mut intentions = std::collections::BTreeMap::new();
+    let (mut hits, mut cases) = (0, 0);
+    for (_, body) in CASE_FILES {
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+        let d = &v["data"];
+        let call = &d["call"];
+        let intention = call["intention"].as_str().unwrap_or("(none)").to_string();
+        *intentions.entry(intention).or_insert(0) += 1;
+        let mut n = 0;
+        for item in call["asr_result"].as_array().into_iter().flatten() {
+            for k in ["robottext", "text"] {
+                let t = item[k].as_str().unwrap_or("").to_lowercase();
+                n += t.matches(word).count() as u64;
+            }
+        }
+        hits += n;
+        cases += u64::from(n > 0);
+    }
+    (intentions, hits, cases)
+}
+
+#[test]
+fn summary_counts_as_an_independent_reading_does() {
+    let dir = saved_dir(&[("notes.txt", b"x")]);
+    let sb = Sandbox::new();
+    let mut app = review_app(dir.path(), 120, 30);
+    press(&mut app, [key('P'), key('j'), key('X'), key('j'), key('!')]);
+    let out = sb
+        .cmd()
+        .args([
+            "review",
+            dir.path().to_str().unwrap(),
+            "--summary",
+            "--watch",
+            "pay",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (intentions, hits, cases) = expected_counts("pay");
+    assert_eq!(v["cases"], 8);
+    assert_eq!(v["reviewed"], 3);
+    assert_eq!(
+        v["verdicts"],
+        serde_json::json!({"pass": 1, "fail": 1, "flag": 1})
+    );
+    for (k, n) in &intentions {
+        assert_eq!(v["intention"][k], *n, "{k} in {v}");
+    }
+    assert_eq!(v["watch"]["pay"]["hits"], hits, "{v}");
+    assert_eq!(v["watch"]["pay"]["cases"], cases, "{v}");
+    assert!(hits > 0);
+    // Mismatches by question: the demo's case 3 fails four questions, case 6 one.
+    let total: u64 = v["qa_mismatch"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 5, "{v}");
+    assert_eq!(v["failed"].as_array().unwrap().len(), 1);
+    let md = sb
+        .cmd()
+        .args([
+            "review",
+            dir.path().to_str().unwrap(),
+            "--summary",
+            "-o",
+            "md",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains("## Intention") && md.contains("8 cases, 3/8 reviewed"),
+        "{md}"
+    );
+}
+
+#[test]
+fn export_writes_every_case_with_its_verdict_and_note_and_masks_on_request() {
+    let dir = saved_dir(&[]);
+    let sb = Sandbox::new();
+    let mut app = review_app(dir.path(), 120, 30);
+    press(&mut app, [key('j'), key('X'), key('i')]);
+    type_text(&mut app, "=SUM(A1) wrong amount");
+    press(&mut app, [code(KeyCode::Enter)]);
+    let csv_path = sb.path("day.csv");
+    let out = sb
+        .cmd()
+        .args(["review", dir.path().to_str().unwrap(), "--export"])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(&csv_path).unwrap();
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    for col in [
+        "row",
+        "workflow_id",
+        "node_id",
+        "callee",
+        "case_id",
+        "callee_name",
+        "intention",
+        "hangup_type",
+        "duration",
+        "qa_match",
+        "qa_mismatch",
+        "watch_hits",
+        "verdict",
+        "note",
+    ] {
+        assert!(head.contains(&col.to_string()), "{col} in {head:?}");
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7);
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[1][col("verdict")], "fail");
+    assert_eq!(&rows[1][col("note")], "'=SUM(A1) wrong amount");
+    assert_eq!(&rows[1][col("callee_name")], "MARK ANTHONY VILLANUEVA");
+    assert_eq!(&rows[1][col("row")], "2");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&csv_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Masked: no name, no whole number.
+    let masked = sb.path("masked.csv");
+    let out = sb
+        .cmd()
+        .args(["review", dir.path().to_str().unwrap(), "--mask", "--export"])
+        .arg(&masked)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&masked).unwrap();
+    assert!(
+        !text.contains("VILLANUEVA") && !text.contains("639171234567"),
+        "{text}"
+    );
+    assert!(text.contains("fail"), "{text}");
+    // Markdown, and a name it cannot write.
+    let md = sb.path("day.md");
+    let out = sb
+        .cmd()
+        .args(["review", dir.path().to_str().unwrap(), "--export"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("## Cases") && text.contains("| 2 |"),
+        "{text}"
+    );
+    let out = sb
+        .cmd()
+        .args([
+            "review",
+            dir.path().to_str().unwrap(),
+            "--export",
+            "day.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".csv"));
+}
+
+#[test]
+fn a_review_of_what_is_not_there_says_so() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["review", "no-such-dir", "--summary"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-dir"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The real binary in a terminal
+
+#[test]
+fn a_reviewer_pages_marks_and_comes_back_in_a_terminal() {
+    use support::pty::{ENTER, Tui};
+    let dir = saved_dir(&[]);
+    let path = dir.path().to_str().unwrap().to_string();
+    let args = ["review", path.as_str(), "--watch", "lawyer", "--no-history"];
+    let mut tui = Tui::start(Sandbox::new(), &args, &[], 120, 40);
+    tui.wait_for(&["0/7 reviewed", "WILL SMITH"]);
+    tui.send(ENTER);
+    tui.wait_for(&["case 1/7 · row 1"]);
+    tui.send("5");
+    tui.wait_tab("5 Transcript");
+    tui.send("]");
+    tui.wait_for(&["case 2/7 · row 2"]);
+    tui.wait_tab("5 Transcript");
+    tui.send("P");
+    tui.wait_for(&["1/7 reviewed"]);
+    let text = std::fs::read_to_string(marks_file(dir.path())).unwrap();
+    assert!(text.contains("\"verdict\":\"pass\""), "{text}");
+    tui.send("]");
+    tui.wait_for(&["case 3/7 · row 3"]);
+    tui.send("X");
+    tui.send("i");
+    tui.send("amount differs");
+    tui.send(ENTER);
+    tui.wait_for(&["2/7 reviewed", "note saved"]);
+    tui.send("q");
+    tui.wait_exit();
+    let text = std::fs::read_to_string(marks_file(dir.path())).unwrap();
+    assert!(
+        text.contains("amount differs") && text.contains("\"fail\""),
+        "{text}"
+    );
+    // Reopened: the count is back, and the filter finds a case by name and number.
+    let mut tui = Tui::start(Sandbox::new(), &args, &[], 120, 40);
+    tui.wait_for(&["2/7 reviewed"]);
+    tui.send("/");
+    tui.send("okaf 2145");
+    tui.wait_for(&["1 of 7"]);
+    tui.send(ENTER);
+    tui.send(ENTER);
+    tui.wait_for(&["case 1/1 · row 5"]);
+}

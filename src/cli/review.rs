@@ -88,7 +88,7 @@ pub async fn run(conn: &ConnArgs, ui: &UiArgs, args: &ReviewArgs) -> Result<Exit
         .collect();
     let totals = Totals::of(cases.iter().copied(), &words);
     if let Some(path) = &args.export {
-        let body = export_body(path, &title, &cases, &totals)?;
+        let body = export_body(path, &title, &cases, &totals, ui.mask)?;
         write_private(path, &body).map_err(|e| ApiError::File {
             path: path.display().to_string(),
             detail: e.to_string(),
@@ -145,23 +145,27 @@ fn export_body(
     title: &str,
     cases: &[Case<'_>],
     totals: &Totals,
+    masked: bool,
 ) -> Result<Vec<u8>, ApiError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("csv") => {
-            crate::review::export::csv(cases.iter().copied()).map_err(|detail| ApiError::File {
-                path: path.display().to_string(),
-                detail,
+            crate::review::export::csv(cases.iter().copied(), masked).map_err(|detail| {
+                ApiError::File {
+                    path: path.display().to_string(),
+                    detail,
+                }
             })
         }
-        Some("md") => {
-            Ok(
-                crate::review::export::markdown(&format!("Review of {title}"), cases, totals)
-                    .into_bytes(),
-            )
-        }
+        Some("md") => Ok(crate::review::export::markdown(
+            &format!("Review of {title}"),
+            cases,
+            totals,
+            masked,
+        )
+        .into_bytes()),
         _ => Err(ApiError::Setting {
             origin: crate::api::error::Origin::Flag("--export"),
             detail: format!(

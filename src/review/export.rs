@@ -34,8 +34,9 @@ pub fn guard(v: &str) -> String {
     }
 }
 
-/// The cells of one case, in [`CSV_COLUMNS`] order.
-pub fn cells(case: &Case<'_>) -> Vec<String> {
+/// The cells of one case, in [`CSV_COLUMNS`] order; `masked`: the file's name too (it holds
+/// the callee's number).
+pub fn cells(case: &Case<'_>, masked: bool) -> Vec<String> {
     let e = case.entry;
     let mark = case.mark;
     let (ids, summary) = match case.read {
@@ -68,7 +69,11 @@ pub fn cells(case: &Case<'_>) -> Vec<String> {
             .map(|v| v.word().to_string())
             .unwrap_or_default(),
         mark.map(|m| m.note.clone()).unwrap_or_default(),
-        e.key.clone(),
+        if masked {
+            super::listing::masked_key(&e.key)
+        } else {
+            e.key.clone()
+        },
         error,
     ]
 }
@@ -82,19 +87,19 @@ fn ids_of(m: &Mark) -> crate::api::Query {
     }
 }
 
-/// The CSV of `cases`.
-pub fn csv<'a>(cases: impl IntoIterator<Item = Case<'a>>) -> Result<Vec<u8>, String> {
+/// The CSV of `cases` (summed up masked when `masked`).
+pub fn csv<'a>(cases: impl IntoIterator<Item = Case<'a>>, masked: bool) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_COLUMNS).map_err(|e| e.to_string())?;
     for c in cases {
-        w.write_record(cells(&c).iter().map(|v| guard(v)))
+        w.write_record(cells(&c, masked).iter().map(|v| guard(v)))
             .map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }
 
 /// The Markdown report: the figures, then one table row per case.
-pub fn markdown<'a>(title: &str, cases: &[Case<'a>], totals: &Totals) -> String {
+pub fn markdown<'a>(title: &str, cases: &[Case<'a>], totals: &Totals, masked: bool) -> String {
     let mut s = totals.markdown(title);
     s.push_str("\n## Cases\n\n");
     let shown = [0, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15];
@@ -102,7 +107,7 @@ pub fn markdown<'a>(title: &str, cases: &[Case<'a>], totals: &Totals) -> String 
     s.push_str(&format!("| {} |\n", head.join(" | ")));
     s.push_str(&format!("|{}\n", "---|".repeat(head.len())));
     for c in cases {
-        let cells = cells(c);
+        let cells = cells(c, masked);
         let row: Vec<String> = shown
             .iter()
             .map(|&i| crate::text::one_line(&cells[i]).replace('|', "\\|"))
@@ -159,7 +164,7 @@ mod tests {
             read: &read,
             mark: Some(&mark),
         };
-        let bytes = csv([case]).unwrap();
+        let bytes = csv([case], false).unwrap();
         let mut r = csv::Reader::from_reader(bytes.as_slice());
         let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(head, CSV_COLUMNS);
@@ -180,7 +185,7 @@ mod tests {
         assert_eq!(row[11], "3");
         assert_eq!(row[12], "flag");
         assert_eq!(row[13], "ask \"legal\" team");
-        let md = markdown("r", &[case], &Totals::of([case], &[]));
+        let md = markdown("r", &[case], &Totals::of([case], &[]), false);
         assert!(md.contains("| 4 | +63 | =HYPERLINK"), "{md}");
         assert!(md.contains("## Cases"), "{md}");
     }

@@ -125,6 +125,17 @@ fn list_dir(dir: &Path, listing: &mut Listing) -> Result<(), String> {
     Ok(())
 }
 
+/// A case's name with the callee's number masked (`0007-+1*******4567.json`), for screens and
+/// exports under `--mask`.
+pub fn masked_key(key: &str) -> String {
+    match key.split_once('-') {
+        Some((row, rest)) if row_of(key).is_some() => {
+            format!("{row}-{}", crate::mask::phone(rest))
+        }
+        _ => crate::mask::phone(key),
+    }
+}
+
 /// `0007-+15551234567.json` → 7.
 pub fn row_of(name: &str) -> Option<u64> {
     let digits: &str = name.split(['-', '.']).next()?;
@@ -232,6 +243,15 @@ fn finish(listing: &mut Listing) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_names_keep_the_row() {
+        assert_eq!(
+            masked_key("0007-+15551234567.json"),
+            "0007-+1*******4567.json"
+        );
+        assert!(!masked_key("+15551234567.json").contains("555123"));
+    }
 
     #[test]
     fn rows_come_from_names() {

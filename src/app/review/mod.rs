@@ -135,7 +135,7 @@ impl Review {
                     _ => "reading…".into(),
                 };
                 let key = if masked {
-                    crate::mask::phone(&e.key)
+                    crate::review::listing::masked_key(&e.key)
                 } else {
                     clean(&e.key)
                 };
