@@ -638,3 +638,55 @@ fn a_reviewer_pages_marks_and_comes_back_in_a_terminal() {
     tui.send(ENTER);
     tui.wait_for(&["case 1/1 · row 5"]);
 }
+
+/// `n` cases: the demo's answers again and again, each with its own callee.
+fn many_saved(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=n {
+        let (_, body) = CASE_FILES[i % CASE_FILES.len()];
+        let mut v: serde_json::Value = serde_json::from_slice(body).unwrap();
+        let number = format!("+63917{i:07}");
+        v["data"]["callee"]["callee_number"] = number.clone().into();
+        v["data"]["callee"]["callee_name"] = format!("CALLEE {i}").into();
+        let path = dir.path().join(format!("{i:04}-{number}.json"));
+        std::fs::write(path, serde_json::to_vec(&v).unwrap()).unwrap();
+    }
+    dir
+}
+
+/// Resident memory of `pid`, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn paging_through_300_cases_holds_one_case_at_a_time() {
+    use support::pty::{ENTER, Tui};
+    let dir = many_saved(310);
+    let path = dir.path().to_str().unwrap().to_string();
+    let args = ["review", path.as_str(), "--no-history"];
+    let mut tui = Tui::start(Sandbox::new(), &args, &[], 120, 40);
+    tui.wait_for(&["0/310 reviewed", "CALLEE 1 "]);
+    tui.send(ENTER);
+    tui.wait_for(&["case 1/310"]);
+    tui.send("5");
+    tui.wait_tab("5 Transcript");
+    // The longest transcript of the demo, once, so it is not counted as growth.
+    for i in 2..=10 {
+        tui.send("]");
+        tui.wait_for(&[&format!("case {i}/310 ")]);
+    }
+    let pid = tui.pid.expect("a pid");
+    let before = rss_kib(pid);
+    for i in 11..=300 {
+        tui.send("]");
+        tui.wait_for(&[&format!("case {i}/310 ")]);
+    }
+    let after = rss_kib(pid);
+    assert!(
+        after < before + 50 * 1024,
+        "memory grew from {before} KiB to {after} KiB over 290 cases"
+    );
+}
