@@ -836,7 +836,7 @@ fn masking_keeps_the_size_of_the_answer_as_received() {
     let size = rudder_inspect::api::error::human_bytes(asset("01-reference.json").len() as u64);
     press(&mut app, [key('6')]);
     for masked in [false, true] {
-        assert_eq!(app.masked, masked);
+        assert_eq!(app.masked(), masked);
         let s = screen(&app);
         let bar = status_bar(&app);
         assert!(bar.contains(&size), "masked {masked}: {bar}");

@@ -239,7 +239,7 @@ fn m_masks_every_tab_the_status_bar_and_copies() {
     let mut app = answered_app("01-reference.json", 160, 50);
     assert!(screen(&app).contains("WILL SMITH"));
     press(&mut app, [key('m')]);
-    assert!(app.masked);
+    assert!(app.masked());
     for (i, tab) in Tab::ALL.iter().enumerate() {
         press(&mut app, [key(char::from(b'1' + i as u8))]);
         assert_eq!(app.tab, *tab);
@@ -264,7 +264,7 @@ fn m_masks_every_tab_the_status_bar_and_copies() {
     ));
     // m again: the answer as received, where the user was.
     press(&mut app, [key('1'), key('m')]);
-    assert!(!app.masked);
+    assert!(!app.masked());
     let s = screen(&app);
     assert!(s.contains("WILL SMITH"));
     assert!(!s.contains("masked"));

@@ -42,11 +42,7 @@ impl App {
     /// Opens the Diff view on a second document (`open A.json B.json`).
     pub fn with_comparison(mut self, other: &Answer, left: String, right: String) -> Self {
         // The answer as received, also when masked (the Diff view masks what it shows).
-        if let Some(l) = if self.masked {
-            &self.twin
-        } else {
-            &self.loaded
-        } {
+        if let Some(l) = self.original() {
             self.compare = Some(Comparison::ready(
                 left,
                 right,
@@ -59,18 +55,11 @@ impl App {
     }
 
     pub(super) fn on_record(&mut self, id: u64, result: Result<Answer, ApiError>) {
-        let Some(c) = self.compare.as_mut() else {
-            return;
-        };
-        if !matches!(c.state, CompareState::Pending(p) if p == id) {
+        if !matches!(&self.compare, Some(c) if matches!(c.state, CompareState::Pending(p) if p == id))
+        {
             return;
         }
-        let original = if self.masked {
-            &self.twin
-        } else {
-            &self.loaded
-        };
-        c.state = match (result, original.as_ref()) {
+        let state = match (result, self.original()) {
             (Ok(record), Some(l)) => {
                 match crate::case::diff::diff_bodies(&l.answer.exchange.body, &record.exchange.body)
                 {
@@ -81,15 +70,14 @@ impl App {
             (Ok(_), None) => CompareState::Failed("nothing on screen to compare".into()),
             (Err(e), _) => CompareState::Failed(format!("{} — {}", e.message(), e.hint())),
         };
+        if let Some(c) = self.compare.as_mut() {
+            c.state = state;
+        }
     }
 
     /// `v`: the push on screen (from a file) against the API's record of it.
     pub(super) fn verify_loaded(&mut self) -> Vec<Effect> {
-        let original = if self.masked {
-            &self.twin
-        } else {
-            &self.loaded
-        };
+        let original = self.original();
         let Some(l) = original.as_ref() else {
             return Vec::new();
         };
@@ -139,11 +127,7 @@ impl App {
 
     /// `d`: this answer against the previous one for the same case.
     pub(super) fn diff_previous(&mut self) {
-        let original = if self.masked {
-            &self.twin
-        } else {
-            &self.loaded
-        };
+        let original = self.original();
         match (self.previous.as_ref(), original.as_ref()) {
             (Some(prev), Some(now)) => {
                 let at = |l: &Loaded| l.answer.exchange.received_at.format("%H:%M:%S").to_string();

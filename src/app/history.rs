@@ -73,7 +73,7 @@ impl App {
             result,
         );
         self.history.push(entry.clone());
-        let masked = self.masked;
+        let masked = self.masked();
         if let Overlay::History(p) = &mut self.overlay {
             p.matches = filter(&self.history.entries, &p.query, masked);
         }
@@ -91,7 +91,7 @@ impl App {
         }
         self.overlay = Overlay::History(Pane {
             query: String::new(),
-            matches: filter(&self.history.entries, "", self.masked),
+            matches: filter(&self.history.entries, "", self.masked()),
             select: Select::default(),
         });
     }
@@ -156,7 +156,7 @@ impl App {
 
     /// The pane's matches again after its filter changed, the first selected.
     fn refilter_history(&mut self) {
-        let masked = self.masked;
+        let masked = self.masked();
         if let Overlay::History(p) = &mut self.overlay {
             p.matches = filter(&self.history.entries, &p.query, masked);
             p.select = Select::default();

@@ -337,17 +337,17 @@ mod tests {
         let (mut app, job) = opened(crate::generate::push(40, 2, 2, 3));
         // The masked copy is made off the UI thread: the answer stays as it is meanwhile.
         let mut effects = app.update(key('m'));
-        assert!(!app.masked);
+        assert!(!app.masked());
         let Some(Effect::Mask(masking)) = effects.pop() else {
             panic!("m makes the masked copy off the UI thread");
         };
         app.update(masking.run());
-        assert!(app.masked);
+        assert!(app.masked());
         // The masked copy is built from the whole body: its transcript is there already.
         assert!(has_turns(&app));
         app.update(job.run());
         app.update(key('m'));
-        assert!(!app.masked);
+        assert!(!app.masked());
         assert!(!app.reading_left_out());
         assert!(has_turns(&app));
     }

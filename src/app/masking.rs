@@ -43,62 +43,108 @@ pub(super) fn carry(from: &Views, to: &mut Views) {
     }
 }
 
+/// Whether names are masked on screen, and where the other version of the answer on screen
+/// is: one state at a time, so "masked" and "the copy being made" cannot contradict.
+#[derive(Debug)]
+pub enum Masking {
+    /// Shown as received (in `App::loaded`); `copy`: its masked copy once made, so `m`
+    /// swaps the two at once.
+    Off { copy: Option<Box<Loaded>> },
+    /// `m` was pressed: job `job` makes the copy, the answer stays on screen meanwhile.
+    Asked { job: u64 },
+    /// Masking is on and the answer just come waits unseen (`original`) until job `job` has
+    /// masked it.
+    Waiting {
+        job: u64,
+        original: Option<Box<Loaded>>,
+    },
+    /// Masking is on: `App::loaded` is the masked copy, `original` the answer as received.
+    On { original: Option<Box<Loaded>> },
+}
+
+impl Default for Masking {
+    fn default() -> Self {
+        Masking::Off { copy: None }
+    }
+}
+
 impl App {
+    /// Whether names, numbers and amounts are masked on screen (or will be, once the answer
+    /// waiting for its copy is shown).
+    pub fn masked(&self) -> bool {
+        matches!(self.mask, Masking::On { .. } | Masking::Waiting { .. })
+    }
+
+    /// The job making a masked copy, while one runs.
+    pub fn masking(&self) -> Option<u64> {
+        match self.mask {
+            Masking::Asked { job } | Masking::Waiting { job, .. } => Some(job),
+            _ => None,
+        }
+    }
+
     /// The answer as received, whatever is on screen.
     pub fn original(&self) -> Option<&Loaded> {
-        if self.masked {
-            self.twin.as_deref()
-        } else {
-            self.loaded.as_deref()
+        match &self.mask {
+            Masking::On { original } | Masking::Waiting { original, .. } => original.as_deref(),
+            _ => self.loaded.as_deref(),
         }
     }
 
     /// Where the answer as received is: on screen, or beside its masked copy.
     pub(super) fn original_slot(&mut self) -> &mut Option<Box<Loaded>> {
-        if self.masked {
-            &mut self.twin
-        } else {
-            &mut self.loaded
+        match &mut self.mask {
+            Masking::On { original } | Masking::Waiting { original, .. } => original,
+            _ => &mut self.loaded,
         }
     }
 
-    /// Takes the answer on screen away, as received (the masked copy is dropped).
+    /// Takes the answer on screen away, as received (a masked copy is dropped); masking
+    /// stays as it was asked.
     pub(super) fn take_original(&mut self) -> Option<Box<Loaded>> {
         let shown = self.loaded.take();
-        let twin = self.twin.take();
-        if self.masked { twin } else { shown }
+        match &mut self.mask {
+            Masking::On { original } | Masking::Waiting { original, .. } => original.take(),
+            Masking::Off { copy } => {
+                *copy = None;
+                shown
+            }
+            Masking::Asked { .. } => shown,
+        }
     }
 
     /// The job that makes the masked copy of `original`, with the session's settings.
-    fn mask_job(&mut self, original: &Loaded) -> Effect {
+    fn mask_job(&mut self, original: &Loaded) -> (u64, Effect) {
         let id = self.next_id;
         self.next_id += 1;
-        self.masking = Some(id);
-        Effect::Mask(Box::new(MaskJob {
+        let job = Effect::Mask(Box::new(MaskJob {
             id,
             answer: original.answer.clone(),
             source: original.source.clone(),
             query: original.query.clone(),
             received_len: original.received_len,
             watch_words: self.context.watch_words.clone(),
-        }))
+        }));
+        (id, job)
     }
 
-    /// With masking on, the answer just installed is not shown until its masked copy is
-    /// made: it waits beside the screen, and the effect makes the copy.
+    /// With masking on (or asked for), the answer just installed is not shown until its
+    /// masked copy is made: it waits beside the screen, and the effect makes the copy.
     pub(super) fn mask_new_answer(&mut self) -> Option<Effect> {
-        // Masking asked for with `m` whose copy had not come yet counts as on.
-        let wanted = self.masked || self.masking.is_some();
-        self.twin = None;
-        self.masking = None;
-        if !wanted {
+        if let Masking::Off { .. } = self.mask {
+            self.mask = Masking::Off { copy: None };
             return None;
         }
-        self.masked = true;
-        let original = self.loaded.take()?;
-        let job = self.mask_job(&original);
-        self.twin = Some(original);
-        Some(job)
+        let Some(original) = self.loaded.take() else {
+            self.mask = Masking::On { original: None };
+            return None;
+        };
+        let (job, effect) = self.mask_job(&original);
+        self.mask = Masking::Waiting {
+            job,
+            original: Some(original),
+        };
+        Some(effect)
     }
 
     /// The masked copy arrived: shown in place of the answer as received, where the user was.
@@ -107,29 +153,36 @@ impl App {
         id: u64,
         result: Result<Box<Loaded>, String>,
     ) -> Vec<Effect> {
-        if self.masking != Some(id) {
+        if self.masking() != Some(id) {
             // Masking was turned off meanwhile, or another answer came: stale.
             return Vec::new();
         }
-        self.masking = None;
+        let before = std::mem::take(&mut self.mask);
         let mut masked = match result {
             Ok(m) => m,
             Err(e) => {
                 // The answer waiting to be shown masked is shown as it is, and it says so.
-                if self.loaded.is_none() {
-                    self.loaded = self.twin.take();
+                if let Masking::Waiting { original, .. } = before
+                    && self.loaded.is_none()
+                {
+                    self.loaded = original;
                 }
                 self.mask_failed(&e);
                 return Vec::new();
             }
         };
-        if let Some(original) = self.loaded.as_deref() {
+        let original = match before {
+            Masking::Waiting { original, .. } => original,
             // `m` on an answer on screen: the copy takes its place, where the user was.
-            carry(&original.views, &mut masked.views);
-            self.twin = self.loaded.take();
-        }
+            _ => {
+                if let Some(shown) = self.loaded.as_deref() {
+                    carry(&shown.views, &mut masked.views);
+                }
+                self.loaded.take()
+            }
+        };
         self.loaded = Some(masked);
-        self.masked = true;
+        self.mask = Masking::On { original };
         self.clamp_views();
         self.refresh_search();
         self.notice = Some(Notice {
@@ -140,7 +193,7 @@ impl App {
     }
 
     fn mask_failed(&mut self, why: &str) {
-        self.masked = false;
+        self.mask = Masking::Off { copy: None };
         self.notice = Some(Notice {
             text: format!("cannot mask this answer ({why}); masking is off"),
             warn: true,
@@ -150,10 +203,10 @@ impl App {
     /// Starts with masking on (`--mask`) or off; the messages of the start stay.
     /// An answer already there is not shown until its masked copy is made.
     pub fn with_mask(mut self, on: bool) -> (Self, Vec<Effect>) {
-        if !on || self.masked {
+        if !on || self.masked() {
             return (self, Vec::new());
         }
-        self.masked = true;
+        self.mask = Masking::On { original: None };
         let effects = self.mask_new_answer().into_iter().collect();
         (self, effects)
     }
@@ -162,58 +215,86 @@ impl App {
     /// (the answer stays on screen meanwhile, and the status bar says so); after that the two
     /// versions swap at once.
     pub(super) fn toggle_mask(&mut self) -> Vec<Effect> {
-        if self.masking.take().is_some() {
+        let notice = |text: &str, warn: bool| {
+            Some(Notice {
+                text: text.into(),
+                warn,
+            })
+        };
+        match std::mem::take(&mut self.mask) {
             // `m` again before the copy came: masking stays off.
-            if self.loaded.is_none() {
-                self.loaded = self.twin.take();
+            Masking::Asked { .. } => {
+                self.notice = notice("masking off", false);
             }
-            self.masked = false;
-            self.notice = Some(Notice {
-                text: "masking off".into(),
-                warn: false,
-            });
-            return Vec::new();
+            Masking::Waiting { original, .. } => {
+                if self.loaded.is_none() {
+                    self.loaded = original;
+                }
+                self.notice = notice("masking off", false);
+            }
+            Masking::Off { .. } if self.loaded.is_none() => {
+                self.mask = Masking::On { original: None };
+                self.notice = notice(
+                    "masking on: answers will show names, numbers and amounts masked",
+                    false,
+                );
+            }
+            Masking::On { original } if self.loaded.is_none() => {
+                self.loaded = original;
+                self.notice = notice("masking off", false);
+            }
+            Masking::Off { copy: None } => {
+                // Only the original exists yet: the copy is made off-thread.
+                let original = self.loaded.take();
+                let made = original.as_deref().map(|o| self.mask_job(o));
+                self.loaded = original;
+                self.notice = notice("masking…", false);
+                return match made {
+                    Some((job, effect)) => {
+                        self.mask = Masking::Asked { job };
+                        vec![effect]
+                    }
+                    None => Vec::new(),
+                };
+            }
+            Masking::Off {
+                copy: Some(mut copy),
+            } => {
+                if let Some(shown) = self.loaded.as_deref() {
+                    carry(&shown.views, &mut copy.views);
+                }
+                let original = self.loaded.replace(copy);
+                self.mask = Masking::On { original };
+                self.swapped();
+            }
+            Masking::On { original } => {
+                let mut original = original;
+                if let (Some(shown), Some(o)) = (self.loaded.as_deref(), original.as_deref_mut()) {
+                    carry(&shown.views, &mut o.views);
+                }
+                let copy = std::mem::replace(&mut self.loaded, original);
+                self.mask = Masking::Off { copy };
+                self.swapped();
+            }
         }
-        if self.loaded.is_none() {
-            self.masked = !self.masked;
-            self.notice = Some(Notice {
-                text: if self.masked {
-                    "masking on: answers will show names, numbers and amounts masked".into()
-                } else {
-                    "masking off".into()
-                },
-                warn: false,
-            });
-            return Vec::new();
-        }
-        if self.twin.is_none() {
-            // Only the original exists yet (masking was off): the copy is made off-thread.
-            let original = self.loaded.take();
-            let job = original.as_deref().map(|o| self.mask_job(o));
-            self.loaded = original;
-            self.notice = Some(Notice {
-                text: "masking…".into(),
-                warn: false,
-            });
-            return job.into_iter().collect();
-        }
-        if let (Some(shown), Some(twin)) = (self.loaded.as_deref(), self.twin.as_deref_mut()) {
-            carry(&shown.views, &mut twin.views);
-        }
-        std::mem::swap(&mut self.loaded, &mut self.twin);
-        self.masked = !self.masked;
+        Vec::new()
+    }
+
+    /// After `m` swapped the two versions: the views where they were, and what it means.
+    fn swapped(&mut self) {
         self.clamp_views();
         self.refresh_search();
-        self.notice = Some(Notice {
-            text: if self.masked {
-                "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them"
-                    .into()
-            } else {
-                "masking off: m hides names, numbers and amounts again".into()
-            },
-            warn: !self.masked,
+        self.notice = Some(if self.masked() {
+            Notice {
+                text: "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them".into(),
+                warn: false,
+            }
+        } else {
+            Notice {
+                text: "masking off: m hides names, numbers and amounts again".into(),
+                warn: true,
+            }
         });
-        Vec::new()
     }
 }
 
@@ -304,13 +385,13 @@ mod tests {
             panic!("m starts the masking job: {effects:?}");
         };
         // Meanwhile the answer is on screen as it was and keys act.
-        assert!(!app.masked);
+        assert!(!app.masked());
         assert_eq!(name(&app), "WILL SMITH");
         app.update(key('2'));
         assert_eq!(app.tab, crate::app::Tab::Call);
         let done = std::thread::spawn(move || job.run()).join().unwrap();
         app.update(done);
-        assert!(app.masked);
+        assert!(app.masked());
         assert_eq!(name(&app), "W**** S****");
         // The second time, the versions swap at once.
         assert!(app.update(key('m')).is_empty());
@@ -330,7 +411,7 @@ mod tests {
             panic!("a job");
         };
         app.update(job.run());
-        assert!(app.masked);
+        assert!(app.masked());
         assert_eq!(name(&app), "W**** S****");
         assert!(app.update(key('m')).is_empty());
         assert_eq!(name(&app), "WILL SMITH");
@@ -348,7 +429,7 @@ mod tests {
         };
         assert!(app.loaded.is_none(), "not shown until masked");
         app.update(job.run());
-        assert!(app.masked);
+        assert!(app.masked());
         assert_eq!(name(&app), "W**** S****");
     }
 
@@ -361,7 +442,7 @@ mod tests {
         };
         assert!(app.update(key('m')).is_empty());
         app.update(job.run());
-        assert!(!app.masked);
+        assert!(!app.masked());
         assert_eq!(name(&app), "WILL SMITH");
     }
 }

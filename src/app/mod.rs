@@ -9,7 +9,7 @@ pub mod keymap;
 mod keys;
 pub mod later;
 pub mod layout;
-mod masking;
+pub mod masking;
 mod navigate;
 pub mod raw;
 mod request;
@@ -221,14 +221,9 @@ pub struct App {
     pub demo_index: Option<usize>,
     /// Past lookups and the `Ctrl-R` pane.
     pub history: history::History,
-    /// `m`: names, numbers and amounts masked on every tab, copy and export.
-    pub masked: bool,
-    /// The other version of the answer on screen: its masked copy while `masked` is off
-    /// (once built), the answer as received while it is on.
-    twin: Option<Box<Loaded>>,
-    /// The masked copy being made off the UI thread (its job's id), while `m` waits for it or
-    /// a new answer waits to be shown masked.
-    pub masking: Option<u64>,
+    /// `m`: whether names, numbers and amounts are masked on every tab, copy and export, and
+    /// where the other version of the answer on screen is ([`App::masked`]).
+    pub mask: masking::Masking,
     /// The review of many cases (`review DIR`), when this is one: its list replaces the form.
     pub review: Option<Box<review::Review>>,
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
@@ -263,9 +258,7 @@ impl App {
                 std::mem::take(&mut context.history),
                 context.history_file.is_some(),
             ),
-            masked: false,
-            masking: None,
-            twin: None,
+            mask: masking::Masking::default(),
             context,
             review: None,
             hide_form_when_narrow: false,

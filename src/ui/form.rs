@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, pane: Rect, app: &App, theme: &Theme) {
         );
         let mut field = app.form.fields[i].clone();
         // Masking hides the callee's number here too, except while it is being edited.
-        if app.masked && i == 2 && !active {
+        if app.masked() && i == 2 && !active {
             field = ratatui_textarea::TextArea::new(vec![crate::mask::phone(&app.form.value(2))]);
         }
         let base = if active {

@@ -225,7 +225,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             inner.width,
             DETAILS,
         );
-        frame.render_widget(Paragraph::new(details(e, hit, w, app.masked, theme)), d);
+        frame.render_widget(Paragraph::new(details(e, hit, w, app.masked(), theme)), d);
     }
 }
 
@@ -268,7 +268,7 @@ fn list_lines(app: &App, pane: &Pane, w: usize, rows: usize, theme: &Theme) -> V
                 hit,
                 start + n == pane.select.selected,
                 w,
-                app.masked,
+                app.masked(),
                 theme,
             ))
         })
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn the_pane_masked_and_narrow() {
         let mut a = app_with(80, 24, true);
-        assert!(a.masked);
+        assert!(a.masked());
         a.update(key(KeyCode::Char('r'), KeyModifiers::CONTROL));
         let screen = render(&a);
         assert!(!screen.contains("WILL SMITH"), "{screen}");

@@ -103,14 +103,14 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.tab == Tab::Diff
         && let Some(c) = &app.compare
     {
-        if app.masked {
+        if app.masked() {
             diff::draw(frame, area, &c.masked(), theme);
         } else {
             diff::draw(frame, area, c, theme);
         }
         return;
     }
-    if app.loaded.is_none() && app.masking.is_some() {
+    if app.loaded.is_none() && app.masking().is_some() {
         let line = Line::from("masking the answer… (m shows it unmasked)").style(theme.accent);
         frame.render_widget(line, area);
         return;
@@ -138,7 +138,7 @@ pub fn copy_view(app: &App, effect: Effect) -> Result<Effect, String> {
     };
     let copied = match (tab, &app.compare, app.loaded.as_deref()) {
         (Tab::Diff, Some(c), _) => {
-            let masked = app.masked.then(|| c.masked());
+            let masked = app.masked().then(|| c.masked());
             let text = widgets::plain(&diff::lines(
                 masked.as_ref().unwrap_or(c),
                 width,

@@ -74,7 +74,7 @@ pub fn draw_list(frame: &mut Frame, head: Rect, body: Rect, app: &App, r: &Revie
     if rows == 0 {
         return;
     }
-    let masked = app.masked;
+    let masked = app.masked();
     let cols: Vec<ColSpec> = SPECS
         .iter()
         .map(|&(p, keep, want, min, _)| ColSpec::new(p, keep, want, min))

@@ -18,7 +18,7 @@ fn sep<'a>(theme: &Theme) -> Span<'a> {
 /// The facts line.
 pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
-    if app.masked {
+    if app.masked() {
         // First, so it is on every screenshot however narrow.
         spans.push(Span::styled("■ masked", theme.warn));
         spans.push(sep(theme));

@@ -78,7 +78,7 @@ impl App {
     }
 
     fn back_to_list(&mut self) {
-        let masked = self.masked;
+        let masked = self.masked();
         if let Some(r) = self.review.as_deref_mut() {
             r.screen = Screen::List;
             r.reorder(masked, false);
@@ -86,7 +86,7 @@ impl App {
     }
 
     fn review_command(&mut self, c: Command) -> Vec<Effect> {
-        let masked = self.masked;
+        let masked = self.masked();
         let page = self.list_page();
         let Some(r) = self.review.as_deref_mut() else {
             return Vec::new();
@@ -139,7 +139,7 @@ impl App {
 
     /// `]` / `[`: the next or previous case of the list, opened in the same tab.
     fn step_case(&mut self, forward: bool) -> Vec<Effect> {
-        let masked = self.masked;
+        let masked = self.masked();
         let Some(r) = self.review.as_deref_mut() else {
             return Vec::new();
         };
@@ -175,7 +175,7 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let masked = self.masked;
+        let masked = self.masked();
         let page = self.list_page();
         let Some(r) = self.review.as_deref_mut() else {
             return Vec::new();
@@ -206,7 +206,7 @@ impl App {
 
     /// Text pasted while the list's filter or the note is typed.
     pub(in crate::app) fn paste_into_review(&mut self, text: &str) -> bool {
-        let masked = self.masked;
+        let masked = self.masked();
         let Some(r) = self.review.as_deref_mut() else {
             return false;
         };
@@ -294,7 +294,7 @@ impl App {
             _ => Vec::new(),
         };
         // `m`: names and numbers in the list are masked too.
-        let masked = self.masked;
+        let masked = self.masked();
         if let Some(r) = self.review.as_deref_mut() {
             r.reorder(masked, false);
         }

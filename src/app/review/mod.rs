@@ -265,7 +265,7 @@ impl App {
 
     /// Summaries arrived: put them in the list, the selection staying on its case.
     pub(super) fn on_summaries(&mut self, id: u64, reads: jobs::Summaries) {
-        let masked = self.masked;
+        let masked = self.masked();
         let Some(r) = self
             .review
             .as_deref_mut()
@@ -321,7 +321,7 @@ impl App {
         index: usize,
         result: Result<Box<Loaded>, String>,
     ) -> Vec<Effect> {
-        let masked = self.masked;
+        let masked = self.masked();
         let Some(r) = self
             .review
             .as_deref_mut()
@@ -394,7 +394,7 @@ impl App {
         note: String,
         said: &str,
     ) -> Vec<Effect> {
-        let masked = self.masked;
+        let masked = self.masked();
         let at = self.now.to_rfc3339();
         let Some(r) = self.review.as_deref_mut() else {
             return Vec::new();
