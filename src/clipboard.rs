@@ -209,21 +209,6 @@ impl Clipboard for SystemClipboard {
     }
 }
 
-/// Records copies, for tests.
-#[derive(Debug, Default)]
-pub struct Recorder {
-    pub copies: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Clipboard for Recorder {
-    fn copy(&mut self, text: &str) -> Outcome {
-        if let Ok(mut c) = self.copies.lock() {
-            c.push(text.to_string());
-        }
-        Outcome::System
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

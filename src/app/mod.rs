@@ -1,24 +1,24 @@
 //! The inspector's state and its one entry point, [`App::update`]: an action in, state
 //! changed, effects out (send a request, copy, quit). No I/O happens here.
 
-pub mod action;
+pub(crate) mod action;
 mod compare;
-pub mod form;
-pub mod history;
+pub(crate) mod form;
+pub(crate) mod history;
 pub mod keymap;
 mod keys;
-pub mod later;
-pub mod layout;
+pub(crate) mod later;
+pub(crate) mod layout;
 pub mod masking;
 mod navigate;
-pub mod raw;
+pub(crate) mod raw;
 mod request;
 pub mod review;
-pub mod search;
+pub(crate) mod search;
 pub mod transcript;
-pub mod transcript_geo;
-pub mod transcript_header;
-pub mod transcript_keys;
+pub(crate) mod transcript_geo;
+pub(crate) mod transcript_header;
+pub(crate) mod transcript_keys;
 pub mod views;
 
 use std::time::Duration;

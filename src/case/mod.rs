@@ -2,15 +2,15 @@
 //! profile's money and dates, the redial timeline, the Q&A tally, transcript turns, and the
 //! Markdown case report.
 
-pub mod call;
-pub mod diff;
-pub mod profile;
-pub mod ptp;
-pub mod qa;
-pub mod redials;
+pub(crate) mod call;
+pub(crate) mod diff;
+pub(crate) mod profile;
+pub(crate) mod ptp;
+pub(crate) mod qa;
+pub(crate) mod redials;
 pub mod report;
-pub mod time;
-pub mod transcript;
+pub(crate) mod time;
+pub(crate) mod transcript;
 
 use crate::api::Data;
 

@@ -1,7 +1,7 @@
 //! The built-in demo: sample cases from `assets/demo/` and a loopback server that answers the
 //! verify endpoint from them, so the whole app can be tried with no account.
 
-pub mod server;
+pub(crate) mod server;
 
 use crate::api::{Query, parse_document};
 

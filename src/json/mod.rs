@@ -4,7 +4,7 @@
 //! structural scan that finds the transcript in a big body. They know nothing of the API's
 //! model; the model, the client and the screens use them.
 
-pub mod lexer;
-pub mod lines;
+pub(crate) mod lexer;
+pub(crate) mod lines;
 pub mod pretty;
 pub mod scan;

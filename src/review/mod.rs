@@ -4,8 +4,8 @@
 //! or Markdown export ([`export`]). No screen here: the inspector's case list is
 //! `app::review`, the command line `cli::review`.
 
-pub mod export;
+pub(crate) mod export;
 pub mod listing;
 pub mod marks;
-pub mod report;
-pub mod summary;
+pub(crate) mod report;
+pub(crate) mod summary;

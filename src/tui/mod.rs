@@ -7,4 +7,3 @@ mod run;
 mod terminal;
 
 pub use run::{Exit, Services, run};
-pub use terminal::restore;

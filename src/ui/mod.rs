@@ -3,22 +3,22 @@
 //! module answers the questions `update` asks of it (how far can this scroll, what is
 //! selected, where do the matches lie).
 
-pub mod call;
-pub mod diff;
-pub mod form;
+pub(crate) mod call;
+pub(crate) mod diff;
+pub(crate) mod form;
 pub mod help;
-pub mod history;
-pub mod profile;
-pub mod qa;
-pub mod raw;
-pub mod redials;
-pub mod review;
-pub mod status;
-pub mod tabbar;
-pub mod table;
+pub(crate) mod history;
+pub(crate) mod profile;
+pub(crate) mod qa;
+pub(crate) mod raw;
+pub(crate) mod redials;
+pub(crate) mod review;
+pub(crate) mod status;
+pub(crate) mod tabbar;
+pub(crate) mod table;
 pub mod theme;
-pub mod transcript;
-pub mod widgets;
+pub(crate) mod transcript;
+pub(crate) mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
