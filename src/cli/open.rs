@@ -29,6 +29,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     let file_err = |detail: String| ApiError::File {
         path: label.clone(),
         detail,
+        cause: None,
     };
     let mut buf = Vec::new();
     let reader: Box<dyn Read> = if path == Path::new("-") {
@@ -51,13 +52,13 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
         }
         let mut f = f.take(len.saturating_add(cap));
         f.read_to_end(&mut buf)
-            .map_err(|e| file_err(e.to_string()))?;
+            .map_err(|e| file_err(e.to_string()).caused_by(e))?;
         return Ok((Bytes::from(buf), label, None));
     };
     reader
         .take(cap + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| file_err(e.to_string()))?;
+        .map_err(|e| file_err(e.to_string()).caused_by(e))?;
     if buf.len() as u64 > cap {
         return Err(ApiError::TooLarge { limit: cap });
     }
@@ -91,6 +92,7 @@ fn check_encoding(body: &[u8], label: &str) -> Result<(), ApiError> {
     Err(ApiError::NotJson {
         detail: detail.into(),
         body_start: String::new(),
+        cause: None,
     }
     .in_file(label))
 }
