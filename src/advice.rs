@@ -143,6 +143,7 @@ mod tests {
                 kind: ConnectKind::Refused,
                 target: "t".into(),
                 detail: String::new(),
+                cause: None,
             },
             ApiError::Timeout {
                 secs: 1,
@@ -157,6 +158,7 @@ mod tests {
             ApiError::NotJson {
                 detail: "x".into(),
                 body_start: String::new(),
+                cause: None,
             },
             ApiError::WrongShape { what: "x".into() },
             ApiError::Api {
@@ -169,6 +171,7 @@ mod tests {
             ApiError::File {
                 path: "p".into(),
                 detail: "d".into(),
+                cause: None,
             },
             ApiError::Config {
                 path: "p".into(),
@@ -234,6 +237,7 @@ mod tests {
         let e = ApiError::NotJson {
             detail: "EOF".into(),
             body_start: String::new(),
+            cause: None,
         }
         .in_file("push.json");
         assert_eq!(e.exit_code(), 8);
@@ -267,6 +271,7 @@ mod tests {
         let e = ApiError::File {
             path: "/dev/zero".into(),
             detail: "is a device, not a regular file: reading it may never end".into(),
+            cause: None,
         };
         assert!(e.hint().contains("regular file"), "{}", e.hint());
     }

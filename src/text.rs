@@ -143,15 +143,24 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
-/// Cuts to at most `max` characters, marking the cut with `…`.
+/// Cuts to at most `max` columns, marking the cut with `…` (see [`cut`]).
 pub fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some(_) => {
-            let keep: String = s.chars().take(max.saturating_sub(1)).collect();
-            format!("{keep}…")
-        }
+    cut(s, max).into_owned()
+}
+
+/// `s` cut to at most `w` columns, a `…` marking the cut. Whole graphemes only: a wide
+/// character (CJK, an emoji) that does not fit before the `…` is left out, never split, so
+/// the result can be a column narrower than `w`.
+pub fn cut(s: &str, w: usize) -> Cow<'_, str> {
+    use unicode_truncate::UnicodeTruncateStr;
+    if width(s) <= w {
+        return Cow::Borrowed(s);
     }
+    if w == 0 {
+        return Cow::Borrowed("");
+    }
+    let (kept, _) = s.unicode_truncate(w - 1);
+    Cow::Owned(format!("{kept}…"))
 }
 
 /// Drops HTML tags and `<script>`/`<style>` bodies, for error pages in messages.
@@ -259,7 +268,55 @@ mod tests {
         assert_eq!(one_line("  a \n\n b\t c "), "a ⏎ ⏎ b c");
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");
-        assert_eq!(clip("你好世界啊", 3), "你好…");
+        // Columns, not characters: a wide character counts two and is never split.
+        assert_eq!(clip("你好世界啊", 3), "你…");
+        assert_eq!(clip("你好世界啊", 4), "你…");
+        assert_eq!(clip("你好世界啊", 5), "你好…");
+        assert_eq!(clip("你好世界啊", 10), "你好世界啊");
+        assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn cuts_never_split_or_overflow_wide_characters() {
+        // CJK, an emoji, a family joined with ZWJ (one grapheme), a flag, an accent.
+        let texts = [
+            "你好世界",
+            "ok 👍 fine",
+            "👨\u{200d}👩\u{200d}👧 family",
+            "🇯🇵🇫🇷 flags",
+            "e\u{301}e\u{301}e\u{301}",
+            "mixed 漢字 and 😀😀",
+        ];
+        for t in texts {
+            for w in 0..=width(t) + 1 {
+                let c = cut(t, w);
+                assert!(width(&c) <= w, "{t:?} at {w}: {c:?}");
+                let kept = c.strip_suffix('…').unwrap_or(&c);
+                assert!(t.starts_with(kept), "{t:?} at {w}: {c:?}");
+                // Whole graphemes only: what is kept ends where a grapheme of `t` ends.
+                use unicode_segmentation::UnicodeSegmentation;
+                let ends: Vec<usize> = t
+                    .grapheme_indices(true)
+                    .map(|(i, g)| i + g.len())
+                    .chain([0])
+                    .collect();
+                assert!(ends.contains(&kept.len()), "{t:?} at {w}: {c:?}");
+                // Cut only when needed, and then at most one column is lost to a wide one.
+                if width(t) <= w {
+                    assert_eq!(c, t);
+                } else if w > 0 {
+                    assert!(width(&c) + 1 >= w, "{t:?} at {w}: {c:?}");
+                }
+            }
+        }
+        assert_eq!(cut("ok 👍 fine", 4), "ok …");
+        assert_eq!(cut("ok 👍 fine", 5), "ok …");
+        assert_eq!(cut("ok 👍 fine", 6), "ok 👍…");
+        assert_eq!(cut("👨\u{200d}👩\u{200d}👧 family", 2), "…");
+        assert_eq!(
+            cut("👨\u{200d}👩\u{200d}👧 family", 3),
+            "👨\u{200d}👩\u{200d}👧…"
+        );
     }
 
     #[test]

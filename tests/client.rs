@@ -689,6 +689,16 @@ async fn closed_port_is_connection_refused() {
         "{}",
         e.message()
     );
+    // The cause is kept beneath: reqwest's error, and under it the refused connection.
+    let mut below = std::error::Error::source(&e);
+    let mut refused = false;
+    while let Some(cause) = below {
+        refused |= cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        below = cause.source();
+    }
+    assert!(refused, "{e:?}");
 }
 
 #[tokio::test]

@@ -20,6 +20,18 @@ pub enum DecryptError {
     Garbage,
 }
 
+impl std::fmt::Display for DecryptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DecryptError::NotBase64 => "the body is not Base64",
+            DecryptError::BadLength => "the body is not a whole number of AES blocks",
+            DecryptError::Garbage => "the key turns it into bytes that are not text",
+        })
+    }
+}
+
+impl std::error::Error for DecryptError {}
+
 /// A checked AES key.
 #[derive(Clone)]
 pub struct AesKey(Secret);

@@ -302,9 +302,13 @@ impl Session {
 
 /// `data.token` from the sign-in answer; an envelope that is not OK means refused credentials.
 fn read_token(body: &[u8]) -> Result<Secret, ApiError> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| ApiError::NotJson {
-        detail: one_line(&e.to_string()),
-        body_start: String::new(),
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::NotJson {
+            detail: one_line(&e.to_string()),
+            body_start: String::new(),
+            cause: None,
+        }
+        .caused_by(e)
     })?;
     let code = v.get("code").map(|c| match c {
         serde_json::Value::String(s) => s.clone(),

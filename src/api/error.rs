@@ -34,7 +34,11 @@ pub enum ApiError {
     #[error("sign-in refused: the APPKey/APPSecret were not accepted ({detail})")]
     Credentials { detail: String },
     #[error("could not decrypt the answer: is the AES key right? ({detail})")]
-    Decrypt { detail: String },
+    Decrypt {
+        detail: String,
+        #[source]
+        cause: Option<Cause>,
+    },
     #[error("this body looks AES-encrypted: give --aes-key-file (or set AIRUDDER_AES_KEY)")]
     Encrypted,
     #[error(
@@ -50,6 +54,8 @@ pub enum ApiError {
         kind: ConnectKind,
         target: String,
         detail: String,
+        #[source]
+        cause: Option<Cause>,
     },
     #[error("timed out after {secs} s waiting for {target}")]
     Timeout { secs: u64, target: String },
@@ -61,7 +67,12 @@ pub enum ApiError {
         retry_after: Option<String>,
     },
     #[error("the answer is not JSON ({detail}){}", body_suffix(body_start))]
-    NotJson { detail: String, body_start: String },
+    NotJson {
+        detail: String,
+        body_start: String,
+        #[source]
+        cause: Option<Cause>,
+    },
     #[error("the answer is JSON of the wrong shape: {what}")]
     WrongShape { what: String },
     #[error(
@@ -78,14 +89,28 @@ pub enum ApiError {
     #[error("the answer is larger than the {} cap", human_bytes(*limit))]
     TooLarge { limit: u64 },
     #[error("cannot read {path}: {detail}")]
-    File { path: String, detail: String },
+    File {
+        path: String,
+        detail: String,
+        #[source]
+        cause: Option<Cause>,
+    },
     #[error("config {path}: {detail}")]
     Config { path: String, detail: String },
     #[error("network error talking to {target}: {detail}")]
-    Network { target: String, detail: String },
+    Network {
+        target: String,
+        detail: String,
+        #[source]
+        cause: Option<Cause>,
+    },
     /// The inspector was started without a terminal to draw on.
     #[error("the inspector needs a terminal: {detail}")]
-    NoTerminal { detail: String },
+    NoTerminal {
+        detail: String,
+        #[source]
+        cause: Option<Cause>,
+    },
     /// A value the user gave (a flag, a file, a variable) that cannot be used as it is.
     #[error("{origin}: {detail}")]
     Setting {
@@ -119,6 +144,40 @@ impl Cause {
     pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         Cause(std::sync::Arc::new(e))
     }
+
+    /// The error it holds, to look at its kind (`downcast_ref`).
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+/// A cause whose text had to be redacted: the redacted text, nothing beneath it.
+#[derive(Debug)]
+struct Redacted(String);
+
+impl std::fmt::Display for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Redacted {}
+
+impl Cause {
+    /// The same cause, or, when its text or a cause beneath it holds `secret` (in any form
+    /// [`redact`] knows), its redacted text alone: a chain printed later must not carry it.
+    fn redacted(self, secret: &str) -> Self {
+        let mut texts = vec![self.0.to_string()];
+        let mut below = self.0.source();
+        while let Some(e) = below {
+            texts.push(e.to_string());
+            below = e.source();
+        }
+        if texts.iter().all(|t| redact(t, secret) == *t) {
+            return self;
+        }
+        Cause::new(Redacted(redact(&texts.join(": "), secret)))
+    }
 }
 
 impl std::fmt::Debug for Cause {
@@ -133,9 +192,11 @@ impl std::fmt::Display for Cause {
     }
 }
 
+/// Transparent: the cause reads as the error it holds, and what lies beneath that error
+/// comes next in the chain (not the same error twice).
 impl std::error::Error for Cause {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
+        self.0.source()
     }
 }
 
@@ -169,6 +230,21 @@ impl std::fmt::Display for Origin {
 }
 
 impl ApiError {
+    /// The same error with `e` kept as its [`source`](std::error::Error::source), for the
+    /// variants that hold a cause (the others are returned as they are).
+    pub fn caused_by(mut self, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        match &mut self {
+            ApiError::Decrypt { cause, .. }
+            | ApiError::Connect { cause, .. }
+            | ApiError::NotJson { cause, .. }
+            | ApiError::File { cause, .. }
+            | ApiError::Network { cause, .. }
+            | ApiError::NoTerminal { cause, .. } => *cause = Some(Cause::new(e)),
+            _ => {}
+        }
+        self
+    }
+
     /// `self` as the failure of the local file `path`.
     pub fn in_file(self, path: &str) -> Self {
         match self {
@@ -278,6 +354,7 @@ impl ApiError {
             return self;
         }
         let r = |s: String| redact(&s, secret);
+        let rc = |c: Option<Cause>| c.map(|c| c.redacted(secret));
         match self {
             ApiError::InsecureUrl { host } => ApiError::InsecureUrl { host: r(host) },
             ApiError::BadUrl { url, reason } => ApiError::BadUrl {
@@ -288,10 +365,12 @@ impl ApiError {
                 kind,
                 target,
                 detail,
+                cause,
             } => ApiError::Connect {
                 kind,
                 target: r(target),
                 detail: r(detail),
+                cause: rc(cause),
             },
             ApiError::Timeout { secs, target } => ApiError::Timeout {
                 secs,
@@ -308,9 +387,14 @@ impl ApiError {
                 body_start: r(body_start),
                 retry_after: retry_after.map(r),
             },
-            ApiError::NotJson { detail, body_start } => ApiError::NotJson {
+            ApiError::NotJson {
+                detail,
+                body_start,
+                cause,
+            } => ApiError::NotJson {
                 detail: r(detail),
                 body_start: r(body_start),
+                cause: rc(cause),
             },
             ApiError::WrongShape { what } => ApiError::WrongShape { what: r(what) },
             ApiError::Api {
@@ -322,21 +406,37 @@ impl ApiError {
                 status: r(status),
                 message: r(message),
             },
-            ApiError::File { path, detail } => ApiError::File {
+            ApiError::File {
+                path,
+                detail,
+                cause,
+            } => ApiError::File {
                 path: r(path),
                 detail: r(detail),
+                cause: rc(cause),
             },
             ApiError::Config { path, detail } => ApiError::Config {
                 path: r(path),
                 detail: r(detail),
             },
-            ApiError::NoTerminal { detail } => ApiError::NoTerminal { detail: r(detail) },
-            ApiError::Network { target, detail } => ApiError::Network {
+            ApiError::NoTerminal { detail, cause } => ApiError::NoTerminal {
+                detail: r(detail),
+                cause: rc(cause),
+            },
+            ApiError::Network {
+                target,
+                detail,
+                cause,
+            } => ApiError::Network {
                 target: r(target),
                 detail: r(detail),
+                cause: rc(cause),
             },
             ApiError::Credentials { detail } => ApiError::Credentials { detail: r(detail) },
-            ApiError::Decrypt { detail } => ApiError::Decrypt { detail: r(detail) },
+            ApiError::Decrypt { detail, cause } => ApiError::Decrypt {
+                detail: r(detail),
+                cause: rc(cause),
+            },
             ApiError::Setting {
                 origin,
                 detail,
@@ -346,7 +446,10 @@ impl ApiError {
                 detail: r(detail),
                 encoding,
             },
-            e @ ApiError::Listen { .. } => e,
+            ApiError::Listen { addr, cause } => ApiError::Listen {
+                addr,
+                cause: cause.redacted(secret),
+            },
             ApiError::InFile { path, error } => ApiError::InFile {
                 path: r(path),
                 error: Box::new(error.redacted(secret)),
@@ -450,6 +553,7 @@ mod tests {
         let e = ApiError::File {
             path: "a\nb".into(),
             detail: "line one\nline two".into(),
+            cause: None,
         };
         assert!(!e.message().contains('\n'));
         let e = ApiError::Http {
@@ -459,6 +563,87 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(e.message(), "HTTP 599");
+    }
+
+    /// The cause under `e`, as the error it holds.
+    fn cause_of(e: &ApiError) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        let source = std::error::Error::source(e).expect("a source");
+        source.downcast_ref::<Cause>().expect("a Cause").get()
+    }
+
+    #[test]
+    fn the_cause_is_the_source_and_the_message_stays() {
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = ApiError::File {
+            path: "p.json".into(),
+            detail: io().to_string(),
+            cause: None,
+        }
+        .caused_by(io());
+        assert_eq!(e.message(), format!("cannot read p.json: {}", io()));
+        let kind = cause_of(&e)
+            .downcast_ref::<std::io::Error>()
+            .unwrap()
+            .kind();
+        assert_eq!(kind, std::io::ErrorKind::PermissionDenied);
+
+        let json = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        let e = ApiError::NotJson {
+            detail: json.to_string(),
+            body_start: String::new(),
+            cause: None,
+        }
+        .caused_by(json);
+        assert!(cause_of(&e).is::<serde_json::Error>());
+        assert_eq!(
+            std::error::Error::source(&e).unwrap().to_string(),
+            "EOF while parsing an object at line 1 column 1"
+        );
+        assert_eq!(
+            e.message(),
+            "the answer is not JSON (EOF while parsing an object at line 1 column 1)"
+        );
+
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let e = ApiError::Connect {
+            kind: ConnectKind::Refused,
+            target: "http://127.0.0.1:1".into(),
+            detail: String::new(),
+            cause: None,
+        }
+        .caused_by(refused);
+        assert!(cause_of(&e).is::<std::io::Error>());
+        assert_eq!(
+            e.message(),
+            "cannot connect to http://127.0.0.1:1: connection refused"
+        );
+        // Equal when they read the same; a clone shares the cause.
+        assert_eq!(e.clone(), e);
+        // Variants without a cause are left as they are.
+        let e = ApiError::NoRecord.caused_by(std::io::Error::other("x"));
+        assert!(std::error::Error::source(&e).is_none());
+    }
+
+    #[test]
+    fn a_cause_that_holds_the_secret_is_redacted_too() {
+        let secret = "abcDEF123/xyz+QRS=";
+        let e = ApiError::Network {
+            target: "t".into(),
+            detail: "d".into(),
+            cause: None,
+        }
+        .caused_by(std::io::Error::other(format!("sent {secret}")))
+        .redacted(secret);
+        let source = std::error::Error::source(&e).unwrap();
+        assert_eq!(source.to_string(), "sent ****");
+        let kept = ApiError::Network {
+            target: "t".into(),
+            detail: "d".into(),
+            cause: None,
+        }
+        .caused_by(std::io::Error::from(std::io::ErrorKind::TimedOut))
+        .redacted(secret);
+        assert!(cause_of(&kept).is::<std::io::Error>());
     }
 
     #[test]

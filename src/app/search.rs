@@ -1,8 +1,19 @@
-//! `/` search shared by the transcript and the raw JSON: case-insensitive, incremental,
-//! with a current match that `n`/`N` move with wrap-around.
+//! `/` search, one engine for the transcript and the raw JSON: case-insensitive,
+//! incremental, with a current match that `n`/`N` move with wrap-around, and a `k/N` count.
 //!
 //! Positions are in characters of the displayed (sanitised) text: folding case maps each
-//! character to exactly one character, so folded and displayed text line up.
+//! character to exactly one character, so folded and displayed text line up. Text is found
+//! with `memchr`'s SIMD finder ([`find_all`]); the matches of a query are kept per row
+//! ([`Matches`]): the transcript keeps where each is, the raw JSON only how many each line
+//! holds (a one-letter query over a big answer matches tens of millions of times) and finds
+//! them again on the lines drawn ([`Matches::on_line`]). [`lines`] searches the raw JSON's
+//! lines block by block, handing a mapped body's pages back as it goes.
+
+use std::fmt;
+
+use crate::text::fold;
+
+pub mod lines;
 
 /// One match: a row (a transcript entry or a raw line) and a character range in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,81 +23,173 @@ pub struct Hit {
     pub len: usize,
 }
 
-/// Matches in order, 8 bytes each: a one-letter query matches half a million times in a
-/// long transcript. Every match of one search has the same length.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hits {
-    at: Vec<(u32, u32)>,
-    len: u32,
+/// The matches of one query, in order: the rows with any and how many come before each (so
+/// the count and `n`/`N` need nothing more), and, when kept, where each starts (4 bytes a
+/// match). Matches on a row do not overlap and all have the query's length.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Matches {
+    /// The folded query; empty for none.
+    query: String,
+    /// Its length in characters.
+    chars: usize,
+    /// Rows with a match, in order.
+    rows: Vec<u32>,
+    /// Matches on the rows before each of `rows`.
+    before: Vec<u32>,
+    total: usize,
+    /// Each match's first character, when kept ([`Matches::push`]); empty when only counted
+    /// ([`Matches::add`]).
+    starts: Vec<u32>,
 }
 
-impl Hits {
-    /// No matches yet, of `len` characters each.
-    pub fn new(len: usize) -> Self {
-        Hits {
-            at: Vec::new(),
-            len: to_u32(len),
+impl fmt::Debug for Matches {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matches")
+            .field("query", &self.query)
+            .field("rows", &self.rows.len())
+            .field("total", &self.total)
+            .field("kept", &!self.starts.is_empty())
+            .finish()
+    }
+}
+
+impl Matches {
+    /// No matches yet of `query` (folded).
+    pub fn new(query: String) -> Self {
+        Matches {
+            chars: query.chars().count(),
+            query,
+            ..Matches::default()
         }
     }
-    /// Adds a match; rows and starts come in order.
+
+    /// Adds a match at character `start` of `row`, kept; rows and starts come in order.
     pub fn push(&mut self, row: usize, start: usize) {
-        self.at.push((to_u32(row), to_u32(start)));
+        self.add(row, 1);
+        self.starts.push(to_u32(start));
     }
+
+    /// Counts `n` matches on `row` (rows come in order), without their places.
+    pub fn add(&mut self, row: usize, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if self.rows.last() != Some(&to_u32(row)) {
+            self.rows.push(to_u32(row));
+            self.before.push(to_u32(self.total));
+        }
+        self.total += n;
+    }
+
+    /// The folded query these are for.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// How many matches in all.
     pub fn len(&self) -> usize {
-        self.at.len()
+        self.total
     }
+
     pub fn is_empty(&self) -> bool {
-        self.at.is_empty()
+        self.total == 0
     }
+
     pub fn clear(&mut self) {
-        self.at = Vec::new();
+        *self = Matches::default();
     }
-    pub fn get(&self, i: usize) -> Option<Hit> {
-        self.at.get(i).map(|&(row, start)| self.hit(row, start))
+
+    /// The rows with a match, in order.
+    pub fn rows(&self) -> &[u32] {
+        &self.rows
     }
+
+    /// The indexes of the matches on the row at `i` in `rows`.
+    fn on(&self, i: usize) -> std::ops::Range<usize> {
+        let next = self.before.get(i + 1).map_or(self.total, |&b| b as usize);
+        self.before[i] as usize..next
+    }
+
+    /// The index of the first match on row `row` or after it.
+    fn first_from(&self, row: usize) -> Option<usize> {
+        let i = self.rows.partition_point(|&r| (r as usize) < row);
+        self.before.get(i).map(|&b| b as usize)
+    }
+
+    /// The row of match `index`, and which match on that row it is.
+    fn locate(&self, index: usize) -> Option<(usize, usize)> {
+        if index >= self.total {
+            return None;
+        }
+        let i = self.before.partition_point(|&b| b as usize <= index) - 1;
+        Some((self.rows[i] as usize, index - self.before[i] as usize))
+    }
+
+    /// Match `index`, when places are kept.
+    pub fn get(&self, index: usize) -> Option<Hit> {
+        let start = *self.starts.get(index)?;
+        let (row, _) = self.locate(index)?;
+        Some(self.hit(row, start))
+    }
+
+    /// Every match, when places are kept.
     pub fn iter(&self) -> impl Iterator<Item = Hit> + '_ {
-        self.at.iter().map(|&(row, start)| self.hit(row, start))
+        self.rows.iter().enumerate().flat_map(move |(i, &row)| {
+            let starts = self.starts.get(self.on(i)).unwrap_or_default();
+            starts.iter().map(move |&s| self.hit(row as usize, s))
+        })
     }
-    /// The matches in `row`.
-    pub fn in_row(&self, row: usize) -> impl Iterator<Item = Hit> + '_ {
-        let from = self.first_from(row);
-        self.at[from..]
-            .iter()
-            .take_while(move |h| h.0 as usize == row)
-            .map(|&(row, start)| self.hit(row, start))
-    }
-    /// The matches in `row` that overlap its characters `from..to`, found by bisection (a
-    /// long turn can hold millions of matches, of which a screen shows a few).
+
+    /// The kept matches in `row` that overlap its characters `from..to`, found by
+    /// bisection (a long turn can hold millions of matches, of which a screen shows a few).
     pub fn in_row_within(
         &self,
         row: usize,
         from: usize,
         to: usize,
     ) -> impl Iterator<Item = Hit> + '_ {
-        let key = (to_u32(row), to_u32(from.saturating_sub(self.len as usize)));
-        let first = self.at.partition_point(|h| *h < key);
-        self.at[first..]
+        let starts = match self.rows.binary_search(&to_u32(row)) {
+            Ok(i) => self.starts.get(self.on(i)).unwrap_or_default(),
+            Err(_) => &[],
+        };
+        let first = starts.partition_point(|&s| (s as usize) < from.saturating_sub(self.chars));
+        starts[first..]
             .iter()
-            .take_while(move |h| h.0 as usize == row && (h.1 as usize) < to)
-            .map(|&(row, start)| self.hit(row, start))
+            .take_while(move |&&s| (s as usize) < to)
+            .map(move |&s| self.hit(row, s))
             .filter(move |h| h.start + h.len > from)
     }
-    /// The index of the first match in `row` or after.
-    fn first_from(&self, row: usize) -> usize {
-        self.at.partition_point(|h| (h.0 as usize) < row)
+
+    /// The matches on `line`, the text of row `row` as shown: found again, for matches
+    /// that were only counted.
+    pub fn on_line(&self, row: usize, line: &str) -> Vec<Hit> {
+        let mut folded = String::new();
+        fold_into(line, &mut folded);
+        find_all(&folded, &self.query)
+            .into_iter()
+            .map(|start| Hit {
+                row,
+                start,
+                len: self.chars,
+            })
+            .collect()
     }
-    fn hit(&self, row: u32, start: u32) -> Hit {
+
+    fn hit(&self, row: usize, start: u32) -> Hit {
         Hit {
-            row: row as usize,
+            row,
             start: start as usize,
-            len: self.len as usize,
+            len: self.chars,
         }
     }
 }
 
-impl From<Vec<Hit>> for Hits {
+impl From<Vec<Hit>> for Matches {
     fn from(hits: Vec<Hit>) -> Self {
-        let mut out = Hits::new(hits.first().map_or(0, |h| h.len));
+        let mut out = Matches {
+            chars: hits.first().map_or(0, |h| h.len),
+            ..Matches::default()
+        };
         for h in hits {
             out.push(h.row, h.start);
         }
@@ -98,13 +201,27 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A tab's search: the query as typed, its matches, and the current one (an index in all
+/// of them, so `n`/`N` and the count are the same for both tabs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
     /// The query is being typed.
     pub editing: bool,
     pub query: String,
-    pub hits: Hits,
+    pub hits: Matches,
     pub current: Option<usize>,
+}
+
+/// `s` folded into `out` (replacing what it held), character by character so that
+/// character positions match; ASCII at memory speed.
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().map(fold));
+    }
 }
 
 /// Character offsets of every non-overlapping occurrence of `needle` in `hay` (both folded).
@@ -150,42 +267,40 @@ impl Search {
         }
     }
 
-    /// New hits; the current one becomes the first at or after `from_row` (wrapping).
-    pub fn set_hits(&mut self, hits: impl Into<Hits>, from_row: usize) {
-        let hits = hits.into();
-        self.current = if hits.is_empty() {
-            None
-        } else {
-            Some(
-                Some(hits.first_from(from_row))
-                    .filter(|&i| i < hits.len())
-                    .unwrap_or(0),
-            )
-        };
-        self.hits = hits;
+    /// New matches; the current one becomes the first at or after `from_row` (wrapping).
+    pub fn set_hits(&mut self, hits: impl Into<Matches>, from_row: usize) {
+        self.hits = hits.into();
+        self.current = (!self.hits.is_empty()).then(|| self.hits.first_from(from_row).unwrap_or(0));
     }
 
-    pub fn next_hit(&mut self) -> Option<Hit> {
-        if self.hits.is_empty() {
-            return None;
-        }
-        let n = self.current.map_or(0, |c| (c + 1) % self.hits.len());
-        self.current = Some(n);
-        self.hits.get(n)
-    }
-
-    pub fn prev_hit(&mut self) -> Option<Hit> {
-        if self.hits.is_empty() {
-            return None;
-        }
+    /// `n`/`N`: the next or previous match, wrapping around; false when there is none.
+    pub fn step(&mut self, forward: bool) -> bool {
         let len = self.hits.len();
-        let n = self.current.map_or(len - 1, |c| (c + len - 1) % len);
-        self.current = Some(n);
-        self.hits.get(n)
+        if len == 0 {
+            return false;
+        }
+        self.current = Some(match (self.current, forward) {
+            (Some(c), true) => (c + 1) % len,
+            (Some(c), false) => (c + len - 1) % len,
+            (None, true) => 0,
+            (None, false) => len - 1,
+        });
+        true
     }
 
+    /// The current match, when places are kept.
     pub fn current_hit(&self) -> Option<Hit> {
         self.current.and_then(|c| self.hits.get(c))
+    }
+
+    /// The row of the current match, and which match on that row it is.
+    pub fn current_at(&self) -> Option<(usize, usize)> {
+        self.current.and_then(|c| self.hits.locate(c))
+    }
+
+    /// The row of the current match.
+    pub fn current_row(&self) -> Option<usize> {
+        self.current_at().map(|(row, _)| row)
     }
 
     pub fn clear(&mut self) {
@@ -231,6 +346,9 @@ mod tests {
             "Kelvin K",
         ] {
             assert_eq!(fold_str(s).chars().count(), s.chars().count(), "{s}");
+            let mut folded = String::new();
+            fold_into(s, &mut folded);
+            assert_eq!(folded, fold_str(s));
         }
         assert_eq!(fold_str("HaLo"), "halo");
     }
@@ -255,11 +373,75 @@ mod tests {
             .collect::<Vec<_>>();
         s.set_hits(hits, 5);
         assert_eq!(s.counter(), "2/3");
-        assert_eq!(s.next_hit().unwrap().row, 20);
-        assert_eq!(s.next_hit().unwrap().row, 0);
-        assert_eq!(s.prev_hit().unwrap().row, 20);
+        assert!(s.step(true));
+        assert_eq!(s.current_hit().unwrap().row, 20);
+        assert!(s.step(true));
+        assert_eq!(s.current_hit().unwrap().row, 0);
+        assert!(s.step(false));
+        assert_eq!(s.current_hit().unwrap().row, 20);
         s.set_hits(Vec::new(), 0);
         assert_eq!(s.counter(), "0/0");
-        assert_eq!(s.next_hit(), None);
+        assert!(!s.step(true));
+        assert_eq!(s.current_hit(), None);
+    }
+
+    /// Kept places and counts only walk the same: `n` from the first visits each match of
+    /// each row in order, and the row and rank of the current one agree with its place.
+    #[test]
+    fn kept_and_counted_matches_step_alike() {
+        proptest::proptest!(crate::proptest_config::config(256), |(
+            per_row in proptest::collection::vec(0usize..4, 0..12),
+            from in 0usize..14,
+        )| {
+            let (mut kept, mut counted) = (Matches::new("ab".into()), Matches::new("ab".into()));
+            let mut all = Vec::new();
+            for (row, &n) in per_row.iter().enumerate() {
+                for k in 0..n {
+                    kept.push(row, 3 * k);
+                    all.push((row, k));
+                }
+                counted.add(row, n);
+            }
+            proptest::prop_assert_eq!(kept.rows(), counted.rows());
+            proptest::prop_assert_eq!(kept.len(), all.len());
+            let (mut a, mut b) = (Search::default(), Search::default());
+            a.set_hits(kept, from);
+            b.set_hits(counted, from);
+            proptest::prop_assert_eq!(a.counter(), b.counter());
+            let first = all.iter().position(|&(row, _)| row >= from)
+                .or((!all.is_empty()).then_some(0));
+            proptest::prop_assert_eq!(a.current, first);
+            for forward in [true, true, false, true, false, false] {
+                proptest::prop_assert_eq!(a.step(forward), b.step(forward));
+                proptest::prop_assert_eq!(a.counter(), b.counter());
+                proptest::prop_assert_eq!(a.current_at(), b.current_at());
+                let expected = a.current.map(|c| all[c]);
+                proptest::prop_assert_eq!(a.current_at(), expected);
+                let hit = a.current_hit().map(|h| (h.row, h.start / 3));
+                proptest::prop_assert_eq!(hit, expected);
+                proptest::prop_assert_eq!(b.current_hit(), None);
+            }
+        });
+    }
+
+    #[test]
+    fn matches_in_a_window_of_a_row() {
+        let mut m = Matches::new("ab".into());
+        for (row, start) in [(1, 0), (1, 5), (1, 9), (4, 2)] {
+            m.push(row, start);
+        }
+        let starts = |row, from, to| {
+            m.in_row_within(row, from, to)
+                .map(|h| h.start)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(1, 0, 100), [0, 5, 9]);
+        // Overlapping the window's edges counts; touching does not.
+        assert_eq!(starts(1, 1, 6), [0, 5]);
+        assert_eq!(starts(1, 2, 5), Vec::<usize>::new());
+        assert_eq!(starts(4, 0, 3), [2]);
+        assert_eq!(starts(2, 0, 100), Vec::<usize>::new());
+        assert_eq!(m.on_line(7, "xABxab"), m.on_line(7, "xabxAB"));
+        assert_eq!(m.on_line(7, "你ab")[0].start, 1);
     }
 }

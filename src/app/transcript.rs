@@ -8,12 +8,12 @@
 
 use crate::api::model::AsrItem;
 use crate::app::Loaded;
-use crate::app::search::{Hits, Search, find_all};
+use crate::app::search::{Matches, Search, find_all, fold_into};
 use crate::case::CaseFacts;
 use crate::case::ptp::{Ptp, find_ptp};
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
 use crate::text::clean;
-use crate::text::{fold, fold_str};
+use crate::text::fold_str;
 
 /// Which speakers the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,18 +195,18 @@ impl TranscriptView {
 
     /// Matches of `search.query` in the listed turns, in order. When the query only grew
     /// since the last call, only the entries that matched before are looked at again.
-    pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Hits {
+    pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Matches {
         let query = fold_str(&self.search.query);
         if query.is_empty() {
             self.last_search = None;
-            return Hits::default();
+            return Matches::default();
         }
         let candidates: Option<Vec<u32>> = self
             .last_search
             .take()
             .filter(|(q, _)| query.starts_with(q.as_str()))
             .map(|(_, rows)| rows);
-        let mut hits = Hits::new(query.chars().count());
+        let mut hits = Matches::new(query.clone());
         let mut rows = Vec::new();
         let mut scratch = String::new();
         let mut check = |e: usize| {
@@ -244,13 +244,11 @@ impl TranscriptView {
 /// rather than keeping a folded copy of every turn: a copy costs as much memory as the
 /// transcript itself, and printable ASCII (most turns) folds at memory speed.
 fn shown_folded<'a>(text: &str, scratch: &'a mut String) -> &'a str {
-    scratch.clear();
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        // `clean` leaves printable ASCII as it is, and `fold` lowercases it.
-        scratch.push_str(text);
-        scratch.make_ascii_lowercase();
+        // `clean` leaves printable ASCII as it is.
+        fold_into(text, scratch);
     } else {
-        scratch.extend(clean(text).chars().map(fold));
+        fold_into(&clean(text), scratch);
     }
     scratch
 }
@@ -270,6 +268,7 @@ mod tests {
     use super::*;
     use crate::app::search::Hit;
     use crate::case::transcript::rec;
+    use crate::text::fold;
 
     fn sample() -> (Vec<AsrItem>, Transcript) {
         let items = vec![

@@ -131,9 +131,7 @@ fn refind(loaded: &mut Loaded) {
 
 /// `n` / `N`: the next or previous match, wrapping around.
 pub fn step_search(loaded: &mut Loaded, forward: bool, w: u16, h: u16) {
-    let s = &mut loaded.views.transcript.search;
-    let moved = if forward { s.next_hit() } else { s.prev_hit() };
-    if moved.is_some() {
+    if loaded.views.transcript.search.step(forward) {
         show_hit(loaded, w, h);
     }
 }

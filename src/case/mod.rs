@@ -10,7 +10,7 @@ pub(crate) mod qa;
 pub(crate) mod redials;
 pub mod report;
 pub(crate) mod time;
-pub(crate) mod transcript;
+pub mod transcript;
 
 use crate::api::Data;
 

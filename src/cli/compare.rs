@@ -62,6 +62,7 @@ pub fn print(
         diff_bodies(&a.exchange.body, &b.exchange.body).map_err(|detail| ApiError::NotJson {
             detail,
             body_start: String::new(),
+            cause: None,
         })?;
     if mask {
         changes = crate::mask::mask_changes(&changes);

@@ -90,6 +90,7 @@ pub fn read_secret_file(
             ApiError::File {
                 path: format!("{} ({by})", path.display()),
                 detail,
+                cause: None,
             }
         })?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::Setting {

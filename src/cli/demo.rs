@@ -88,6 +88,7 @@ pub async fn review(conn: &super::ConnArgs, ui: &super::UiArgs) -> Result<ExitCo
     let file_error = |detail: String| ApiError::File {
         path: dir.display().to_string(),
         detail,
+        cause: None,
     };
     std::fs::create_dir_all(&dir).map_err(|e| file_error(e.to_string()))?;
     for (row, case) in crate::demo::cases().iter().enumerate() {

@@ -81,12 +81,16 @@ pub fn logout(args: &ConnArgs) -> Result<ExitCode, ApiError> {
     })?;
     let hint = crate::api::auth::key_hint(&app_key);
     let cache = TokenCache::default_dir();
-    let removed = cache.remove(&base, &app_key).map_err(|e| ApiError::File {
-        path: cache
-            .path(&base, &app_key)
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
-        detail: e.to_string(),
+    let removed = cache.remove(&base, &app_key).map_err(|e| {
+        ApiError::File {
+            path: cache
+                .path(&base, &app_key)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            detail: e.to_string(),
+            cause: None,
+        }
+        .caused_by(e)
     })?;
     if removed {
         println!("forgot the cached token for APPKey {hint} at {base}");

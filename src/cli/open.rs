@@ -29,6 +29,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     let file_err = |detail: String| ApiError::File {
         path: label.clone(),
         detail,
+        cause: None,
     };
     let mut buf = Vec::new();
     let reader: Box<dyn Read> = if path == Path::new("-") {
@@ -41,7 +42,7 @@ pub fn read_input(path: &Path, cap: u64) -> Result<(Bytes, String, Option<Pages>
     reader
         .take(cap + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| file_err(e.to_string()))?;
+        .map_err(|e| file_err(e.to_string()).caused_by(e))?;
     if buf.len() as u64 > cap {
         return Err(ApiError::TooLarge { limit: cap });
     }
@@ -75,6 +76,7 @@ fn check_encoding(body: &[u8], label: &str) -> Result<(), ApiError> {
     Err(ApiError::NotJson {
         detail: detail.into(),
         body_start: String::new(),
+        cause: None,
     }
     .in_file(label))
 }

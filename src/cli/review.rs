@@ -51,6 +51,7 @@ pub fn open(dir: &Path) -> Result<(Listing, Marks), ApiError> {
     let listing = list(dir).map_err(|detail| ApiError::File {
         path: dir.display().to_string(),
         detail,
+        cause: None,
     })?;
     let marks = load(&listing.marks_path());
     Ok((listing, marks))
@@ -89,9 +90,13 @@ pub async fn run(conn: &ConnArgs, ui: &UiArgs, args: &ReviewArgs) -> Result<Exit
     let totals = Totals::of(cases.iter().copied(), &words);
     if let Some(path) = &args.export {
         let body = export_body(path, &title, &cases, &totals, ui.mask)?;
-        write_private(path, &body).map_err(|e| ApiError::File {
-            path: path.display().to_string(),
-            detail: e.to_string(),
+        write_private(path, &body).map_err(|e| {
+            ApiError::File {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+                cause: None,
+            }
+            .caused_by(e)
         })?;
         eprintln!(
             "wrote {} cases ({} reviewed) to {}",
@@ -156,6 +161,7 @@ fn export_body(
                 ApiError::File {
                     path: path.display().to_string(),
                     detail,
+                    cause: None,
                 }
             })
         }

@@ -209,8 +209,12 @@ pub async fn start(args: &ConnArgs, ui: &UiArgs, start: Start) -> Result<ExitCod
     };
     let exit = run(app, start_effects, services, initial)
         .await
-        .map_err(|e| ApiError::NoTerminal {
-            detail: e.to_string(),
+        .map_err(|e| {
+            ApiError::NoTerminal {
+                detail: e.to_string(),
+                cause: None,
+            }
+            .caused_by(e)
         })?;
     Ok(match exit {
         Exit::Quit => ExitCode::SUCCESS,

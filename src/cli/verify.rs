@@ -23,10 +23,7 @@ pub async fn run(
     let (body, label, encrypted) = read_push(args, file, signed)?;
     let received = answer_from_bytes(body.clone(), label.clone(), encrypted)?;
     let query = Query::from_push(received.data()).map_err(|e| e.in_file(&label))?;
-    let pushed: Value = serde_json::from_slice(&body).map_err(|e| ApiError::NotJson {
-        detail: e.to_string(),
-        body_start: String::new(),
-    })?;
+    let pushed: Value = serde_json::from_slice(&body).map_err(not_json)?;
     let pushed = push_object(pushed);
 
     let loaded = crate::config::load(args.config.as_deref());
@@ -34,11 +31,7 @@ pub async fn run(
     print_warnings(&conn.warnings);
     let session = conn.session()?;
     let answer = session.verify(&query).await?;
-    let record: Value =
-        serde_json::from_slice(&answer.exchange.body).map_err(|e| ApiError::NotJson {
-            detail: e.to_string(),
-            body_start: String::new(),
-        })?;
+    let record: Value = serde_json::from_slice(&answer.exchange.body).map_err(not_json)?;
     let record = push_object(record);
     // The record parsed as a push too (checked by `verify`); the ids match by construction.
     debug_assert!(parse_document(&answer.exchange.body).is_ok());
@@ -85,4 +78,13 @@ pub async fn run(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn not_json(e: serde_json::Error) -> ApiError {
+    ApiError::NotJson {
+        detail: e.to_string(),
+        body_start: String::new(),
+        cause: None,
+    }
+    .caused_by(e)
 }

@@ -93,6 +93,7 @@ pub fn mask_answer(answer: &Answer) -> Result<Answer, ApiError> {
     let body = mask_bytes(&answer.exchange.body).map_err(|detail| ApiError::NotJson {
         detail,
         body_start: String::new(),
+        cause: None,
     })?;
     let mut exchange = answer.exchange.clone();
     exchange.body = bytes::Bytes::from(body);

@@ -41,24 +41,16 @@ fn fit(
     style: Style,
     hit: Style,
 ) -> Vec<Span<'static>> {
-    use unicode_width::UnicodeWidthChar;
+    use unicode_truncate::UnicodeTruncateStr;
     let mut end = s.len();
     let mut w = width(s);
     let mut tail = String::new();
     if w > cols {
-        w = 0;
-        end = 0;
+        (end, w) = (0, 0);
         if cols > 0 {
-            for (at, c) in s.char_indices() {
-                let cw = c.width().unwrap_or(0);
-                if w + cw + 1 > cols {
-                    break;
-                }
-                w += cw;
-                end = at + c.len_utf8();
-            }
+            let (kept, kept_w) = s.unicode_truncate(cols - 1);
+            (end, w) = (kept.len(), kept_w + 1);
             tail.push('…');
-            w += 1;
         }
     }
     tail.extend(std::iter::repeat_n(' ', pad.saturating_sub(w)));

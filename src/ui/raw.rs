@@ -14,8 +14,8 @@ use unicode_width::UnicodeWidthChar;
 use super::Theme;
 use crate::api::error::human_bytes;
 use crate::app::Loaded;
-use crate::app::raw::{Matches, active, raw_lines};
-use crate::app::search::Hit;
+use crate::app::raw::{active, raw_lines};
+use crate::app::search::{Hit, Search, lines::current_hit};
 use crate::json::lexer::{Kind, tokens};
 use crate::text::clean;
 
@@ -197,10 +197,10 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         }
         if s.is_active() {
             spans.push(Span::raw(" "));
-            let none = found.is_none_or(|m| m.total == 0);
+            let none = found.is_none_or(|s| s.hits.is_empty());
             let style = if none { theme.warn } else { theme.title };
             spans.push(Span::styled(
-                found.map_or_else(|| "0/0".into(), Matches::counter),
+                found.map_or_else(|| "0/0".into(), Search::counter),
                 style,
             ));
             if none {
@@ -212,8 +212,8 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
 
     let gutter = digits(total) + 1;
     let avail = (body.width as usize).saturating_sub(gutter);
-    let current = found.and_then(|m| m.current_hit(lines));
-    let rows = found.map_or(&[][..], |m| &m.rows[..]);
+    let current = found.and_then(|s| current_hit(s, lines));
+    let rows = found.map_or(&[][..], |s| s.hits.rows());
     let mut next = rows.partition_point(|&r| (r as usize) < start);
     let mut cursor = lines.cursor();
     let mut text = String::new();
@@ -221,10 +221,10 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     for row in start..end {
         cursor.read(row, &mut text);
         let mut hits = Vec::new();
-        if let Some(m) = found
+        if let Some(s) = found
             && rows.get(next).is_some_and(|&r| r as usize == row)
         {
-            hits = m.hits(row, &text);
+            hits = s.hits.on_line(row, &text);
             next += 1;
         }
         let mut spans = vec![Span::styled(
@@ -251,7 +251,7 @@ pub fn copy(loaded: &Loaded, whole: bool) -> Option<(String, String)> {
     }
     let raw = &loaded.views.raw;
     let row = active(raw)
-        .and_then(Matches::current_row)
+        .and_then(Search::current_row)
         .unwrap_or(raw.scroll.offset())
         .min(lines.count() - 1);
     let line = lines.line(row);
@@ -267,6 +267,7 @@ mod tests {
     use super::*;
     use crate::api::{Exchange, Query, client::interpret};
     use crate::app::raw::*;
+    use crate::app::search::{Matches, lines::find};
     use crate::app::{Action, App, Context, Source};
     use crate::json::lexer::*;
     use crate::json::lines::*;
@@ -317,7 +318,7 @@ mod tests {
     }
 
     fn matches(app: &App) -> &Matches {
-        &loaded(app).views.raw.matches
+        &loaded(app).views.raw.search.hits
     }
 
     /// The tab's body as the user sees it at this terminal size.
@@ -521,11 +522,11 @@ mod tests {
     fn found(body: &[u8], query: &str) -> (Matches, Vec<(usize, usize)>) {
         let index = RawText::build(body);
         let lines = Lines::new(&index, body);
-        let m = Matches::find(lines, fold_str(query), None);
+        let m = find(lines, fold_str(query), None);
         let all = m
-            .rows
+            .rows()
             .iter()
-            .flat_map(|&r| m.hits(r as usize, &lines.line(r as usize)))
+            .flat_map(|&r| m.on_line(r as usize, &lines.line(r as usize)))
             .map(|h| (h.row, h.start))
             .collect();
         (m, all)
@@ -536,10 +537,10 @@ mod tests {
         // "ÄAaAa" → Ä|Aa|Aa, "aaaa" → aa|aa; columns in characters.
         let (m, pos) = found("{\"a\":\"ÄAaAa\",\"bb\":\"aaaa\"}".as_bytes(), "aa");
         assert_eq!(pos, [(1, 9), (1, 11), (2, 9), (2, 11)]);
-        assert_eq!(
-            (m.total(), m.rows.clone(), m.before.clone()),
-            (4, vec![1, 2], vec![0, 2])
-        );
+        assert_eq!((m.len(), m.rows()), (4, &[1, 2][..]));
+        let mut s = Search::default();
+        s.set_hits(m, 2);
+        assert_eq!(s.counter(), "3/4");
         // Kelvin sign: folding changes byte lengths, not character columns.
         let (_, pos) = found("{\"\u{212a}x\":\"kx\"}".as_bytes(), "kx");
         assert_eq!(pos, [(1, 3), (1, 9)]);
@@ -553,14 +554,11 @@ mod tests {
         for body in bodies() {
             let index = RawText::build(&body);
             let lines = Lines::new(&index, &body);
-            let mut last = Matches::find(lines, "a".into(), None);
+            let mut last = find(lines, "a".into(), None);
             for q in ["a\"", "a\": ", "a\": ["] {
-                let narrowed = Matches::find(lines, q.into(), Some(&last.rows));
-                let fresh = Matches::find(lines, q.into(), None);
-                assert_eq!(
-                    (&narrowed.rows, &narrowed.before, narrowed.total),
-                    (&fresh.rows, &fresh.before, fresh.total)
-                );
+                let narrowed = find(lines, q.into(), Some(last.rows()));
+                let fresh = find(lines, q.into(), None);
+                assert_eq!(narrowed, fresh);
                 last = narrowed;
             }
         }
@@ -569,66 +567,64 @@ mod tests {
     #[test]
     fn n_and_shift_n_walk_every_match_in_order() {
         let body = "{\"a\":\"xx x\",\"b\":[\"X\",1,\"no\",\"xXx\"],\"c\":\"x\"}".as_bytes();
-        let (mut m, all) = found(body, "x");
-        assert_eq!(m.total(), 8);
+        let (m, all) = found(body, "x");
+        assert_eq!(m.len(), 8);
         assert_eq!(all.len(), 8);
         let index = RawText::build(body);
         let lines = Lines::new(&index, body);
         // From the top: the first match, then each in turn, around to the first again.
-        m.start_at(0);
+        let mut s = Search::default();
+        s.set_hits(m.clone(), 0);
         let mut seen = Vec::new();
         for k in 1..=8 {
-            assert_eq!(m.counter(), format!("{k}/8"));
-            let h = m.current_hit(lines).unwrap();
+            assert_eq!(s.counter(), format!("{k}/8"));
+            let h = current_hit(&s, lines).unwrap();
             seen.push((h.row, h.start));
-            m.step(true);
+            s.step(true);
         }
         assert_eq!(seen, all);
-        assert_eq!(m.counter(), "1/8");
+        assert_eq!(s.counter(), "1/8");
         // Backwards wraps to the last, then goes back through them all.
         let mut back = Vec::new();
         for _ in 0..8 {
-            m.step(false);
-            let h = m.current_hit(lines).unwrap();
+            s.step(false);
+            let h = current_hit(&s, lines).unwrap();
             back.push((h.row, h.start));
         }
         back.reverse();
         assert_eq!(back, all);
         // Starting below a line: its first match at or after it, else around to the first.
-        m.start_at(4);
-        assert_eq!(m.current_row(), Some(6));
-        m.start_at(100);
-        assert_eq!(m.counter(), "1/8");
-        let none = Matches::find(lines, "zzz".into(), None);
-        assert_eq!((none.counter(), none.current_row()), ("0/0".into(), None));
+        s.set_hits(m.clone(), 4);
+        assert_eq!(s.current_row(), Some(6));
+        s.set_hits(m, 100);
+        assert_eq!(s.counter(), "1/8");
+        s.set_hits(find(lines, "zzz".into(), None), 0);
+        assert_eq!((s.counter(), s.current_row()), ("0/0".into(), None));
     }
 
     #[test]
     fn incremental_search_through_the_app() {
         let mut app = app_with(Bytes::from_static(REFERENCE), 80, 24);
         search_for(&mut app, "ha");
-        let broad = matches(&app).total();
+        let broad = matches(&app).len();
         press(&mut app, '/');
         for c in "halo".chars() {
             press(&mut app, c);
         }
-        let narrowed = (matches(&app).rows.clone(), matches(&app).total());
-        assert!(narrowed.1 > 0 && narrowed.1 < broad);
+        let narrowed = matches(&app).clone();
+        assert!(!narrowed.is_empty() && narrowed.len() < broad);
         // The same query from scratch finds the same.
-        app.loaded.as_mut().unwrap().views.raw.matches = Matches::default();
+        app.loaded.as_mut().unwrap().views.raw.search.hits = Matches::default();
         let (_, h) = app.body_size();
         search(app.loaded.as_mut().unwrap(), h);
-        assert_eq!(
-            (matches(&app).rows.clone(), matches(&app).total()),
-            narrowed
-        );
+        assert_eq!(matches(&app), &narrowed);
         // Every hit is really there, in display characters.
         let l = loaded(&app);
         let lines = raw_lines(l);
         let m = matches(&app);
-        for &r in &m.rows {
+        for &r in m.rows() {
             let line = lines.line(r as usize);
-            for h in m.hits(r as usize, &line) {
+            for h in m.on_line(r as usize, &line) {
                 let s: String = line.chars().skip(h.start).take(h.len).collect();
                 assert_eq!(s.to_lowercase(), "halo");
             }
@@ -637,7 +633,7 @@ mod tests {
         for _ in 0..4 {
             key(&mut app, KeyCode::Backspace);
         }
-        assert_eq!(matches(&app).total(), 0);
+        assert_eq!(matches(&app).len(), 0);
         assert!(active(&loaded(&app).views.raw).is_none());
     }
 
@@ -646,12 +642,12 @@ mod tests {
         let mut app = app_with(Bytes::from_static(REFERENCE), 80, 24);
         search_for(&mut app, "robottext");
         let (_, h) = app.body_size();
-        let total = matches(&app).total();
+        let total = matches(&app).len();
         assert!(total > 3);
         for i in 0..30 {
             press(&mut app, 'n');
             let raw = &loaded(&app).views.raw;
-            let row = raw.matches.current_row().unwrap();
+            let row = raw.search.current_row().unwrap();
             assert!(row >= raw.scroll.offset() && row < raw.scroll.offset() + page(h));
             let shown = format!("{}", render(&app, &Theme::plain()));
             assert!(
@@ -660,7 +656,7 @@ mod tests {
             );
         }
         press(&mut app, 'N');
-        assert!(matches(&app).current_row().is_some());
+        assert!(loaded(&app).views.raw.search.current_row().is_some());
         // Esc twice ends the search: no counter, no highlight, `n` does nothing.
         key(&mut app, KeyCode::Esc);
         let before = loaded(&app).views.raw.scroll.clone();
@@ -721,7 +717,7 @@ mod tests {
             .unwrap();
         assert_eq!(buf[(x, row)].fg, theme.json_key.fg.unwrap());
         // The current match is highlighted.
-        let hit_row = matches(&app).current_row().unwrap();
+        let hit_row = loaded(&app).views.raw.search.current_row().unwrap();
         let y = (hit_row - loaded(&app).views.raw.scroll.offset() + 1) as u16;
         let xs: Vec<u16> = (0..buf.area.width)
             .filter(|&x| buf[(x, y)].bg == theme.hit_current.bg.unwrap())
@@ -734,7 +730,7 @@ mod tests {
         let body = r#"{"code":200,"status":"OK","data":{"workflow_id":"w","a":"ab AB aB","b":"x","c":"Ab"}}"#;
         let mut app = app_with(Bytes::from(body), 80, 24);
         search_for(&mut app, "ab");
-        assert_eq!(matches(&app).counter(), "1/4");
+        assert_eq!(loaded(&app).views.raw.search.counter(), "1/4");
         let theme = Theme::color();
         let b = render(&app, &theme);
         let buf = b.buffer();
@@ -825,7 +821,7 @@ mod tests {
         let screen = format!("{}", render(&app, &Theme::color()));
         assert!(screen.contains(&format!("{lines} }}")), "{screen}");
         search_for(&mut app, "turn 3999");
-        assert_eq!(matches(&app).total(), 11);
-        assert_eq!(matches(&app).rows.len(), 11);
+        assert_eq!(matches(&app).len(), 11);
+        assert_eq!(matches(&app).rows().len(), 11);
     }
 }

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::Theme;
 use crate::text::{clean, width, wrap};
@@ -137,37 +136,17 @@ pub(crate) fn fit(cols: &[ColSpec], avail: usize, gap: usize) -> Vec<usize> {
     w
 }
 
-/// `s` cut to at most `w` columns, a `…` marking the cut.
-pub(crate) fn cut(s: &str, w: usize) -> Cow<'_, str> {
-    if width(s) <= w {
-        return Cow::Borrowed(s);
-    }
-    if w == 0 {
-        return Cow::Borrowed("");
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for g in s.graphemes(true) {
-        let gw = width(g);
-        if used + gw > w - 1 {
-            break;
-        }
-        out.push_str(g);
-        used += gw;
-    }
-    out.push('…');
-    Cow::Owned(out)
-}
+pub(crate) use crate::text::cut;
 
-/// `s` padded with spaces to exactly `w` columns (cut first when wider).
+/// `s` padded with spaces to exactly `w` columns (cut first when wider, with a `…`).
 pub(crate) fn pad(s: &str, w: usize, right: bool) -> String {
-    let s = cut(s, w);
-    let fill = " ".repeat(w.saturating_sub(width(&s)));
-    if right {
-        format!("{fill}{s}")
+    use unicode_truncate::{Alignment, UnicodeTruncateStr};
+    let align = if right {
+        Alignment::Right
     } else {
-        format!("{s}{fill}")
-    }
+        Alignment::Left
+    };
+    cut(s, w).unicode_pad(w, align, false).into_owned()
 }
 
 /// The full text when it fits in `w`, else the short form when there is one that fits, else
@@ -578,6 +557,17 @@ mod tests {
         assert_eq!(pad("ab", 4, false), "ab  ");
         assert_eq!(pad("ab", 4, true), "  ab");
         assert_eq!(pad("abcdef", 4, true), "abc…");
+        // Wide characters are never split: the column left over is padding.
+        assert_eq!(pad("你好世界", 5, false), "你好…");
+        assert_eq!(pad("你好世界", 4, false), "你… ");
+        assert_eq!(pad("你好世界", 4, true), " 你…");
+        assert_eq!(pad("你", 3, true), " 你");
+        assert_eq!(pad("😀😀😀", 4, false), "😀… ");
+        assert_eq!(pad("a😀", 2, false), "a…");
+        for (s, w) in [("你好世界", 3), ("😀x😀", 4), ("ab你", 3), ("👍", 1)] {
+            assert_eq!(width(&pad(s, w, false)), w, "{s:?} {w}");
+            assert_eq!(width(&pad(s, w, true)), w, "{s:?} {w}");
+        }
         assert_eq!(
             choose("2024-03-12 14:51:15", Some("14:51:15"), 10),
             "14:51:15"

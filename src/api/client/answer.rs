@@ -115,6 +115,7 @@ pub(super) fn interpret_with(
         return Err(ApiError::NotJson {
             detail: "the body is empty".into(),
             body_start: String::new(),
+            cause: None,
         });
     }
     let (document, range) =
@@ -122,6 +123,7 @@ pub(super) fn interpret_with(
             ParseError::NotJson(detail) => ApiError::NotJson {
                 detail: one_line(&detail),
                 body_start: ApiError::body_excerpt_without(&exchange.body, secret),
+                cause: None,
             },
             ParseError::WrongShape(what) => ApiError::WrongShape { what },
         })?;

@@ -9,7 +9,7 @@ use crate::api::error::{ApiError, ConnectKind};
 use crate::text::one_line;
 
 impl Client {
-    pub(super) fn map_error(&self, e: &reqwest::Error) -> ApiError {
+    pub(super) fn map_error(&self, e: reqwest::Error) -> ApiError {
         let target = self.base.clone();
         if e.is_timeout() {
             let timeout = self.opts.timeout.max(Duration::from_millis(1));
@@ -23,7 +23,7 @@ impl Client {
                 target,
             };
         }
-        let chain = error_chain(e);
+        let chain = error_chain(&e);
         if e.is_connect() {
             let lower = chain.to_ascii_lowercase();
             let mut refused = lower.contains("connection refused");
@@ -60,12 +60,16 @@ impl Client {
                 kind,
                 target,
                 detail: one_line(&chain),
-            };
+                cause: None,
+            }
+            .caused_by(e);
         }
         ApiError::Network {
             target,
             detail: crate::text::clip(&one_line(&chain), 200),
+            cause: None,
         }
+        .caused_by(e)
     }
 }
 

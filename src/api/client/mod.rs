@@ -24,7 +24,7 @@ pub(crate) use url::validate_base_url;
 
 use super::VERIFY_PATH;
 use super::aes::AesKey;
-use super::error::ApiError;
+use super::error::{ApiError, Cause};
 use super::secret::Secret;
 use answer::{interpret_with, parse_for_screen, parse_whole};
 use failure::connect_timeout;
@@ -60,7 +60,7 @@ impl Default for ClientOptions {
 pub struct Client {
     /// Built on the first request: loading the platform's roots takes milliseconds that
     /// `open FILE` (which may never send anything) should not wait for.
-    http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
+    http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, Cause>>>,
     base: String,
     opts: ClientOptions,
 }
@@ -78,11 +78,12 @@ impl Client {
     /// The HTTP client, built the first time it is needed.
     fn http(&self) -> Result<&reqwest::Client, ApiError> {
         self.http
-            .get_or_init(|| self.build_http().map_err(|e| e.to_string()))
+            .get_or_init(|| self.build_http().map_err(Cause::new))
             .as_ref()
-            .map_err(|detail| ApiError::Network {
+            .map_err(|cause| ApiError::Network {
                 target: self.base.clone(),
-                detail: detail.clone(),
+                detail: cause.to_string(),
+                cause: Some(cause.clone()),
             })
     }
 

@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 use super::Client;
 use super::answer::Exchange;
 use super::body::Body;
-use crate::api::aes::{self, AesKey, DecryptError};
+use crate::api::aes::{self, AesKey};
 use crate::api::error::{ApiError, redact};
 use crate::api::secret::Secret;
 use crate::json::scan::Scanned;
@@ -30,17 +30,18 @@ pub(crate) fn decrypt_answer(
     body: &[u8],
     signed: Option<&str>,
 ) -> Result<Vec<u8>, ApiError> {
-    let plain = key.decrypt(body).map_err(|e| ApiError::Decrypt {
-        detail: match e {
-            DecryptError::NotBase64 => "the body is not Base64".into(),
-            DecryptError::BadLength => "the body is not a whole number of AES blocks".into(),
-            DecryptError::Garbage => "the key turns it into bytes that are not text".into(),
-        },
+    let plain = key.decrypt(body).map_err(|e| {
+        ApiError::Decrypt {
+            detail: e.to_string(),
+            cause: None,
+        }
+        .caused_by(e)
     })?;
     let trimmed = plain.trim_ascii_start();
     if !(trimmed.starts_with(b"{") || trimmed.starts_with(b"[")) {
         return Err(ApiError::Decrypt {
             detail: "the decrypted text is not JSON".into(),
+            cause: None,
         });
     }
     if let Some(got) = signed.filter(|s| !s.is_empty()) {
@@ -107,7 +108,7 @@ impl Client {
         }
         let secret = token.map(Secret::expose).unwrap_or("");
         let started = Instant::now();
-        let resp = req.send().await.map_err(|e| self.map_error(&e))?;
+        let resp = req.send().await.map_err(|e| self.map_error(e))?;
         let status = resp.status();
         if !status.is_success() {
             let header_text = |name: header::HeaderName, max: usize| {
@@ -133,13 +134,15 @@ impl Client {
                     Ok(plain) => body = Bytes::from(plain),
                     // The server read the request, or it could not: either way its answer is
                     // sealed with a key that is not ours.
-                    Err(_) => {
+                    Err(e) => {
                         return Err(ApiError::Decrypt {
                             detail: format!(
                                 "HTTP {}: the answer is encrypted with another key",
                                 status.as_u16()
                             ),
-                        });
+                            cause: None,
+                        }
+                        .caused_by(e));
                     }
                 }
             }
@@ -202,7 +205,7 @@ impl Client {
             return Err(ApiError::TooLarge { limit: cap });
         }
         let mut buf = Body::for_length(announced.unwrap_or(16 * 1024).min(cap) as usize);
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(&e))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(e))? {
             if (buf.len() + chunk.len()) as u64 > cap {
                 if strict {
                     return Err(ApiError::TooLarge { limit: cap });

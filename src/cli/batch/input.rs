@@ -179,6 +179,7 @@ pub(super) fn open_input(path: &Path) -> Result<Box<dyn Read + Send>, ApiError> 
         .map_err(|detail| ApiError::File {
             path: path.display().to_string(),
             detail,
+            cause: None,
         })
 }
 
@@ -198,9 +199,13 @@ pub(super) fn read_ahead<R: Read + Send + 'static>(
                 }
             }
         })
-        .map_err(|e| ApiError::File {
-            path: "the cases".into(),
-            detail: format!("cannot start the thread that reads them: {e}"),
+        .map_err(|e| {
+            ApiError::File {
+                path: "the cases".into(),
+                detail: format!("cannot start the thread that reads them: {e}"),
+                cause: None,
+            }
+            .caused_by(e)
         })?;
     Ok(rx)
 }

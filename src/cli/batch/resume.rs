@@ -44,6 +44,7 @@ impl Earlier {
         let file_error = |detail: String| ApiError::File {
             path: path.display().to_string(),
             detail,
+            cause: None,
         };
         let expanded = crate::config::expand_tilde(path);
         if std::fs::metadata(&expanded).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
@@ -55,7 +56,7 @@ impl Earlier {
         }
         let file = crate::files::open_regular(&expanded).map_err(file_error)?;
         let (earlier, bytes) = Earlier::from_lines(BufReader::new(file), saving)
-            .map_err(|e| file_error(e.to_string()))?;
+            .map_err(|e| file_error(e.to_string()).caused_by(e))?;
         if bytes == 0 {
             eprintln!(
                 "note: {} is empty (if it is also the output, append with >> rather than >)",

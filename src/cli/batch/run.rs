@@ -83,6 +83,7 @@ pub async fn run(conn_args: &ConnArgs, args: &BatchArgs) -> Result<ExitCode, Api
     let file_error = |detail: String| ApiError::File {
         path: shown.clone(),
         detail,
+        cause: None,
     };
     // The header is read before anything is sent: without the required columns, nothing is.
     let cases = match Cases::new(open_input(&args.file)?) {
@@ -354,6 +355,7 @@ async fn drive<W: Write>(
                         error: ApiError::Network {
                             target: "the batch".into(),
                             detail: "the lookup stopped unexpectedly".into(),
+                            cause: None,
                         },
                         attempts: 0,
                     },

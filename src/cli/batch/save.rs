@@ -24,8 +24,9 @@ impl SaveDir {
         let file_error = |detail: String| ApiError::File {
             path: dir.display().to_string(),
             detail,
+            cause: None,
         };
-        std::fs::create_dir_all(&expanded).map_err(|e| file_error(e.to_string()))?;
+        std::fs::create_dir_all(&expanded).map_err(|e| file_error(e.to_string()).caused_by(e))?;
         if !std::fs::metadata(&expanded).is_ok_and(|m| m.is_dir()) {
             return Err(file_error("is not a directory".into()));
         }
