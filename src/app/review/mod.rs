@@ -60,6 +60,10 @@ pub struct Review {
     pub summarising: Option<u64>,
     /// Cases not summed up yet.
     pub unread: usize,
+    /// Each row's text as the filter matches it, made when first needed and forgotten when
+    /// the row changes (`None`), for names masked or not as `texts_masked` says.
+    texts: Vec<Option<String>>,
+    texts_masked: bool,
 }
 
 /// One row of the list as shown: the cells in the order of [`list::Column::ALL`].
@@ -155,10 +159,28 @@ impl Review {
         }
     }
 
+    /// Forgets row `i`'s text (its summary or mark changed).
+    fn changed(&mut self, i: usize) {
+        if let Some(t) = self.texts.get_mut(i) {
+            *t = None;
+        }
+    }
+
     /// Orders the list again (`to_best`: the typed filter changed, select its best match).
     pub fn reorder(&mut self, masked: bool, to_best: bool) {
+        if self.texts.len() != self.entries.len() || self.texts_masked != masked {
+            self.texts = vec![None; self.entries.len()];
+            self.texts_masked = masked;
+        }
+        if !self.list.filter.query.trim().is_empty() {
+            for i in 0..self.entries.len() {
+                if self.texts[i].is_none() {
+                    self.texts[i] = Some(self.cells(i, masked).join(" "));
+                }
+            }
+        }
         let mut list = std::mem::take(&mut self.list);
-        let text = |i: usize| self.cells(i, masked).join(" ");
+        let text = |i: usize| self.texts[i].clone().unwrap_or_default();
         let rows = Rows {
             entries: &self.entries,
             reads: &self.reads,
@@ -239,6 +261,8 @@ impl App {
             opening: None,
             note: None,
             summarising: (!pending.is_empty()).then_some(id),
+            texts: Vec::new(),
+            texts_masked: false,
         };
         review.reorder(false, false);
         let said: Vec<String> = listing.warnings.into_iter().chain(marks.problems).collect();
@@ -277,6 +301,7 @@ impl App {
             if let Some(slot) = r.reads.get_mut(i) {
                 *slot = read;
                 r.unread = r.unread.saturating_sub(1);
+                r.changed(i);
             }
         }
         if r.unread == 0 {
@@ -335,6 +360,7 @@ impl App {
             Err(why) => {
                 let row = r.cells(index, false)[0].clone();
                 r.reads[index] = Read::Failed(why.clone());
+                r.changed(index);
                 r.reorder(masked, false);
                 self.notice = Some(Notice {
                     text: format!(
@@ -412,6 +438,7 @@ impl App {
             case: r.entries[i].key.clone(),
         };
         r.marks[i] = Some(mark.clone());
+        r.changed(i);
         // The list keeps its order while the reviewer marks (a quick filter would hide the
         // row under the cursor): the new order comes with the next move of the filter.
         let row = r.cells(i, masked)[0].clone();
