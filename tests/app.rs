@@ -888,3 +888,32 @@ fn the_first_demo_case_fills_the_form_without_warnings() {
     let s = screen(&app);
     assert!(!s.contains(" ! "), "{s}");
 }
+
+/// Keys typed ahead into a search are searched once, for the last query: at the frame
+/// (`Action::Settle`) or at the first key that is not typing.
+#[test]
+fn a_search_typed_ahead_is_searched_once_for_its_last_query() {
+    let mut app = answered_app("01-reference.json", 120, 40);
+    press(&mut app, [key('5'), key('/')]);
+    for c in "halo".chars() {
+        app.update(Action::Key(key(c)));
+    }
+    let view = &app.loaded.as_ref().unwrap().views.transcript;
+    assert_eq!(view.search.query, "halo");
+    assert_eq!(view.search.counter(), "0/0", "not searched while keys come");
+    app.update(Action::Settle);
+    let view = &app.loaded.as_ref().unwrap().views.transcript;
+    assert_eq!(view.search.counter(), "1/3", "{}", view.search.counter());
+    // Enter right after typing finds them too, without a frame between.
+    press(&mut app, [code(KeyCode::Esc), code(KeyCode::Esc), key('/')]);
+    app.update(Action::Key(key('a')));
+    app.update(Action::Key(code(KeyCode::Enter)));
+    let view = &app.loaded.as_ref().unwrap().views.transcript;
+    assert!(!view.search.editing);
+    assert!(
+        view.search
+            .counter()
+            .ends_with(&format!("/{}", view.search.hits.len()))
+    );
+    assert!(!view.search.hits.is_empty());
+}

@@ -16,6 +16,9 @@ pub enum Action {
     Resize(u16, u16),
     /// The spinner's step, only while a request runs.
     Tick,
+    /// The loop is about to draw: work left for the frame is done now, once, rather than for
+    /// every key of a burst (a search typed or pasted ahead is searched for its last query).
+    Settle,
     /// The time now: the loop says it before each action it hands over, so `update` reads no
     /// clock (the spinner's seconds, a failure's time and a lookup's in the history come
     /// from it).

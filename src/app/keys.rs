@@ -96,6 +96,7 @@ impl App {
         if self.editing_search().is_some() {
             return self.on_search_key(key);
         }
+        self.settle_search();
         let command = keymap::command(Mode::Result, &key);
         // A failure covers the answer on screen until the user turns back to it: Esc or a
         // tab key shows the answer again.
@@ -271,6 +272,9 @@ impl App {
 
     pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let command = keymap::command(Mode::Search, &key);
+        if matches!(command, Some(Command::KeepSearch | Command::LeaveSearch)) {
+            self.settle_search();
+        }
         let Some(s) = self.editing_search() else {
             return Vec::new();
         };
@@ -299,8 +303,17 @@ impl App {
                 _ => return Vec::new(),
             },
         }
-        self.refresh_search();
+        // Found once the keys typed ahead are in (the next frame, or the next key that is
+        // not typing): a query typed at speed is searched once, not once a letter.
+        self.search_due = true;
         Vec::new()
+    }
+
+    /// Finds the matches of a query typed since the last search, if any.
+    pub(super) fn settle_search(&mut self) {
+        if std::mem::take(&mut self.search_due) {
+            self.refresh_search();
+        }
     }
 
     /// The search being typed on the current tab.

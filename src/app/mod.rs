@@ -226,6 +226,9 @@ pub struct App {
     pub mask: masking::Masking,
     /// The review of many cases (`review DIR`), when this is one: its list replaces the form.
     pub review: Option<Box<review::Review>>,
+    /// The query of the search being typed changed and its matches are not found yet: found
+    /// at [`Action::Settle`], or before any action that is not typing.
+    search_due: bool,
     /// Set by `with_answer`: the first resize (the real size) hides the form when narrow.
     hide_form_when_narrow: bool,
     next_id: u64,
@@ -261,6 +264,7 @@ impl App {
             mask: masking::Masking::default(),
             context,
             review: None,
+            search_due: false,
             hide_form_when_narrow: false,
             next_id: 1,
         }
@@ -331,6 +335,10 @@ impl App {
 
     /// The one place state changes.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        // Keys may be typed into the search; anything else sees its matches found.
+        if self.search_due && !matches!(action, Action::Key(_) | Action::Clock(_)) {
+            self.settle_search();
+        }
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
@@ -360,6 +368,7 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
+            Action::Settle => Vec::new(),
             Action::Tick => {
                 if self.pending.is_some() {
                     self.spinner = self.spinner.wrapping_add(1);

@@ -159,6 +159,7 @@ async fn event_loop(
     let mut failures = 0u32;
     loop {
         if dirty {
+            handle(&mut app, Action::Settle, &mut services, &mut state);
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             dirty = false;
             state.after_frame();

@@ -302,15 +302,14 @@ mod tests {
         app
     }
 
+    /// A key, and the frame's settling after it (as the loop does before it draws).
     fn press(app: &mut App, c: char) {
-        app.update(Action::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::NONE,
-        )));
+        key(app, KeyCode::Char(c));
     }
 
     fn key(app: &mut App, code: KeyCode) {
         app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        app.update(Action::Settle);
     }
 
     fn loaded(app: &App) -> &Loaded {

@@ -429,8 +429,10 @@ mod tests {
         app
     }
 
+    /// A key, and the frame's settling after it (as the loop does before it draws).
     fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-        let effects = app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let mut effects = app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        effects.extend(app.update(Action::Settle));
         effects
             .into_iter()
             .filter_map(|e| crate::ui::copy_view(app, e).ok())

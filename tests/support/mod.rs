@@ -188,6 +188,9 @@ pub fn press(app: &mut App, keys: impl IntoIterator<Item = KeyEvent>) -> Vec<Eff
     for k in keys {
         let out = app.update(Action::Key(k));
         effects.extend(as_the_loop_does(app, out));
+        // The loop settles before each frame (a test looks after every key).
+        let out = app.update(Action::Settle);
+        effects.extend(as_the_loop_does(app, out));
     }
     effects
 }
