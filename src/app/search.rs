@@ -224,6 +224,78 @@ pub fn fold_into(s: &str, out: &mut String) {
     }
 }
 
+/// A query made ready once for many texts: the SIMD finder of its folded form, and, for an
+/// ASCII query, a case-insensitive finder that reads printable ASCII text as it is, with no
+/// folded copy (most turns, and most of a million-turn transcript).
+pub struct Finder {
+    folded: memchr::memmem::Finder<'static>,
+    ascii: Option<aho_corasick::AhoCorasick>,
+    chars: usize,
+    len: usize,
+}
+
+impl Finder {
+    /// `needle` folded (as [`fold_into`] folds), not empty.
+    pub fn new(needle: &str) -> Finder {
+        let ascii = needle
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b))
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build([needle])
+                    .ok()
+            })
+            .flatten();
+        Finder {
+            folded: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
+            ascii,
+            chars: needle.chars().count(),
+            len: needle.len(),
+        }
+    }
+
+    /// Character offsets of the matches in `text` as shown: printable ASCII is searched as it
+    /// is; anything else is made safe to show (`show`) and folded into `scratch` first.
+    pub fn find_shown<'a>(
+        &self,
+        text: &'a str,
+        show: impl FnOnce(&'a str) -> std::borrow::Cow<'a, str>,
+        scratch: &mut String,
+    ) -> Vec<usize> {
+        if let Some(ci) = &self.ascii
+            && text.bytes().all(|b| (0x20..0x7f).contains(&b))
+        {
+            // A byte offset is a character offset here; leftmost, not overlapping, as below.
+            return ci.find_iter(text).map(|m| m.start()).collect();
+        }
+        fold_into(&show(text), scratch);
+        self.find_folded(scratch)
+    }
+
+    /// Character offsets of the matches in `hay`, already folded.
+    pub fn find_folded(&self, hay: &str) -> Vec<usize> {
+        let bytes = hay.as_bytes();
+        let ascii = hay.is_ascii();
+        let mut out = Vec::new();
+        let (mut from, mut char_pos, mut last_byte) = (0usize, 0usize, 0usize);
+        while let Some(i) = self.folded.find(&bytes[from..]) {
+            let byte = from + i;
+            if ascii {
+                out.push(byte);
+            } else {
+                // Both are UTF-8 and the needle starts on a character: so does every match.
+                char_pos += hay[last_byte..byte].chars().count();
+                out.push(char_pos);
+                char_pos += self.chars;
+                last_byte = byte + self.len;
+            }
+            from = byte + self.len;
+        }
+        out
+    }
+}
+
 /// Character offsets of every non-overlapping occurrence of `needle` in `hay` (both folded).
 /// The bytes are searched with `memchr`'s SIMD finder; in ASCII text (most turns, and the
 /// 50 MB turn a stuck ASR sends) a byte offset is the character offset, so nothing is
@@ -232,26 +304,7 @@ pub fn find_all(hay: &str, needle: &str) -> Vec<usize> {
     if needle.is_empty() {
         return Vec::new();
     }
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    let bytes = hay.as_bytes();
-    let ascii = hay.is_ascii();
-    let needle_chars = needle.chars().count();
-    let mut out = Vec::new();
-    let (mut from, mut char_pos, mut last_byte) = (0usize, 0usize, 0usize);
-    while let Some(i) = finder.find(&bytes[from..]) {
-        let byte = from + i;
-        if ascii {
-            out.push(byte);
-        } else {
-            // Both are UTF-8 and the needle starts on a character: so does every match.
-            char_pos += hay[last_byte..byte].chars().count();
-            out.push(char_pos);
-            char_pos += needle_chars;
-            last_byte = byte + needle.len();
-        }
-        from = byte + needle.len();
-    }
-    out
+    Finder::new(needle).find_folded(hay)
 }
 
 impl Search {
@@ -443,5 +496,27 @@ mod tests {
         assert_eq!(starts(2, 0, 100), Vec::<usize>::new());
         assert_eq!(m.on_line(7, "xABxab"), m.on_line(7, "xabxAB"));
         assert_eq!(m.on_line(7, "你ab")[0].start, 1);
+    }
+
+    #[test]
+    fn the_case_blind_finder_finds_what_folding_finds() {
+        proptest::proptest!(crate::proptest_config::config(256), |(
+            hay in "[aAbB é\u{1b}Ä]{0,40}",
+            needle in "[aAbB ]{1,3}",
+        )| {
+            let folded = fold_str(&needle);
+            let finder = Finder::new(&folded);
+            let mut scratch = String::new();
+            let shown = crate::text::clean(&hay).into_owned();
+            let expected = find_all(&fold_str(&shown), &folded);
+            let got = finder.find_shown(&hay, crate::text::clean, &mut scratch);
+            proptest::prop_assert_eq!(got, expected);
+        });
+        let f = Finder::new("aa");
+        let mut scratch = String::new();
+        assert_eq!(
+            f.find_shown("AaAa", crate::text::clean, &mut scratch),
+            [0, 2]
+        );
     }
 }

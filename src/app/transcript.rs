@@ -8,7 +8,7 @@
 
 use crate::api::model::AsrItem;
 use crate::app::Loaded;
-use crate::app::search::{Matches, Search, find_all, fold_into};
+use crate::app::search::{Finder, Matches, Search, find_all, fold_into};
 use crate::case::CaseFacts;
 use crate::case::ptp::{Ptp, find_ptp};
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
@@ -194,7 +194,9 @@ impl TranscriptView {
     }
 
     /// Matches of `search.query` in the listed turns, in order. When the query only grew
-    /// since the last call, only the entries that matched before are looked at again.
+    /// since the last call, only the entries that matched before are looked at again. A
+    /// long transcript is searched in two halves at once (the UI waits for the search, so
+    /// both cores do it).
     pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Matches {
         let query = fold_str(&self.search.query);
         if query.is_empty() {
@@ -206,37 +208,85 @@ impl TranscriptView {
             .take()
             .filter(|(q, _)| query.starts_with(q.as_str()))
             .map(|(_, rows)| rows);
-        let mut hits = Matches::new(query.clone());
-        let mut rows = Vec::new();
-        let mut scratch = String::new();
-        let mut check = |e: usize| {
-            let Some(entry) = t.entries.get(e) else {
-                return;
-            };
-            let found = find_all(shown_folded(text(entry, items), &mut scratch), &query);
-            if !found.is_empty() {
-                rows.push(e as u32);
-                found.into_iter().for_each(|start| hits.push(e, start));
+        let finder = Finder::new(&query);
+        let this = &*self;
+        let scan = |entries: &mut dyn Iterator<Item = usize>| {
+            let mut found = Found::default();
+            let mut scratch = String::new();
+            for e in entries {
+                let Some(entry) = t.entries.get(e) else {
+                    continue;
+                };
+                let starts = finder.find_shown(text(entry, items), clean, &mut scratch);
+                found.add(e, &starts);
             }
+            found
         };
-        let scanned = match candidates {
-            Some(rows) => {
-                rows.iter().for_each(|&e| check(e as usize));
-                rows.len()
-            }
+        let (found, scanned) = match &candidates {
+            Some(rows) => (scan(&mut rows.iter().map(|&e| e as usize)), rows.len()),
             None => {
-                (0..self.len(t)).for_each(|p| check(self.entry_at(p)));
-                self.len(t)
+                let n = this.len(t);
+                let found = if n >= PARALLEL_FROM {
+                    let mid = n / 2;
+                    std::thread::scope(|threads| {
+                        let first = threads.spawn(|| scan(&mut (0..mid).map(|p| this.entry_at(p))));
+                        let second = scan(&mut (mid..n).map(|p| this.entry_at(p)));
+                        let mut first = first.join().unwrap_or_default();
+                        first.append(second);
+                        first
+                    })
+                } else {
+                    scan(&mut (0..n).map(|p| this.entry_at(p)))
+                };
+                (found, n)
             }
         };
+        let mut hits = Matches::new(query.clone());
+        let mut at = 0;
+        for (&row, &n) in found.rows.iter().zip(&found.counts) {
+            for &start in &found.starts[at..at + n as usize] {
+                hits.push(row as usize, start as usize);
+            }
+            at += n as usize;
+        }
         self.scanned = scanned;
-        self.last_search = Some((query, rows));
+        self.last_search = Some((query, found.rows));
         hits
     }
 
     /// The first listed entry at or after `secs` into the call.
     pub fn at_or_after(&self, t: &Transcript, secs: u32) -> Option<usize> {
         (0..self.len(t)).find(|&p| t.entries[self.entry_at(p)].at().is_some_and(|a| a >= secs))
+    }
+}
+
+/// From this many listed entries, a search runs in two halves at once.
+const PARALLEL_FROM: usize = 50_000;
+
+/// What one part of a search found: the entries with a match, how many each, where.
+#[derive(Debug, Default)]
+struct Found {
+    rows: Vec<u32>,
+    counts: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl Found {
+    fn add(&mut self, entry: usize, starts: &[usize]) {
+        if starts.is_empty() {
+            return;
+        }
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.rows.push(to_u32(entry));
+        self.counts.push(to_u32(starts.len()));
+        self.starts.extend(starts.iter().map(|&s| to_u32(s)));
+    }
+
+    /// `later`'s findings after these (it searched the entries after).
+    fn append(&mut self, mut later: Found) {
+        self.rows.append(&mut later.rows);
+        self.counts.append(&mut later.counts);
+        self.starts.append(&mut later.starts);
     }
 }
 
