@@ -224,12 +224,29 @@ pub fn fold_into(s: &str, out: &mut String) {
     }
 }
 
-/// A query made ready once for many texts: the SIMD finder of its folded form, and, for an
-/// ASCII query, a case-insensitive finder that reads printable ASCII text as it is, with no
-/// folded copy (most turns, and most of a million-turn transcript).
+/// `text` as shown, folded, in `scratch`: printable ASCII (most turns) shows as it is and
+/// folds by lowering its letters; anything else is made safe to show (`show`) first. Folding
+/// as a search goes rather than keeping a folded copy of every turn: a copy costs as much
+/// memory as the transcript itself.
+pub fn fold_shown<'a, 's>(
+    text: &'a str,
+    show: impl FnOnce(&'a str) -> std::borrow::Cow<'a, str>,
+    scratch: &'s mut String,
+) -> &'s str {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        scratch.clear();
+        scratch.push_str(text);
+        scratch.make_ascii_lowercase();
+    } else {
+        fold_into(&show(text), scratch);
+    }
+    scratch
+}
+
+/// A query made ready once for many texts (the SIMD finder of its folded form): a search
+/// over a million turns builds it once, not once a turn.
 pub struct Finder {
     folded: memchr::memmem::Finder<'static>,
-    ascii: Option<aho_corasick::AhoCorasick>,
     chars: usize,
     len: usize,
 }
@@ -237,40 +254,21 @@ pub struct Finder {
 impl Finder {
     /// `needle` folded (as [`fold_into`] folds), not empty.
     pub fn new(needle: &str) -> Finder {
-        let ascii = needle
-            .bytes()
-            .all(|b| (0x20..0x7f).contains(&b))
-            .then(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build([needle])
-                    .ok()
-            })
-            .flatten();
         Finder {
             folded: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
-            ascii,
             chars: needle.chars().count(),
             len: needle.len(),
         }
     }
 
-    /// Character offsets of the matches in `text` as shown: printable ASCII is searched as it
-    /// is; anything else is made safe to show (`show`) and folded into `scratch` first.
+    /// Character offsets of the matches in `text` as shown (see [`fold_shown`]).
     pub fn find_shown<'a>(
         &self,
         text: &'a str,
         show: impl FnOnce(&'a str) -> std::borrow::Cow<'a, str>,
         scratch: &mut String,
     ) -> Vec<usize> {
-        if let Some(ci) = &self.ascii
-            && text.bytes().all(|b| (0x20..0x7f).contains(&b))
-        {
-            // A byte offset is a character offset here; leftmost, not overlapping, as below.
-            return ci.find_iter(text).map(|m| m.start()).collect();
-        }
-        fold_into(&show(text), scratch);
-        self.find_folded(scratch)
+        self.find_folded(fold_shown(text, show, scratch))
     }
 
     /// Character offsets of the matches in `hay`, already folded.

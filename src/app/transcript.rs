@@ -8,7 +8,7 @@
 
 use crate::api::model::AsrItem;
 use crate::app::Loaded;
-use crate::app::search::{Finder, Matches, Search, find_all, fold_into};
+use crate::app::search::{Finder, Matches, Search, fold_shown};
 use crate::case::CaseFacts;
 use crate::case::ptp::{Ptp, find_ptp};
 use crate::case::transcript::{Entry, Speaker, Transcript, text};
@@ -111,13 +111,13 @@ pub fn count_watch_words(
     if words.is_empty() {
         return Vec::new();
     }
-    let needles: Vec<String> = words.iter().map(|w| fold_str(w)).collect();
+    let finders: Vec<Finder> = words.iter().map(|w| Finder::new(&fold_str(w))).collect();
     let mut counts = vec![0; words.len()];
     let mut scratch = String::new();
     for e in &facts.transcript.entries {
-        let hay = shown_folded(text(e, items), &mut scratch);
-        for (n, needle) in counts.iter_mut().zip(&needles) {
-            *n += find_all(hay, needle).len();
+        let hay = fold_shown(text(e, items), clean, &mut scratch);
+        for (n, finder) in counts.iter_mut().zip(&finders) {
+            *n += finder.find_folded(hay).len();
         }
     }
     words.into_iter().zip(counts).collect()
@@ -196,7 +196,7 @@ impl TranscriptView {
     /// Matches of `search.query` in the listed turns, in order. When the query only grew
     /// since the last call, only the entries that matched before are looked at again. A
     /// long transcript is searched in two halves at once (the UI waits for the search, so
-    /// both cores do it).
+    /// both cores do it), with one finder for every turn.
     pub fn find(&mut self, t: &Transcript, items: &[AsrItem]) -> Matches {
         let query = fold_str(&self.search.query);
         if query.is_empty() {
@@ -290,19 +290,6 @@ impl Found {
     }
 }
 
-/// `text` as a turn shows it (cleaned), folded for search, in `scratch`. Folding as we go
-/// rather than keeping a folded copy of every turn: a copy costs as much memory as the
-/// transcript itself, and printable ASCII (most turns) folds at memory speed.
-fn shown_folded<'a>(text: &str, scratch: &'a mut String) -> &'a str {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        // `clean` leaves printable ASCII as it is.
-        fold_into(text, scratch);
-    } else {
-        fold_into(&clean(text), scratch);
-    }
-    scratch
-}
-
 /// A time typed at the `:` prompt: `mm:ss`, `hh:mm:ss` or seconds.
 pub fn parse_jump(s: &str) -> Option<u32> {
     let s = s.trim();
@@ -349,12 +336,12 @@ mod tests {
             "",
         ] {
             let expected: String = clean(text).chars().map(fold).collect();
-            assert_eq!(shown_folded(text, &mut scratch), expected, "{text:?}");
+            assert_eq!(fold_shown(text, clean, &mut scratch), expected, "{text:?}");
         }
         proptest::proptest!(crate::proptest_config::config(256), |(text in "\\PC*|[ -~\t\x1b\x7f]*")| {
             let expected: String = clean(&text).chars().map(fold).collect();
             let mut scratch = String::new();
-            proptest::prop_assert_eq!(shown_folded(&text, &mut scratch), expected.as_str());
+            proptest::prop_assert_eq!(fold_shown(&text, clean, &mut scratch), expected.as_str());
         });
     }
 

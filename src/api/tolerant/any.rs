@@ -138,17 +138,25 @@ pub(crate) fn after_token<'de, A: MapAccess<'de>>(map: &mut A) -> Result<AfterTo
 }
 
 /// Keys the reference does not list, kept in the order they came.
-pub type Unknown = Vec<(Box<str>, Value)>;
+/// One pointer wide when empty (as nearly always): a model object per transcript record holds
+/// one, and a million of them would otherwise spend 16 MB on empty vectors.
+pub type Unknown = thin_vec::ThinVec<(Box<str>, Value)>;
 
 /// Makes keys unique the way a JSON object does: the last value wins, at the first key's place.
 /// Each extra arrival of a key goes to `repeated`.
-pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>, repeated: &mut Repeated) {
+pub(crate) fn dedupe_last_wins<C>(entries: &mut C, repeated: &mut Repeated)
+where
+    C: std::ops::Deref<Target = [(Box<str>, Value)]>
+        + Default
+        + IntoIterator<Item = (Box<str>, Value)>
+        + FromIterator<(Box<str>, Value)>,
+{
     if entries.len() < 2 {
         return;
     }
     let mut at: HashMap<Box<str>, usize> = HashMap::with_capacity(entries.len());
     let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(entries.len());
-    for (k, v) in entries.drain(..) {
+    for (k, v) in std::mem::take(entries) {
         match at.get(&k) {
             Some(&i) => {
                 out[i].1 = v;
@@ -160,7 +168,7 @@ pub(crate) fn dedupe_last_wins(entries: &mut Vec<(Box<str>, Value)>, repeated: &
             }
         }
     }
-    *entries = out;
+    *entries = out.into_iter().collect();
 }
 
 /// An object key.
@@ -238,7 +246,7 @@ mod tests {
 
     #[test]
     fn dedupe_keeps_first_place_last_value() {
-        let mut v: Unknown = vec![
+        let mut v: Unknown = thin_vec::thin_vec![
             ("a".into(), num("1")),
             ("b".into(), num("2")),
             ("a".into(), num("3")),
@@ -256,7 +264,7 @@ mod tests {
                 ("c".into(), num("4"))
             ]
         );
-        let mut e: Unknown = Vec::new();
+        let mut e: Unknown = Unknown::new();
         dedupe_last_wins(&mut e, &mut repeated);
         assert!(e.is_empty());
     }
