@@ -1,7 +1,8 @@
 //! Criterion benches at ten times the usual size: a push of 1,000,000 turns, 20,000 redials
 //! and 5,000 questions (~172 MiB, `rudder_inspect::generate::push`). A search over every turn
-//! for the last turn's marker, `G` and `g` on the Transcript tab with a frame each, and the
-//! masked copy of the whole answer (the job `m` runs off the UI thread).
+//! for the last turn's marker, the same over every line of the Raw JSON tab, `G` and `g` on
+//! the Transcript tab with a frame each, and the masked copy of the whole answer (the job `m`
+//! runs off the UI thread).
 //!
 //! `cargo bench --bench million` (several minutes: the push is made and read once).
 
@@ -78,6 +79,21 @@ fn million(c: &mut Criterion) {
             press(&mut app, KeyCode::Esc);
         })
     });
+    // The Raw JSON tab: its line index built once (untimed), then the search over every line.
+    press(&mut app, KeyCode::Char('6'));
+    draw(&mut term, &app);
+    g.bench_function("raw_search_last_turn_marker", |b| {
+        b.iter(|| {
+            press(&mut app, KeyCode::Char('/'));
+            for ch in "last-turn-marker".chars() {
+                press(&mut app, KeyCode::Char(ch));
+            }
+            press(&mut app, KeyCode::Enter);
+            draw(&mut term, &app);
+            press(&mut app, KeyCode::Esc);
+        })
+    });
+    press(&mut app, KeyCode::Char('5'));
     g.bench_function("big_g_then_g", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Char('G'));
