@@ -690,3 +690,14 @@ fn paging_through_300_cases_holds_one_case_at_a_time() {
         "memory grew from {before} KiB to {after} KiB over 290 cases"
     );
 }
+
+#[test]
+fn the_form_and_the_lookup_history_stay_out_of_a_review() {
+    let dir = saved_dir(&[]);
+    let mut app = review_app(dir.path(), 120, 30);
+    press(&mut app, [ctrl('b'), ctrl('r')]);
+    assert!(!app.show_form);
+    assert!(app.history_pane().is_none());
+    assert!(app.notice.as_ref().unwrap().text.contains("no form"));
+    assert!(screen_of(&app).contains("0/7 reviewed"));
+}

@@ -139,6 +139,15 @@ impl App {
             Command::Quit => return vec![Effect::Quit],
             Command::Help => self.overlay = Overlay::Help(views::Scroll::default()),
             Command::MouseCapture => return self.toggle_mouse(),
+            // A review has its list where the form would be, and asks nothing.
+            Command::ToggleForm | Command::History if self.review.is_some() => {
+                self.notice = Some(Notice {
+                    text:
+                        "a review has no form: its cases come from the directory (Esc for the list)"
+                            .into(),
+                    warn: false,
+                });
+            }
             Command::ToggleForm => {
                 self.show_form = !self.show_form;
                 if !self.show_form {
