@@ -701,3 +701,25 @@ fn the_form_and_the_lookup_history_stay_out_of_a_review() {
     assert!(app.notice.as_ref().unwrap().text.contains("no form"));
     assert!(screen_of(&app).contains("0/7 reviewed"));
 }
+
+#[test]
+fn a_filter_typed_before_the_cases_are_read_selects_the_best_match_once_they_are() {
+    let dir = saved_dir(&[]);
+    let listing = list(dir.path()).unwrap();
+    let marks = load(&listing.marks_path());
+    let (mut app, effects) =
+        App::new(Default::default(), context()).with_review(listing, marks, "cases".into());
+    app.update(Action::Resize(120, 30));
+    press(&mut app, [key('/')]);
+    type_text(&mut app, "okafor");
+    assert!(
+        app.review.as_deref().unwrap().list.order.is_empty(),
+        "nothing read yet"
+    );
+    as_the_loop_does(&mut app, effects);
+    let r = app.review.as_deref().unwrap();
+    assert_eq!(r.list.selected(), Some(4), "DANIEL OKAFOR, once read");
+    // Moving the selection stops it following the best match.
+    press(&mut app, [code(KeyCode::Enter), key('k')]);
+    assert_eq!(app.review.as_deref().unwrap().list.select.selected, 0);
+}

@@ -114,6 +114,9 @@ pub struct ListView {
     pub marks: Vec<Vec<std::ops::Range<usize>>>,
     /// The selection, as a position in `order`.
     pub select: Select,
+    /// The selection follows the best match of the typed filter (it was typed and the
+    /// selection not moved since): cases summed up later can be better matches.
+    follow_best: bool,
 }
 
 /// What the list needs of the review to order it.
@@ -137,11 +140,13 @@ impl ListView {
     }
 
     pub fn nav(&mut self, nav: Nav, page: usize) {
+        self.follow_best = false;
         self.select.nav(nav, self.order.len(), page);
     }
 
     /// Selects entry `i` (when shown).
     pub fn select_entry(&mut self, i: usize) -> bool {
+        self.follow_best = false;
         match self.position(i) {
             Some(p) => {
                 self.select.selected = p;
@@ -184,7 +189,11 @@ impl ListView {
             self.order = hits.iter().map(|h| h.index as u32).collect();
             self.marks = hits.into_iter().map(|h| h.marks).collect();
         }
-        let pos = if to_best {
+        if to_best {
+            self.follow_best = true;
+        }
+        let best = self.follow_best && !self.filter.query.trim().is_empty();
+        let pos = if best {
             Some(0)
         } else {
             keep.and_then(|k| self.position(k))
