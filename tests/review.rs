@@ -612,8 +612,8 @@ fn a_reviewer_pages_marks_and_comes_back_in_a_terminal() {
     tui.wait_tab("5 Transcript");
     tui.send("P");
     tui.wait_for(&["1/7 reviewed"]);
-    let text = std::fs::read_to_string(marks_file(dir.path())).unwrap();
-    assert!(text.contains("\"verdict\":\"pass\""), "{text}");
+    // The line is written off the UI thread, as the screen says it.
+    wait_file_contains(&marks_file(dir.path()), "\"verdict\":\"pass\"");
     tui.send("]");
     tui.wait_for(&["case 3/7 · row 3"]);
     tui.send("X");
@@ -652,6 +652,23 @@ fn many_saved(n: usize) -> tempfile::TempDir {
         std::fs::write(path, serde_json::to_vec(&v).unwrap()).unwrap();
     }
     dir
+}
+
+/// Waits until `path` holds `needle` (a line written off the UI thread).
+fn wait_file_contains(path: &Path, needle: &str) {
+    let deadline = std::time::Instant::now() + support::pty::DEADLINE;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.contains(needle) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never held {needle}: {text}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// Resident memory of `pid`, in KiB.
@@ -722,4 +739,23 @@ fn a_filter_typed_before_the_cases_are_read_selects_the_best_match_once_they_are
     // Moving the selection stops it following the best match.
     press(&mut app, [code(KeyCode::Enter), key('k')]);
     assert_eq!(app.review.as_deref().unwrap().list.select.selected, 0);
+}
+
+#[test]
+fn the_wheel_moves_the_list_and_a_click_selects_a_row() {
+    let dir = saved_dir(&[]);
+    let mut app = review_app(dir.path(), 120, 30);
+    let tab = app.tab;
+    app.update(wheel_down(40, 10));
+    assert_eq!(app.review.as_deref().unwrap().list.select.selected, 3);
+    // Row 6 of the list is on the screen's eighth line (the title, the columns, then rows).
+    app.update(click(10, 7));
+    assert_eq!(app.review.as_deref().unwrap().list.selected(), Some(5));
+    assert_eq!(app.tab, tab, "no tab was clicked behind the list");
+    press(&mut app, [key('s')]);
+    app.update(wheel_down(40, 10));
+    assert!(matches!(
+        app.review.as_deref().unwrap().screen,
+        Screen::Figures(_)
+    ));
 }

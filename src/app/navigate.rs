@@ -85,6 +85,9 @@ impl App {
             return Vec::new();
         }
         let areas = layout::layout(self);
+        if self.on_review_mouse(m, areas.body) {
+            return Vec::new();
+        }
         let inside = |r: ratatui::layout::Rect| {
             m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
         };

@@ -266,6 +266,43 @@ impl App {
         }
     }
 
+    /// The mouse over a review's list or figures: the wheel moves the selection (scrolls the
+    /// figures), a click selects the row under it. False when a case is on screen.
+    pub(in crate::app) fn on_review_mouse(
+        &mut self,
+        m: crossterm::event::MouseEvent,
+        body: ratatui::layout::Rect,
+    ) -> bool {
+        use crossterm::event::{MouseButton, MouseEventKind};
+        let page = self.list_page();
+        let Some(r) = self.review.as_deref_mut() else {
+            return false;
+        };
+        let wheel = match m.kind {
+            MouseEventKind::ScrollDown => Some(3),
+            MouseEventKind::ScrollUp => Some(-3),
+            _ => None,
+        };
+        match &mut r.screen {
+            Screen::Case => return false,
+            Screen::Figures(scroll) => {
+                if let Some(n) = wheel {
+                    scroll.nav(super::super::views::Nav::Wheel(n), page);
+                }
+            }
+            Screen::List => match (m.kind, wheel) {
+                (_, Some(n)) => r.list.nav(super::super::views::Nav::Wheel(n), page),
+                // The first row of the body is the columns' titles.
+                (MouseEventKind::Down(MouseButton::Left), _) if m.row > body.y => {
+                    let at = r.list.select.offset() + (m.row - body.y - 1) as usize;
+                    r.list.select_position(at);
+                }
+                _ => {}
+            },
+        }
+        true
+    }
+
     /// Rows of the list a page moves by before the first frame says.
     fn list_page(&self) -> usize {
         self.size.1.saturating_sub(5).max(1) as usize

@@ -144,6 +144,14 @@ impl ListView {
         self.select.nav(nav, self.order.len(), page);
     }
 
+    /// Selects the row at position `at` of the list (when there is one).
+    pub fn select_position(&mut self, at: usize) {
+        if at < self.order.len() {
+            self.follow_best = false;
+            self.select.selected = at;
+        }
+    }
+
     /// Selects entry `i` (when shown).
     pub fn select_entry(&mut self, i: usize) -> bool {
         self.follow_best = false;
