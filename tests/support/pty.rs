@@ -387,6 +387,24 @@ impl Tui {
         }
     }
 
+    /// Whether `pred` holds for a whole frame within `within` (no panic when it does not):
+    /// for a key that may need sending again.
+    pub fn holds_within(&self, within: Duration, pred: impl Fn(&vt100::Screen) -> bool) -> bool {
+        let deadline = Instant::now() + within;
+        let (lock, cvar) = &*self.term;
+        let mut t = lock.lock().unwrap();
+        loop {
+            if pred(&t.frame) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || t.closed {
+                return false;
+            }
+            t = cvar.wait_timeout(t, left).unwrap().0;
+        }
+    }
+
     /// Sends `keys` and waits until the screen, attributes included, differs from before.
     pub fn send_and_wait_change(&mut self, keys: &str) -> String {
         let before = self.term.0.lock().unwrap().frame.contents_formatted();
