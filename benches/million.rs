@@ -54,6 +54,27 @@ fn transcript_app() -> App {
     app
 }
 
+/// `iters` searches for the last turn's marker and their frames, timed; before each, untimed,
+/// a search the marker does not start with, so each timed one looks at everything rather
+/// than narrowing from the last. `check` looks at the result.
+fn timed_searches(
+    iters: u64,
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    check: impl Fn(&App),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        search(app, "zq-no-such-words");
+        let started = std::time::Instant::now();
+        search(app, "last-turn-marker");
+        draw(term, app);
+        total += started.elapsed();
+        check(app);
+    }
+    total
+}
+
 /// `/`, the query typed ahead, Enter (which finds it), then Esc (which clears it).
 fn search(app: &mut App, query: &str) {
     press(app, KeyCode::Esc);
@@ -77,36 +98,17 @@ fn million(c: &mut Criterion) {
     draw(&mut term, &app);
     g.bench_function("search_last_turn_marker", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                // Untimed: a search the marker does not start with, so the timed one looks
-                // at every turn rather than narrowing from the last search's turns.
-                search(&mut app, "zq-no-such-words");
-                let started = std::time::Instant::now();
-                search(&mut app, "last-turn-marker");
-                draw(&mut term, &app);
-                total += started.elapsed();
+            timed_searches(iters, &mut app, &mut term, |app| {
                 let s = &app.loaded.as_ref().expect("loaded").views.transcript.search;
                 assert_eq!(s.hits.len(), 1, "the marker is in the last turn only");
-            }
-            total
+            })
         })
     });
     // The Raw JSON tab: its line index built once (untimed), then the search over every line.
     press(&mut app, KeyCode::Char('6'));
     draw(&mut term, &app);
     g.bench_function("raw_search_last_turn_marker", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                search(&mut app, "zq-no-such-words");
-                let started = std::time::Instant::now();
-                search(&mut app, "last-turn-marker");
-                draw(&mut term, &app);
-                total += started.elapsed();
-            }
-            total
-        })
+        b.iter_custom(|iters| timed_searches(iters, &mut app, &mut term, |_| {}))
     });
     press(&mut app, KeyCode::Char('5'));
     g.bench_function("big_g_then_g", |b| {

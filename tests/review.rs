@@ -45,6 +45,16 @@ fn marks_file(dir: &Path) -> PathBuf {
     dir.join("review.jsonl")
 }
 
+/// The review on screen.
+fn review_of(app: &App) -> &rudder_inspect::app::review::Review {
+    app.review.as_deref().expect("a review")
+}
+
+/// Whether the case list is what the review shows.
+fn showing_list(app: &App) -> bool {
+    matches!(review_of(app).screen, Screen::List)
+}
+
 /// The name a case has in `review.jsonl`.
 fn key_of(dir: &Path, i: usize) -> String {
     list(dir).unwrap().entries[i].key.clone()
@@ -64,7 +74,7 @@ fn the_list_opens_sorted_by_row_with_the_first_selected_and_nothing_reviewed() {
     let rows: Vec<&str> = s.lines().skip(2).take(7).collect();
     assert!(rows[0].trim_start().starts_with("1  WILL SMITH"), "{s}");
     assert!(rows[6].trim_start().starts_with("7  JESSICA MOORE"), "{s}");
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert_eq!(r.list.selected(), Some(0));
     assert_eq!(r.unread, 0);
     // The mismatch column says how many of how many; the watch column counts both words.
@@ -76,10 +86,7 @@ fn enter_opens_the_case_and_a_bracket_pages_on_in_the_same_tab_with_the_search_k
     let dir = saved_dir(&[]);
     let mut app = review_app(dir.path(), 120, 30);
     press(&mut app, [code(KeyCode::Down), code(KeyCode::Enter)]);
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::Case
-    ));
+    assert!(matches!(review_of(&app).screen, Screen::Case));
     assert!(screen_of(&app).contains("case 2/7 · row 2"));
     press(&mut app, [key('5'), key('/')]);
     type_text(&mut app, "you");
@@ -103,17 +110,14 @@ fn enter_opens_the_case_and_a_bracket_pages_on_in_the_same_tab_with_the_search_k
     assert!(screen_of(&app).contains("case 2/7 · row 2"));
     // Esc goes back to the list, on the case that was open.
     press(&mut app, [code(KeyCode::Esc)]);
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert!(matches!(r.screen, Screen::List));
     assert_eq!(r.list.selected(), Some(1));
     // From the list, `]` opens the next case.
     press(&mut app, [key(']')]);
     assert!(screen_of(&app).contains("case 3/7 · row 3"));
     press(&mut app, [key('f')]);
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::List
-    ));
+    assert!(showing_list(&app));
 }
 
 #[test]
@@ -138,7 +142,7 @@ fn verdicts_and_notes_are_saved_at_once_and_read_back() {
     assert_eq!(after_one.lines().count(), 1);
     assert!(after_one.contains("\"verdict\":\"pass\""), "{after_one}");
     assert!(after_one.contains("\"row\":1"), "{after_one}");
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert_eq!(
         r.list.selected(),
         Some(0),
@@ -196,7 +200,7 @@ fn the_filter_finds_a_case_by_part_of_its_name_and_number_and_enter_keeps_then_o
     assert!(s.contains("1 of 7"), "{s}");
     assert!(s.contains("JESSICA MOORE"), "{s}");
     press(&mut app, [code(KeyCode::Enter)]);
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert!(!r.list.filter.editing);
     assert_eq!(r.list.filter.query, "jess 3125");
     press(&mut app, [code(KeyCode::Enter)]);
@@ -212,7 +216,7 @@ fn a_fuzzy_filter_puts_the_best_match_first_and_selects_it() {
     let mut app = review_app(dir.path(), 120, 30);
     press(&mut app, [key('G'), key('/')]);
     type_text(&mut app, "okafor");
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert_eq!(r.list.select.selected, 0);
     assert_eq!(r.list.selected(), Some(4), "row 5 is DANIEL OKAFOR");
 }
@@ -254,7 +258,7 @@ fn o_cycles_the_sort_column_and_capital_o_reverses_it() {
         press(&mut app, [key('o')]);
     }
     assert!(screen_of(&app).contains("sorted by duration ↑"));
-    let order = &app.review.as_deref().unwrap().list.order;
+    let order = &review_of(&app).list.order;
     assert_eq!(
         *order.last().unwrap(),
         6,
@@ -270,20 +274,17 @@ fn quick_filters_show_mismatches_watch_hits_unreviewed_and_failed() {
     assert!(s.contains("0/9 reviewed"), "{s}");
     assert!(s.contains("not a saved answer"), "{s}");
     press(&mut app, [key('x')]);
-    let order: Vec<u32> = app.review.as_deref().unwrap().list.order.clone();
+    let order: Vec<u32> = review_of(&app).list.order.clone();
     assert_eq!(order, [2, 5], "the two cases with a mismatch");
     press(&mut app, [key('e')]);
     let s = screen_of(&app);
     assert!(s.contains("2 of 9") && s.contains("only failed"), "{s}");
     // Enter on a failed row says why rather than opening it.
     press(&mut app, [code(KeyCode::Enter)]);
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::List
-    ));
+    assert!(showing_list(&app));
     assert!(app.notice.as_ref().unwrap().warn);
     press(&mut app, [key('e'), key('w')]);
-    let order = app.review.as_deref().unwrap().list.order.clone();
+    let order = review_of(&app).list.order.clone();
     assert!(!order.is_empty() && order.len() < 7, "{order:?}");
     press(&mut app, [key('w'), key('P'), key('u')]);
     let s = screen_of(&app);
@@ -314,10 +315,7 @@ fn s_shows_the_figures_and_esc_comes_back() {
     assert!(s.contains("lawyer"), "{s}");
     assert!(s.contains("Failed (1)"), "{s}");
     press(&mut app, [code(KeyCode::Esc)]);
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::List
-    ));
+    assert!(showing_list(&app));
 }
 
 #[test]
@@ -340,7 +338,7 @@ fn keys_typed_into_the_filter_and_the_note_are_text_not_commands() {
     press(&mut app, [key('/')]);
     let effects = type_text(&mut app, "qPX]");
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(app.review.as_deref().unwrap().list.filter.query, "qPX]");
+    assert_eq!(review_of(&app).list.filter.query, "qPX]");
     press(&mut app, [code(KeyCode::Esc), key('i')]);
     let effects = type_text(&mut app, "q]P");
     assert!(effects.is_empty());
@@ -392,10 +390,7 @@ fn the_help_of_a_review_lists_its_keys_and_not_the_forms() {
     assert!(!seen.contains("send the query (from any field)"), "{seen}");
     press(&mut app, [code(KeyCode::Esc)]);
     assert!(!app.help_open());
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::List
-    ));
+    assert!(showing_list(&app));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -729,16 +724,13 @@ fn a_filter_typed_before_the_cases_are_read_selects_the_best_match_once_they_are
     app.update(Action::Resize(120, 30));
     press(&mut app, [key('/')]);
     type_text(&mut app, "okafor");
-    assert!(
-        app.review.as_deref().unwrap().list.order.is_empty(),
-        "nothing read yet"
-    );
+    assert!(review_of(&app).list.order.is_empty(), "nothing read yet");
     as_the_loop_does(&mut app, effects);
-    let r = app.review.as_deref().unwrap();
+    let r = review_of(&app);
     assert_eq!(r.list.selected(), Some(4), "DANIEL OKAFOR, once read");
     // Moving the selection stops it following the best match.
     press(&mut app, [code(KeyCode::Enter), key('k')]);
-    assert_eq!(app.review.as_deref().unwrap().list.select.selected, 0);
+    assert_eq!(review_of(&app).list.select.selected, 0);
 }
 
 #[test]
@@ -747,15 +739,12 @@ fn the_wheel_moves_the_list_and_a_click_selects_a_row() {
     let mut app = review_app(dir.path(), 120, 30);
     let tab = app.tab;
     app.update(wheel_down(40, 10));
-    assert_eq!(app.review.as_deref().unwrap().list.select.selected, 3);
+    assert_eq!(review_of(&app).list.select.selected, 3);
     // Row 6 of the list is on the screen's eighth line (the title, the columns, then rows).
     app.update(click(10, 7));
-    assert_eq!(app.review.as_deref().unwrap().list.selected(), Some(5));
+    assert_eq!(review_of(&app).list.selected(), Some(5));
     assert_eq!(app.tab, tab, "no tab was clicked behind the list");
     press(&mut app, [key('s')]);
     app.update(wheel_down(40, 10));
-    assert!(matches!(
-        app.review.as_deref().unwrap().screen,
-        Screen::Figures(_)
-    ));
+    assert!(matches!(review_of(&app).screen, Screen::Figures(_)));
 }
