@@ -917,3 +917,36 @@ fn a_search_typed_ahead_is_searched_once_for_its_last_query() {
     );
     assert!(!view.search.hits.is_empty());
 }
+
+/// `m` shows the masked copy with what the user reads by: the speaker filter and the search.
+#[test]
+fn masking_keeps_the_transcript_filter_and_the_search() {
+    let mut app = answered_app("02-full-match.json", 120, 40);
+    press(&mut app, [key('5'), key('c'), key('/')]);
+    type_text(&mut app, "yes");
+    press(&mut app, [code(KeyCode::Enter)]);
+    let before = app
+        .loaded
+        .as_ref()
+        .unwrap()
+        .views
+        .transcript
+        .search
+        .counter();
+    assert!(!before.ends_with("/0"), "the callee says yes: {before}");
+    press(&mut app, [key('m')]);
+    assert!(app.masked());
+    let view = &app.loaded.as_ref().unwrap().views.transcript;
+    assert_eq!(view.filter, rudder_inspect::app::transcript::Filter::Callee);
+    assert_eq!(view.search.query, "yes");
+    assert_eq!(
+        view.search.counter(),
+        before,
+        "found again on the masked copy"
+    );
+    press(&mut app, [key('m')]);
+    let view = &app.loaded.as_ref().unwrap().views.transcript;
+    assert!(!app.masked());
+    assert_eq!(view.filter, rudder_inspect::app::transcript::Filter::Callee);
+    assert_eq!(view.search.counter(), before);
+}

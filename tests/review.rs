@@ -748,3 +748,20 @@ fn the_wheel_moves_the_list_and_a_click_selects_a_row() {
     app.update(wheel_down(40, 10));
     assert!(matches!(review_of(&app).screen, Screen::Figures(_)));
 }
+
+#[test]
+fn with_masking_on_the_next_case_keeps_the_search_typed_on_the_masked_copy() {
+    let dir = saved_dir(&[]);
+    let mut app = review_app(dir.path(), 120, 30);
+    press(
+        &mut app,
+        [code(KeyCode::Enter), key('m'), key('5'), key('/')],
+    );
+    assert!(app.masked());
+    type_text(&mut app, "you");
+    press(&mut app, [code(KeyCode::Enter), key(']')]);
+    assert!(app.masked(), "the next case is shown masked too");
+    let l = app.loaded.as_deref().expect("the next case, masked");
+    assert_eq!(l.views.transcript.search.query, "you");
+    assert!(screen_of(&app).contains("case 2/7"));
+}

@@ -340,6 +340,21 @@ impl App {
         }
     }
 
+    /// Both searches of the answer on screen found again (another answer came with the
+    /// queries carried to it).
+    pub(super) fn search_again(&mut self) {
+        let (w, h) = self.body_size();
+        let Some(l) = self.loaded.as_deref_mut() else {
+            return;
+        };
+        if !l.views.transcript.search.query.is_empty() {
+            transcript_keys::search(l, w, h);
+        }
+        if !l.views.raw.search.query.is_empty() {
+            raw::search(l, h);
+        }
+    }
+
     /// Recomputes the current tab's matches after the query changed.
     pub(super) fn refresh_search(&mut self) {
         let (w, h) = self.body_size();

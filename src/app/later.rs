@@ -130,10 +130,12 @@ impl App {
         };
         whole.query = old.query.take();
         whole.pages = old.pages.take();
-        super::masking::carry(&old.views, &mut whole.views);
+        super::masking::carry(&old.views, &mut whole);
         let unread = whole.unreadable().map(str::to_string);
         *slot = Some(whole);
         self.clamp_views();
+        // A search typed while the lists were read looks at them now.
+        self.search_again();
         if let Some(e) = unread {
             self.notice = Some(Notice {
                 text: format!(

@@ -27,20 +27,36 @@ impl Comparison {
     }
 }
 
-/// Where the user was, carried from one version of the answer to the other.
-pub(super) fn carry(from: &Views, to: &mut Views) {
+/// What the user reads by, carried to another answer on screen: the transcript's speaker
+/// filter and folded silences, and both searches as typed (their matches are found again by
+/// the caller, [`App::search_again`]).
+pub(super) fn carry_reading(from: &Views, to: &mut Loaded) {
+    let (f, t) = (&from.transcript, &mut to.views.transcript);
+    if f.filter != t.filter || f.hide_silences != t.hide_silences {
+        t.set_filter(&to.facts.transcript, f.filter, f.hide_silences);
+    }
+    t.search.query = f.search.query.clone();
+    t.search.editing = f.search.editing;
+    let raw = &mut to.views.raw.search;
+    raw.query = from.raw.search.query.clone();
+    raw.editing = from.raw.search.editing;
+}
+
+/// Where the user was, carried from one version of the answer to the other: what they read
+/// by, and every view's position.
+pub(super) fn carry(from: &Views, to: &mut Loaded) {
+    carry_reading(from, to);
+    let to = &mut to.views;
     to.profile = from.profile.clone();
     to.call = from.call.clone();
     to.redials = from.redials.clone();
     to.qa = from.qa.clone();
     to.raw.scroll = from.raw.scroll.clone();
     let (f, t) = (&from.transcript, &mut to.transcript);
-    // Positions count entries of the filtered list: carried only when unfiltered alike.
-    if f.filter == t.filter && f.hide_silences == t.hide_silences {
-        t.selected = f.selected;
-        t.top = f.top;
-        t.top_line = f.top_line;
-    }
+    // Positions count entries of the filtered list, the same on both now.
+    t.selected = f.selected;
+    t.top = f.top;
+    t.top_line = f.top_line;
 }
 
 /// Whether names are masked on screen, and where the other version of the answer on screen
@@ -172,11 +188,17 @@ impl App {
             }
         };
         let original = match before {
-            Masking::Waiting { original, .. } => original,
+            // A new answer: shown masked with what the user reads by (kept on it meanwhile).
+            Masking::Waiting { original, .. } => {
+                if let Some(o) = original.as_deref() {
+                    carry(&o.views, &mut masked);
+                }
+                original
+            }
             // `m` on an answer on screen: the copy takes its place, where the user was.
             _ => {
                 if let Some(shown) = self.loaded.as_deref() {
-                    carry(&shown.views, &mut masked.views);
+                    carry(&shown.views, &mut masked);
                 }
                 self.loaded.take()
             }
@@ -184,7 +206,7 @@ impl App {
         self.loaded = Some(masked);
         self.mask = Masking::On { original };
         self.clamp_views();
-        self.refresh_search();
+        self.search_again();
         self.notice = Some(Notice {
             text: "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them".into(),
             warn: false,
@@ -261,7 +283,7 @@ impl App {
                 copy: Some(mut copy),
             } => {
                 if let Some(shown) = self.loaded.as_deref() {
-                    carry(&shown.views, &mut copy.views);
+                    carry(&shown.views, &mut copy);
                 }
                 let original = self.loaded.replace(copy);
                 self.mask = Masking::On { original };
@@ -270,7 +292,7 @@ impl App {
             Masking::On { original } => {
                 let mut original = original;
                 if let (Some(shown), Some(o)) = (self.loaded.as_deref(), original.as_deref_mut()) {
-                    carry(&shown.views, &mut o.views);
+                    carry(&shown.views, o);
                 }
                 let copy = std::mem::replace(&mut self.loaded, original);
                 self.mask = Masking::Off { copy };
@@ -283,7 +305,7 @@ impl App {
     /// After `m` swapped the two versions: the views where they were, and what it means.
     fn swapped(&mut self) {
         self.clamp_views();
-        self.refresh_search();
+        self.search_again();
         self.notice = Some(if self.masked() {
             Notice {
                 text: "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them".into(),

@@ -13,10 +13,7 @@ use ratatui_textarea::TextArea;
 /// What the reviewer reads by is kept from one case to the next: the transcript's speaker
 /// filter and folded silences, and the searches of the Transcript and Raw JSON tabs.
 pub(super) fn carry_reading(from: &Views, to: &mut Loaded) {
-    let (f, t) = (&from.transcript, &mut to.views.transcript);
-    t.set_filter(&to.facts.transcript, f.filter, f.hide_silences);
-    t.search.query = f.search.query.clone();
-    to.views.raw.search.query = from.raw.search.query.clone();
+    super::super::masking::carry_reading(from, to);
 }
 
 impl App {
@@ -306,20 +303,6 @@ impl App {
     /// Rows of the list a page moves by before the first frame says.
     fn list_page(&self) -> usize {
         self.size.1.saturating_sub(5).max(1) as usize
-    }
-
-    /// Both searches of the case just opened, run again on it.
-    pub(super) fn search_again(&mut self) {
-        let (w, h) = self.body_size();
-        let Some(l) = self.loaded.as_deref_mut() else {
-            return;
-        };
-        if !l.views.transcript.search.query.is_empty() {
-            super::super::transcript_keys::search(l, w, h);
-        }
-        if !l.views.raw.search.query.is_empty() {
-            super::super::raw::search(l, h);
-        }
     }
 }
 

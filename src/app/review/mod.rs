@@ -375,7 +375,9 @@ impl App {
         r.open = Some(index);
         r.screen = Screen::Case;
         r.list.select_entry(index);
-        if let Some(old) = self.original() {
+        // What the reviewer reads by is on the views on screen (the masked copy's, when
+        // masking is on).
+        if let Some(old) = self.loaded.as_deref() {
             keys::carry_reading(&old.views, &mut fresh);
         }
         self.previous = None;
