@@ -734,7 +734,7 @@ fn the_readme_key_table_is_the_key_map() {
     let table = rudder_inspect::app::keymap::readme_table();
     assert!(
         readme.contains(&table),
-        "README.md's key table differs from src/app/keymap.rs; it should read:\n{table}"
+        "README.md's key table differs from src/app/keymap/; it should read:\n{table}"
     );
 }
 
