@@ -616,8 +616,15 @@ fn a_reviewer_pages_marks_and_comes_back_in_a_terminal() {
     tui.send("amount differs");
     tui.send(ENTER);
     tui.wait_for(&["2/7 reviewed", "note saved"]);
+    // Two verdicts in one breath: written in the order given, the last one wins.
+    tui.send("!P");
+    tui.wait_for(&["· ✓ pass"]);
     tui.send("q");
     tui.wait_exit();
+    let m = load(&marks_file(dir.path()));
+    let third = m.get(&key_of(dir.path(), 2)).expect("row 3 marked");
+    assert_eq!(third.verdict, Some(Verdict::Pass));
+    assert_eq!(third.note, "amount differs");
     let text = std::fs::read_to_string(marks_file(dir.path())).unwrap();
     assert!(
         text.contains("amount differs") && text.contains("\"fail\""),

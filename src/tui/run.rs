@@ -106,6 +106,9 @@ struct Loop {
     tasks: HashMap<u64, JoinHandle<()>>,
     /// History saves under way: waited for at the end, so a lookup just made is kept.
     saves: Vec<JoinHandle<()>>,
+    /// A review's verdicts, written one after the other in the order given (the last line
+    /// for a case wins, so two quick verdicts must not land swapped); its task is in `saves`.
+    marks: Option<mpsc::UnboundedSender<(std::path::PathBuf, Box<crate::review::marks::Mark>)>>,
     /// Lists of a big answer to read once the next frame is drawn ([`Loop::after_frame`]).
     jobs: Vec<TranscriptJob>,
     /// An effect asked to quit.
@@ -120,6 +123,7 @@ impl Loop {
             rx,
             tasks: HashMap::new(),
             saves: Vec::new(),
+            marks: None,
             jobs: Vec::new(),
             quit: false,
         }
@@ -222,6 +226,8 @@ async fn event_loop(
     for (_, t) in state.tasks.drain() {
         t.abort();
     }
+    // The verdicts' writer ends once it has written what it was given.
+    drop(state.marks.take());
     for s in state.saves {
         let _ = s.await;
     }
@@ -234,6 +240,27 @@ fn off_thread(tx: &mpsc::UnboundedSender<Action>, work: impl FnOnce() -> Action 
     tokio::task::spawn_blocking(move || {
         let _ = tx.send(work());
     });
+}
+
+/// Appends each verdict given, one at a time in the order given, off the UI thread; a line
+/// that cannot be written is said.
+async fn write_marks(
+    mut queue: mpsc::UnboundedReceiver<(std::path::PathBuf, Box<crate::review::marks::Mark>)>,
+    tx: mpsc::UnboundedSender<Action>,
+) {
+    while let Some((path, mark)) = queue.recv().await {
+        let shown = path.display().to_string();
+        let written =
+            tokio::task::spawn_blocking(move || crate::review::marks::append(&path, &mark)).await;
+        let failed = match written {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e.to_string(),
+            Err(e) => e.to_string(),
+        };
+        let _ = tx.send(Action::Warning(format!(
+            "verdict not saved to {shown}: {failed}"
+        )));
+    }
 }
 
 /// Turns one action into state changes and sends its effects out.
@@ -256,6 +283,7 @@ fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut
         tasks,
         saves,
         jobs,
+        marks,
         quit,
         ..
     } = state;
@@ -354,18 +382,14 @@ fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut
             tokio::task::spawn_blocking(move || job.run(&mut |a| tx.send(a).is_ok()));
         }
         Effect::OpenCase(job) => off_thread(tx, move || job.run()),
-        // Waited for at the end like the history: a verdict just given is kept.
+        // In order, on one writer; waited for at the end like the history.
         Effect::SaveMark { path, mark } => {
-            let tx = tx.clone();
-            saves.retain(|s| !s.is_finished());
-            saves.push(tokio::task::spawn_blocking(move || {
-                if let Err(e) = crate::review::marks::append(&path, &mark) {
-                    let _ = tx.send(Action::Warning(format!(
-                        "verdict not saved to {}: {e}",
-                        path.display()
-                    )));
-                }
-            }));
+            let writer = marks.get_or_insert_with(|| {
+                let (to_writer, queue) = mpsc::unbounded_channel();
+                saves.push(tokio::spawn(write_marks(queue, tx.clone())));
+                to_writer
+            });
+            let _ = writer.send((path, mark));
         }
         Effect::Quit => *quit = true,
         // Made into a Copy above.
