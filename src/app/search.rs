@@ -81,6 +81,16 @@ impl Matches {
         self.total += n;
     }
 
+    /// `later`'s matches after these (found on the rows after).
+    pub(crate) fn append(&mut self, later: Matches) {
+        let base = to_u32(self.total);
+        self.rows.extend_from_slice(&later.rows);
+        self.before
+            .extend(later.before.iter().map(|&b| b.saturating_add(base)));
+        self.total += later.total;
+        self.starts.extend_from_slice(&later.starts);
+    }
+
     /// The folded query these are for.
     pub fn query(&self) -> &str {
         &self.query

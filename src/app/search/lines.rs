@@ -20,22 +20,65 @@ pub(crate) fn find_releasing(
     only: Option<&[u32]>,
     pages: Option<&crate::mapped::Pages>,
 ) -> Matches {
-    const BLOCK: usize = 64 * 1024;
     let mut m = Matches::new(query);
     if m.query.is_empty() || m.query.contains('\n') {
         return m;
     }
-    let mut released = 0;
-    let mut rows: Box<dyn Iterator<Item = usize>> = match only {
-        Some(only) => Box::new(only.iter().map(|&r| r as usize)),
-        None => Box::new(0..lines.count()),
+    let query = std::mem::take(&mut m.query);
+    let finder = memchr::memmem::Finder::new(query.as_bytes());
+    let n = lines.count();
+    let mut found = match only {
+        Some(only) => scan(
+            lines,
+            &finder,
+            only.iter().map(|&r| r as usize),
+            pages,
+            true,
+        ),
+        // Every line of a long text: two halves at once (the screen waits for the search).
+        None if n >= PARALLEL_FROM => {
+            let mid = n / 2;
+            std::thread::scope(|threads| {
+                let second = threads.spawn(|| scan(lines, &finder, mid..n, pages, false));
+                let mut first = scan(lines, &finder, 0..mid, pages, true);
+                match second.join() {
+                    Ok(second) => first.append(second),
+                    Err(_) => first = scan(lines, &finder, 0..n, pages, true),
+                }
+                first
+            })
+        }
+        None => scan(lines, &finder, 0..n, pages, true),
     };
+    found.query = query;
+    found.chars = m.chars;
+    found.rows.shrink_to_fit();
+    found.before.shrink_to_fit();
+    found
+}
+
+/// From this many lines, the raw JSON is searched in two halves at once.
+const PARALLEL_FROM: usize = 200_000;
+
+/// The matches of `finder` on `rows`, counted per line, some 64 KiB of lines at a time; a
+/// mapped body's pages behind the lines read are handed back (from the first line's, when
+/// `from_start`; else from the end of the first block, the part before being another's).
+fn scan(
+    lines: Lines,
+    finder: &memchr::memmem::Finder,
+    rows: impl Iterator<Item = usize>,
+    pages: Option<&crate::mapped::Pages>,
+    from_start: bool,
+) -> Matches {
+    const BLOCK: usize = 64 * 1024;
+    let mut m = Matches::default();
+    let needle_len = finder.needle().len();
+    let mut rows = rows;
+    let mut released = from_start.then_some(0);
     let mut cursor = lines.cursor();
     let mut block = Vec::with_capacity(BLOCK + 1024);
     let mut in_block = Vec::new();
     let mut folded = String::new();
-    let query = std::mem::take(&mut m.query);
-    let finder = memchr::memmem::Finder::new(query.as_bytes());
     loop {
         block.clear();
         in_block.clear();
@@ -50,7 +93,10 @@ pub(crate) fn find_releasing(
             break;
         }
         if let (Some(p), Some(at)) = (pages, cursor.at) {
-            release_behind(p, &mut released, at.pos);
+            match &mut released {
+                Some(released) => release_behind(p, released, at.pos),
+                None => released = Some(at.pos),
+            }
         }
         fold_into(&String::from_utf8_lossy(&block), &mut folded);
         let bytes = folded.as_bytes();
@@ -69,13 +115,10 @@ pub(crate) fn find_releasing(
                 }
             }
             on_line += 1;
-            from = p + query.len();
+            from = p + needle_len;
         }
         m.add(in_block[line], on_line);
     }
-    m.query = query;
-    m.rows.shrink_to_fit();
-    m.before.shrink_to_fit();
     m
 }
 
@@ -87,4 +130,43 @@ pub(crate) fn current_hit(search: &Search, lines: Lines) -> Option<Hit> {
         .on_line(row, &lines.line(row))
         .into_iter()
         .nth(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::lines::RawText;
+
+    #[test]
+    fn a_long_text_searched_in_two_halves_finds_what_one_pass_finds() {
+        // 300,000 lines: `{`, then one `"k…": "…"` pair a line, `}`.
+        let mut body = String::from("{");
+        for i in 0..300_000 {
+            let v = if i % 7 == 0 { "Pay now" } else { "no" };
+            body.push_str(&format!(
+                "{}\"k{i}\": \"{v} {i}\"",
+                if i == 0 { "" } else { "," }
+            ));
+        }
+        body.push('}');
+        let raw = RawText::build(body.as_bytes());
+        let lines = Lines::new(&raw, body.as_bytes());
+        assert!(lines.count() >= PARALLEL_FROM, "{}", lines.count());
+        let halves = find(lines, "pay".into(), None);
+        let one = scan(
+            lines,
+            &memchr::memmem::Finder::new(b"pay"),
+            0..lines.count(),
+            None,
+            true,
+        );
+        assert_eq!(halves.len(), 300_000usize.div_ceil(7));
+        assert_eq!(halves.rows(), one.rows());
+        assert_eq!(halves.len(), one.len());
+        assert_eq!(halves.before, one.before);
+        assert_eq!(halves.query(), "pay");
+        // A query over both halves' boundary line counts once.
+        let mid = find(lines, "k150000\"".into(), None);
+        assert_eq!(mid.len(), 1);
+    }
 }
