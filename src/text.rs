@@ -341,6 +341,28 @@ pub fn width(s: &str) -> usize {
 /// break are dropped. Never returns an empty list.
 pub fn wrap(s: &str, width: usize) -> Vec<&str> {
     use unicode_segmentation::UnicodeSegmentation;
+    let units = s.grapheme_indices(true).map(|(idx, g)| Unit {
+        at: idx,
+        len: g.len(),
+        space: g.chars().all(char::is_whitespace),
+        cols: unicode_width::UnicodeWidthStr::width(g),
+    });
+    wrap_units(s, width, units)
+}
+
+/// One piece [`wrap_units`] never splits: where it starts in the text, its length in bytes,
+/// whether it is a space, and its columns.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unit {
+    pub at: usize,
+    pub len: usize,
+    pub space: bool,
+    pub cols: usize,
+}
+
+/// [`wrap`]'s rules over `s` given as `units` in order: graphemes, or (where each character
+/// of a long turn is a grapheme of its own) characters or bytes, which are cheaper to walk.
+pub(crate) fn wrap_units(s: &str, width: usize, units: impl Iterator<Item = Unit>) -> Vec<&str> {
     let width = width.max(1);
     if crate::text::width(s) <= width {
         return vec![s];
@@ -348,30 +370,34 @@ pub fn wrap(s: &str, width: usize) -> Vec<&str> {
     let mut lines = Vec::new();
     let mut start = 0usize;
     let mut line_w = 0usize;
-    // A byte offset where the line may break, and the width of the line up to it.
-    let mut brk: Option<(usize, usize)> = None;
-    for (idx, g) in s.grapheme_indices(true) {
-        let gw = unicode_width::UnicodeWidthStr::width(g);
-        let space = g.chars().all(char::is_whitespace);
+    // A byte offset where the line may break.
+    let mut brk: Option<usize> = None;
+    for Unit {
+        at: idx,
+        len,
+        space,
+        cols,
+    } in units
+    {
         if space {
             if idx == start {
-                start = idx + g.len();
+                start = idx + len;
                 continue;
             }
-            brk = Some((idx, line_w));
-        } else if gw >= 2 && idx > start {
-            brk = Some((idx, line_w));
+            brk = Some(idx);
+        } else if cols >= 2 && idx > start {
+            brk = Some(idx);
         }
-        if line_w + gw > width && idx > start {
-            match brk.filter(|(b, _)| *b > start) {
-                Some((b, _)) if !space => {
+        if line_w + cols > width && idx > start {
+            match brk.filter(|&b| b > start) {
+                Some(b) if !space => {
                     lines.push(s[start..b].trim_end());
                     start = b + s[b..].len() - s[b..].trim_start().len();
                     line_w = crate::text::width(&s[start..idx]);
                 }
                 _ => {
                     lines.push(s[start..idx].trim_end());
-                    start = if space { idx + g.len() } else { idx };
+                    start = if space { idx + len } else { idx };
                     line_w = 0;
                     if space {
                         brk = None;
@@ -381,7 +407,7 @@ pub fn wrap(s: &str, width: usize) -> Vec<&str> {
             }
             brk = None;
         }
-        line_w += gw;
+        line_w += cols;
     }
     if start < s.len() {
         lines.push(&s[start..]);

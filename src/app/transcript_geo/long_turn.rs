@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{count_wrap, wrap_text};
 use crate::text::clean;
+use crate::text::{Unit, wrap_units};
 
 /// A turn longer than this (in bytes) is laid out lazily.
 pub const LONG_TURN: usize = 64 * 1024;
@@ -244,52 +245,13 @@ fn wrap_simple(
     chars: impl Iterator<Item = (usize, char, usize)>,
 ) -> Vec<&str> {
     count_wrap(s);
-    let width = width.max(1);
-    if crate::text::width(s) <= width {
-        return vec![s];
-    }
-    let mut lines = Vec::new();
-    let (mut start, mut line_w) = (0usize, 0usize);
-    let mut brk: Option<usize> = None;
-    for (idx, c, cw) in chars {
-        let space = c.is_whitespace();
-        if space {
-            if idx == start {
-                start = idx + c.len_utf8();
-                continue;
-            }
-            brk = Some(idx);
-        } else if cw >= 2 && idx > start {
-            brk = Some(idx);
-        }
-        if line_w + cw > width && idx > start {
-            match brk.filter(|&k| k > start) {
-                Some(k) if !space => {
-                    lines.push(s[start..k].trim_end());
-                    start = k + (s[k..].len() - s[k..].trim_start().len());
-                    line_w = crate::text::width(&s[start..idx]);
-                }
-                _ => {
-                    lines.push(s[start..idx].trim_end());
-                    start = if space { idx + c.len_utf8() } else { idx };
-                    line_w = 0;
-                    if space {
-                        brk = None;
-                        continue;
-                    }
-                }
-            }
-            brk = None;
-        }
-        line_w += cw;
-    }
-    if start < s.len() {
-        lines.push(&s[start..]);
-    }
-    if lines.is_empty() {
-        lines.push("");
-    }
-    lines
+    let units = chars.map(|(at, c, cols)| Unit {
+        at,
+        len: c.len_utf8(),
+        space: c.is_whitespace(),
+        cols,
+    });
+    wrap_units(s, width, units)
 }
 
 #[cfg(test)]
