@@ -837,12 +837,7 @@ fn a_saved_batch_is_a_review_with_its_failed_rows() {
         "{v}"
     );
     // Every saved answer is read: four intentions counted.
-    let counted: u64 = v["intention"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|n| n.as_u64().unwrap())
-        .sum();
+    let counted = sum_of_counts(&v["intention"]);
     assert_eq!(counted, 4, "{v}");
 }
 

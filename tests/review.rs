@@ -50,6 +50,16 @@ fn review_of(app: &App) -> &rudder_inspect::app::review::Review {
     app.review.as_deref().expect("a review")
 }
 
+/// The entries the list shows, in its order.
+fn order_of(app: &App) -> Vec<usize> {
+    review_of(app)
+        .list
+        .order
+        .iter()
+        .map(|&i| i as usize)
+        .collect()
+}
+
 /// Whether the case list is what the review shows.
 fn showing_list(app: &App) -> bool {
     matches!(review_of(app).screen, Screen::List)
@@ -228,27 +238,11 @@ fn o_cycles_the_sort_column_and_capital_o_reverses_it() {
     press(&mut app, [key('o')]);
     let s = screen_of(&app);
     assert!(s.contains("sorted by callee ↑"), "{s}");
-    let names: Vec<usize> = app
-        .review
-        .as_deref()
-        .unwrap()
-        .list
-        .order
-        .iter()
-        .map(|&i| i as usize)
-        .collect();
+    let names = order_of(&app);
     assert_eq!(names[0], 3, "ANDI SAPUTRA first: {names:?}");
     press(&mut app, [key('O')]);
     assert!(screen_of(&app).contains("sorted by callee ↓"));
-    let names: Vec<usize> = app
-        .review
-        .as_deref()
-        .unwrap()
-        .list
-        .order
-        .iter()
-        .map(|&i| i as usize)
-        .collect();
+    let names = order_of(&app);
     assert_eq!(
         names[0], 5,
         "张伟 last by code point, so first reversed: {names:?}"
@@ -456,12 +450,7 @@ fn summary_counts_as_an_independent_reading_does() {
     assert_eq!(v["watch"]["pay"]["cases"], cases, "{v}");
     assert!(hits > 0);
     // Mismatches by question: the demo's case 3 fails four questions, case 6 one.
-    let total: u64 = v["qa_mismatch"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|n| n.as_u64().unwrap())
-        .sum();
+    let total = sum_of_counts(&v["qa_mismatch"]);
     assert_eq!(total, 5, "{v}");
     assert_eq!(v["failed"].as_array().unwrap().len(), 1);
     let md = sb

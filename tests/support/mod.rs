@@ -181,6 +181,12 @@ pub fn file_app(body: impl Into<Bytes>, path: &str, w: u16, h: u16) -> App {
     app
 }
 
+/// The sum of a `{value: count}` object (a review's figures).
+pub fn sum_of_counts(counts: &serde_json::Value) -> u64 {
+    let counts = counts.as_object().expect("an object of counts");
+    counts.values().map(|n| n.as_u64().expect("a count")).sum()
+}
+
 /// Presses each key in turn, collecting the effects.
 /// Presses `keys`; a copy of what a tab shows comes back as the copy the loop makes of it.
 pub fn press(app: &mut App, keys: impl IntoIterator<Item = KeyEvent>) -> Vec<Effect> {
