@@ -81,16 +81,9 @@ fn check_encoding(body: &[u8], label: &str) -> Result<(), ApiError> {
     .in_file(label))
 }
 
-/// A file's bytes as an exchange: no status, no latency, `label` as the URL.
+/// A file's bytes as an exchange, received now.
 fn file_exchange(body: Bytes, label: String) -> Exchange {
-    Exchange {
-        url: label,
-        status: 0,
-        latency: std::time::Duration::ZERO,
-        body,
-        transcript_scan: None,
-        received_at: Local::now(),
-    }
+    Exchange::of_file(body, label, Local::now())
 }
 
 /// Reads a push as received: plain JSON, or Base64 AES text decrypted with the account's key

@@ -98,20 +98,14 @@ pub fn read_answer(path: &Path) -> Result<Answer, String> {
     if crate::api::aes::looks_encrypted(&body) && !body.trim_ascii_start().starts_with(b"{") {
         return Err("encrypted (open it with `rudder-inspect open`, which has the key)".into());
     }
-    let exchange = Exchange {
-        url: path.display().to_string(),
-        status: 0,
-        latency: std::time::Duration::ZERO,
-        body,
-        transcript_scan: None,
-        // When it was saved: the status bar's time of the answer.
-        received_at: std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .map_or_else(
-                |_| chrono::Local::now(),
-                chrono::DateTime::<chrono::Local>::from,
-            ),
-    };
+    // When it was saved: the status bar's time of the answer.
+    let saved_at = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_or_else(
+            |_| chrono::Local::now(),
+            chrono::DateTime::<chrono::Local>::from,
+        );
+    let exchange = Exchange::of_file(body, path.display().to_string(), saved_at);
     let answer = interpret(exchange).map_err(|e| e.message())?;
     if answer.document.data().is_none() {
         return Err("the answer holds no case (no data)".into());

@@ -26,6 +26,20 @@ pub struct Exchange {
     pub transcript_scan: Scanned,
 }
 
+impl Exchange {
+    /// A file's bytes as an exchange: no status, no latency, `label` as the URL.
+    pub fn of_file(body: Bytes, label: String, received_at: DateTime<Local>) -> Exchange {
+        Exchange {
+            url: label,
+            status: 0,
+            latency: Duration::ZERO,
+            body,
+            transcript_scan: None,
+            received_at,
+        }
+    }
+}
+
 /// A 2xx answer whose body holds a push.
 #[derive(Debug, Clone)]
 pub struct Answer {
