@@ -80,6 +80,25 @@ pub(crate) fn read_whole(
     Ok((bytes::Bytes::from(buf), None))
 }
 
+/// Writes `body` to `path` whole or not at all: a temporary file beside it (hidden,
+/// `.saving-…`, mode 0600 as tempfile makes it), synced, then renamed over `path`. Saved
+/// answers, exports of a review and the demo's samples hold names and numbers.
+pub(crate) fn write_whole(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new()
+        .prefix(".saving-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(body)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 fn not_regular(t: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if t.is_dir() {

@@ -94,16 +94,8 @@ pub async fn review(conn: &super::ConnArgs, ui: &super::UiArgs) -> Result<ExitCo
     for (row, case) in crate::demo::cases().iter().enumerate() {
         let name = super::batch::file_name(row as u64 + 1, &case.query.callee);
         let path = dir.join(name);
-        // Written afresh each run (whole, then renamed): the samples are the binary's.
-        let mut f = tempfile::Builder::new()
-            .prefix(".saving-")
-            .tempfile_in(&dir)
-            .map_err(|e| file_error(e.to_string()))?;
-        f.write_all(case.body)
-            .and_then(|()| f.flush())
-            .map_err(|e| file_error(e.to_string()))?;
-        f.persist(&path)
-            .map_err(|e| file_error(e.error.to_string()))?;
+        // Written afresh each run: the samples are the binary's.
+        crate::files::write_whole(&path, case.body).map_err(|e| file_error(e.to_string()))?;
     }
     let (listing, marks) = super::review::open(&dir)?;
     super::tui::start(

@@ -90,7 +90,7 @@ pub async fn run(conn: &ConnArgs, ui: &UiArgs, args: &ReviewArgs) -> Result<Exit
     let totals = Totals::of(cases.iter().copied(), &words);
     if let Some(path) = &args.export {
         let body = export_body(path, &title, &cases, &totals, ui.mask)?;
-        write_private(path, &body).map_err(|e| {
+        crate::files::write_whole(path, &body).map_err(|e| {
             ApiError::File {
                 path: path.display().to_string(),
                 detail: e.to_string(),
@@ -181,20 +181,4 @@ fn export_body(
             encoding: false,
         }),
     }
-}
-
-/// Writes `body` to `path` whole (a temporary file beside it, renamed), mode 0600: the cases
-/// hold names and numbers.
-fn write_private(path: &Path, body: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut f = tempfile::Builder::new()
-        .prefix(".export-")
-        .tempfile_in(dir)?;
-    f.write_all(body)?;
-    f.as_file().sync_all()?;
-    f.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -2,7 +2,6 @@
 //! `open` reads back), one file per row, named so that a person finds a case by its row and
 //! callee, and written whole or not at all.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,19 +36,6 @@ impl SaveDir {
     pub(super) fn path_for(&self, row: u64, callee: &str) -> PathBuf {
         self.dir.join(file_name(row, callee))
     }
-
-    /// Writes `body` to `path` atomically: a temporary file in the same directory, mode 0600
-    /// (what tempfile creates), synced, then renamed over `path`.
-    pub(super) fn write(&self, path: &Path, body: &[u8]) -> std::io::Result<()> {
-        let mut file = tempfile::Builder::new()
-            .prefix(".saving-")
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)?;
-        file.write_all(body)?;
-        file.as_file().sync_all()?;
-        file.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    }
 }
 
 /// What became of a lookup, its answer saved first when `save` is given.
@@ -75,7 +61,8 @@ pub(super) async fn settle(
     let path = save.path_for(row, callee);
     let shown = path.display().to_string();
     let body = answer.exchange.body.clone();
-    let written = tokio::task::spawn_blocking(move || save.write(&path, &body)).await;
+    let written =
+        tokio::task::spawn_blocking(move || crate::files::write_whole(&path, &body)).await;
     let detail = match written {
         Ok(Ok(())) => {
             return Answered::Ok {
@@ -134,8 +121,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let save = SaveDir::create(&tmp.path().join("a/b")).unwrap();
         let path = save.path_for(3, "+1");
-        save.write(&path, b"{\"x\":1}").unwrap();
-        save.write(&path, b"{}").unwrap();
+        crate::files::write_whole(&path, b"{\"x\":1}").unwrap();
+        crate::files::write_whole(&path, b"{}").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"{}");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
