@@ -8,3 +8,4 @@ pub(crate) mod lexer;
 pub(crate) mod lines;
 pub mod pretty;
 pub mod scan;
+pub(crate) mod simd;

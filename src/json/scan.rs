@@ -15,6 +15,8 @@
 
 use std::ops::Range;
 
+use super::simd::{self, AVX2, AVX512, PORTABLE, SSE2, eq_masks, prefix_xor};
+
 const KEY: &[u8] = b"\"asr_result\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
@@ -58,9 +60,34 @@ impl TranscriptScan {
     }
 
     fn advance_to(&mut self, text: &[u8], end: usize) {
+        match simd::width() {
+            // SAFETY: `width` found the CPU has each entry point's features.
+            #[cfg(target_arch = "x86_64")]
+            AVX512 => unsafe { self.advance_avx512(text, end) },
+            #[cfg(target_arch = "x86_64")]
+            AVX2 => unsafe { self.advance_avx2(text, end) },
+            SSE2 => self.advance_at::<SSE2>(text, end),
+            _ => self.advance_at::<PORTABLE>(text, end),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+    fn advance_avx512(&mut self, text: &[u8], end: usize) {
+        self.advance_at::<AVX512>(text, end)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,pclmulqdq")]
+    fn advance_avx2(&mut self, text: &[u8], end: usize) {
+        self.advance_at::<AVX2>(text, end)
+    }
+
+    #[inline(always)]
+    fn advance_at<const W: u8>(&mut self, text: &[u8], end: usize) {
         while self.pos + 64 <= end {
             let block: &[u8; 64] = text[self.pos..self.pos + 64].try_into().expect("64 bytes");
-            self.block(text, block);
+            self.block::<W>(text, block);
             self.pos += 64;
         }
     }
@@ -70,14 +97,15 @@ impl TranscriptScan {
     pub(crate) fn finish(mut self, text: &[u8]) -> Option<Range<usize>> {
         self.advance_to(text, text.len());
         if let Some(rest) = text.get(self.pos..).filter(|r| !r.is_empty()) {
-            self.block(text, &padded(rest));
+            self.block::<SSE2>(text, &padded(rest));
         }
         self.best
     }
 
-    fn block(&mut self, text: &[u8], block: &[u8; 64]) {
-        let [quote, backslash, open, close] = eq_masks(block, [b'"', b'\\', b'[', b']']);
-        let (quotes, inside) = self.strings.step(quote, backslash);
+    #[inline(always)]
+    fn block<const W: u8>(&mut self, text: &[u8], block: &[u8; 64]) {
+        let [quote, backslash, open, close] = eq_masks::<W, 4>(block, [b'"', b'\\', b'[', b']']);
+        let (quotes, inside) = self.strings.step::<W>(quote, backslash);
         let brackets = (open | close) & !inside;
         // Opening quotes (ones that start a string) where the key's bytes begin.
         let opening_keys = |scan: &mut Self| scan.keys_at(text) & quotes & inside;
@@ -195,9 +223,10 @@ struct Strings {
 impl Strings {
     /// The next block's quotes that are not escaped, and its bytes inside strings, from its
     /// `"` and `\` bits.
-    fn step(&mut self, quote: u64, backslash: u64) -> (u64, u64) {
+    #[inline(always)]
+    fn step<const W: u8>(&mut self, quote: u64, backslash: u64) -> (u64, u64) {
         let quotes = quote & !escaped(backslash, &mut self.escape_carry);
-        let inside = prefix_xor(quotes) ^ self.inside;
+        let inside = prefix_xor::<W>(quotes) ^ self.inside;
         self.inside = ((inside as i64) >> 63) as u64;
         (quotes, inside)
     }
@@ -210,46 +239,40 @@ fn padded(rest: &[u8]) -> [u8; 64] {
     block
 }
 
-/// For each of `chars`, one bit per byte of `block` that is it.
-#[cfg(target_arch = "x86_64")]
-fn eq_masks<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let mut masks = [0u64; N];
-    for (k, lane) in block.chunks_exact(16).enumerate() {
-        // SAFETY: `lane` is 16 readable bytes, loaded unaligned; SSE2 is part of every
-        // x86_64 target.
-        let v = unsafe { _mm_loadu_si128(lane.as_ptr().cast::<__m128i>()) };
-        for (m, &c) in masks.iter_mut().zip(&chars) {
-            // SAFETY: as above.
-            let eq = unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) };
-            *m |= u64::from(eq as u16) << (16 * k);
-        }
-    }
-    masks
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn eq_masks<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
-    eq_masks_portable(block, chars)
-}
-
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn eq_masks_portable<const N: usize>(block: &[u8; 64], chars: [u8; N]) -> [u64; N] {
-    chars.map(|c| {
-        block
-            .iter()
-            .enumerate()
-            .fold(0u64, |m, (i, &b)| m | (u64::from(b == c) << i))
-    })
-}
-
 /// How deep objects and arrays nest at the deepest point of `text[range]`, counted from
 /// the top of `text`. serde_json refuses a document that nests 128 deep; a list read on its
 /// own starts from the top again, so a caller compares this with the limit. `passed(n)` is
 /// told every MiB that the first `n` bytes are scanned (a mapped file's pages can go).
 pub(crate) fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMut(usize)) -> usize {
+    match simd::width() {
+        // SAFETY: `width` found the CPU has each entry point's features.
+        #[cfg(target_arch = "x86_64")]
+        AVX512 => unsafe { deepest_avx512(text, range, &mut passed) },
+        #[cfg(target_arch = "x86_64")]
+        AVX2 => unsafe { deepest_avx2(text, range, &mut passed) },
+        SSE2 => deepest_at::<SSE2>(text, range, &mut passed),
+        _ => deepest_at::<PORTABLE>(text, range, &mut passed),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+fn deepest_avx512(text: &[u8], range: Range<usize>, passed: &mut dyn FnMut(usize)) -> usize {
+    deepest_at::<AVX512>(text, range, passed)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,pclmulqdq")]
+fn deepest_avx2(text: &[u8], range: Range<usize>, passed: &mut dyn FnMut(usize)) -> usize {
+    deepest_at::<AVX2>(text, range, passed)
+}
+
+#[inline(always)]
+fn deepest_at<const W: u8>(
+    text: &[u8],
+    range: Range<usize>,
+    passed: &mut dyn FnMut(usize),
+) -> usize {
     const STEP: usize = 1 << 20;
     let end = range.end.min(text.len());
     let mut strings = Strings::default();
@@ -261,8 +284,8 @@ pub(crate) fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMu
             None => padded(&text[pos..end]),
         };
         let [quote, backslash, open_a, open_o, close_a, close_o] =
-            eq_masks(&block, [b'"', b'\\', b'[', b'{', b']', b'}']);
-        let (_, inside) = strings.step(quote, backslash);
+            eq_masks::<W, 6>(&block, [b'"', b'\\', b'[', b'{', b']', b'}']);
+        let (_, inside) = strings.step::<W>(quote, backslash);
         let opens = (open_a | open_o) & !inside;
         let mut events = (opens | close_a | close_o) & !inside;
         while events != 0 {
@@ -288,6 +311,7 @@ pub(crate) fn deepest_in(text: &[u8], range: Range<usize>, mut passed: impl FnMu
 
 /// The bytes escaped by a backslash: each one after an odd run of backslashes. `carry` is 1
 /// when the previous block ended in such a run, and is set for the next.
+#[inline(always)]
 fn escaped(backslash: u64, carry: &mut u64) -> u64 {
     const EVEN: u64 = 0x5555_5555_5555_5555;
     const ODD: u64 = !EVEN;
@@ -302,15 +326,6 @@ fn escaped(backslash: u64, carry: &mut u64) -> u64 {
     let even_start_odd_end = even_carries & !backslash & ODD;
     let odd_start_even_end = odd_carries & !backslash & EVEN;
     even_start_odd_end | odd_start_even_end
-}
-
-/// Bit i is the parity of the bits at and below i: 1 inside a string (its opening quote
-/// included), 0 outside (its closing quote included).
-fn prefix_xor(mut x: u64) -> u64 {
-    for shift in [1, 2, 4, 8, 16, 32] {
-        x ^= x << shift;
-    }
-    x
 }
 
 /// The same scan over a whole text at once.
@@ -386,7 +401,35 @@ mod tests {
             scan.advance(&text[..end]);
         }
         assert_eq!(scan.finish(text), whole, "in pieces of {step}");
+        for w in widths() {
+            assert_eq!(at_width(text, w), whole, "at width {w}");
+        }
         whole
+    }
+
+    /// Every width this CPU runs.
+    fn widths() -> Vec<u8> {
+        [PORTABLE, SSE2, AVX2, AVX512]
+            .into_iter()
+            .filter(|&w| w <= simd::width() || (w == SSE2 && cfg!(target_arch = "x86_64")))
+            .collect()
+    }
+
+    /// The scan with the kernels of width `w`, which the CPU must have.
+    fn at_width(text: &[u8], w: u8) -> Option<Range<usize>> {
+        let mut scan = TranscriptScan::new();
+        let end = text.len().saturating_sub(KEY.len() - 1);
+        match w {
+            // SAFETY: only widths the CPU has are asked for (`widths`).
+            #[cfg(target_arch = "x86_64")]
+            AVX512 => unsafe { scan.advance_avx512(text, end) },
+            #[cfg(target_arch = "x86_64")]
+            AVX2 => unsafe { scan.advance_avx2(text, end) },
+            #[cfg(target_arch = "x86_64")]
+            SSE2 => scan.advance_at::<SSE2>(text, end),
+            _ => scan.advance_at::<PORTABLE>(text, end),
+        }
+        scan.finish(text)
     }
 
     #[test]
@@ -473,10 +516,21 @@ mod tests {
     }
 
     #[test]
-    fn portable_masks_match() {
-        let block: [u8; 64] = std::array::from_fn(|i| b"\"\\[]{}ab"[i * 7 % 8]);
-        let chars = [b'"', b'\\', b'[', b']', b'{', b'}'];
-        assert_eq!(eq_masks(&block, chars), eq_masks_portable(&block, chars));
+    fn every_width_counts_nesting_alike() {
+        let text = br#"{"a": [1, {"b": "[[{{"}], "c": [[[]]], "d": "\"]"}"#.repeat(40);
+        let want = deepest_at::<PORTABLE>(&text, 0..text.len(), &mut |_| ());
+        assert_eq!(want, 4);
+        for w in widths() {
+            let got = match w {
+                // SAFETY: only widths the CPU has are asked for (`widths`).
+                #[cfg(target_arch = "x86_64")]
+                AVX512 => unsafe { deepest_avx512(&text, 0..text.len(), &mut |_| ()) },
+                #[cfg(target_arch = "x86_64")]
+                AVX2 => unsafe { deepest_avx2(&text, 0..text.len(), &mut |_| ()) },
+                _ => deepest_at::<SSE2>(&text, 0..text.len(), &mut |_| ()),
+            };
+            assert_eq!(got, want, "at width {w}");
+        }
     }
 
     #[test]
