@@ -1,8 +1,9 @@
 //! Criterion benches at ten times the usual size: a push of 1,000,000 turns, 20,000 redials
 //! and 5,000 questions (~172 MiB, `rudder_inspect::generate::push`). A search over every turn
 //! for the last turn's marker, the same over every line of the Raw JSON tab, `G` and `g` on
-//! the Transcript tab with a frame each, and the masked copy of the whole answer (the job `m`
-//! runs off the UI thread).
+//! the Transcript tab with a frame each, and `m`: the masked first screen (the answer masked
+//! but for its transcript) and the whole masked copy after it (both jobs run off the UI
+//! thread).
 //!
 //! `cargo bench --bench million` (several minutes: the push is made and read once).
 
@@ -119,24 +120,47 @@ fn million(c: &mut Criterion) {
             draw(&mut term, &app);
         })
     });
+    // `m`: the masked first screen (a big answer's copy without its transcript), and the
+    // whole masked copy after it.
+    let start_masking = |app: &mut App| {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('m'),
+            KeyModifiers::NONE,
+        )))
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Mask(job) => Some(job),
+            _ => None,
+        })
+        .expect("m starts the masking job")
+    };
+    g.bench_function("masked_first_screen", |b| {
+        b.iter_batched(
+            transcript_app,
+            |mut app| {
+                let done = start_masking(&mut app).run();
+                black_box(app.update(done));
+                draw(&mut term, &app);
+                assert!(app.masked());
+                app
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.bench_function("masked_copy", |b| {
         b.iter_batched(
             transcript_app,
             |mut app| {
-                let job = app
-                    .update(Action::Key(KeyEvent::new(
-                        KeyCode::Char('m'),
-                        KeyModifiers::NONE,
-                    )))
-                    .into_iter()
-                    .find_map(|e| match e {
-                        Effect::Mask(job) => Some(job),
-                        _ => None,
-                    })
-                    .expect("m starts the masking job");
-                let done = job.run();
-                black_box(app.update(done));
+                let mut done = start_masking(&mut app).run();
+                // The copy without its transcript, then the whole.
+                while let Some(job) = app.update(done).into_iter().find_map(|e| match e {
+                    Effect::Mask(job) => Some(job),
+                    _ => None,
+                }) {
+                    done = job.run();
+                }
                 draw(&mut term, &app);
+                assert!(app.masked() && app.masking().is_none());
                 app
             },
             BatchSize::PerIteration,

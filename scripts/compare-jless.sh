@@ -5,6 +5,7 @@
 #   TURNS=20000 RUNS=3 scripts/compare-jless.sh
 #   FULL=1 scripts/compare-jless.sh          # also idle CPU, G/g, search, and every tab
 #   QUERY=1 scripts/compare-jless.sh         # also a query over loopback against curl
+#   MASK=1 scripts/compare-jless.sh          # also `m`: to the masked first screen, and whole
 #
 # Needs: cargo, python3, and `jless` on PATH (or JLESS=/path/to/jless).
 # Every run is a fresh process in its own pseudo-terminal of 160×50. The clock starts at
@@ -22,6 +23,7 @@ RUNS=${RUNS:-5}
 JLESS=${JLESS:-jless}
 FULL=${FULL:-0}
 QUERY=${QUERY:-0}
+MASK=${MASK:-0}
 
 if ! command -v "$JLESS" >/dev/null 2>&1; then
     echo "jless not found: install it (cargo install jless) or set JLESS=/path/to/jless" >&2
@@ -41,11 +43,12 @@ export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state" XDG_CACHE_HOM
 export TERM=xterm-256color
 unset NO_COLOR
 
-python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" "$QUERY" <<'PY'
+python3 - "$BIN" "$(command -v "$JLESS")" "$PUSH" "$RUNS" "$FULL" "$QUERY" "$MASK" <<'PY'
 import codecs, fcntl, os, re, select, signal, statistics, struct, sys, termios, time, unicodedata
 
 BIN, JLESS, PUSH, RUNS, FULL = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
 QUERY = sys.argv[6] == "1"
+MASK = sys.argv[7] == "1"
 ROWS, COLS = 50, 160
 NAME = "MARIA LOPEZ GARCIA"
 MARKER = "[LAST-TURN-MARKER]"
@@ -356,6 +359,28 @@ if FULL:
         v = med(r[0][2][k] for r in rows)
         note = f" ({v * 2**20 / size:.2f}× the file)" if "MiB" in k else ""
         print(f"median {k}: {v:.1f}{note}")
+
+if MASK:
+    # `m` on the opened push, in a process of its own (masking reads the whole answer again,
+    # which would change the peak RSS figures above): the clock starts at the key and stops
+    # when the masked name is on screen, then when the status bar says the whole copy is
+    # masked (the transcript after the rest, for a big answer).
+    MASKED = "M**** L**** G****"
+    firsts, wholes = [], []
+    for i in range(RUNS):
+        run = Run([BIN, "open", PUSH])
+        run.wait_for(lambda s: s.has(NAME), f"{NAME} on screen")
+        run.settle()
+        t0 = time.monotonic()
+        run.key(b"m")
+        first = run.wait_for(lambda s: s.has(MASKED), "the masked name") - t0
+        whole = run.wait_for(lambda s: s.has("hidden on every tab"), "the whole masked copy", timeout=120) - t0
+        run.finish()
+        firsts.append(first)
+        wholes.append(whole)
+        print(f"mask {i + 1}: masked first screen {first * 1000:7.1f} ms   whole {whole * 1000:7.1f} ms")
+    print(f"median m to the masked first screen: {med(firsts) * 1000:.1f} ms (budget ≤ 1 s);"
+          f" to the whole masked copy: {med(wholes) * 1000:.1f} ms")
 
 if QUERY:
     # The generated answer (an API envelope) served on 127.0.0.1 to every POST by a server

@@ -43,6 +43,9 @@ pub enum Action {
     Masked {
         id: u64,
         result: Result<Box<super::Loaded>, String>,
+        /// The copy is masked but for its transcript ([`super::Lists::Masking`]): the rest
+        /// is masked next.
+        partly: bool,
     },
     /// The lists left out read off the UI thread: the whole answer (or as much as read,
     /// [`Loaded::unread`](super::Loaded::unread) saying why not all).

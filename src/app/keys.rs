@@ -205,6 +205,14 @@ impl App {
             }
             Command::NextMatch => self.step_search(true),
             Command::PrevMatch => self.step_search(false),
+            // A masked copy whose transcript is still being masked has nothing whole to give
+            // yet, on any tab (its Raw JSON lacks the transcript).
+            Command::Export | Command::Copy | Command::CopyAll if self.masking_left_out() => {
+                self.notice = Some(Notice {
+                    text: "the transcript is still being masked: try again in a moment".into(),
+                    warn: true,
+                });
+            }
             // Exports, and copies from the lists being read, wait for the whole answer (a
             // moment); an answer whose lists could not be read has none to give.
             Command::Export | Command::Copy | Command::CopyAll

@@ -65,12 +65,25 @@ impl TranscriptJob {
 impl Loaded {
     /// Whether the transcript is still being read (left out of this answer for now).
     pub fn waits_for_transcript(&self) -> bool {
-        self.reading().is_some() && self.answer.left_out.transcript.is_some()
+        self.lists_pending() && self.answer.left_out.transcript.is_some()
     }
 
     /// Whether the redials are still being read (left out of this answer for now).
     pub fn waits_for_redials(&self) -> bool {
-        self.reading().is_some() && self.answer.left_out.redials.is_some()
+        self.lists_pending() && self.answer.left_out.redials.is_some()
+    }
+
+    /// Whether lists left out of this answer are still being read, or masked.
+    pub fn lists_pending(&self) -> bool {
+        matches!(self.lists, Lists::Reading(_) | Lists::Masking)
+    }
+
+    /// What is being done to the lists left out: `reading` or `masking`.
+    pub fn pending_words(&self) -> &'static str {
+        match self.lists {
+            Lists::Masking => "masking",
+            _ => "reading",
+        }
     }
 }
 
@@ -154,6 +167,13 @@ impl App {
             .is_some_and(|l| l.reading().is_some())
     }
 
+    /// Whether the answer on screen is a masked copy whose transcript is still being masked.
+    pub fn masking_left_out(&self) -> bool {
+        self.loaded
+            .as_deref()
+            .is_some_and(|l| l.lists == Lists::Masking)
+    }
+
     /// Whether the lists left out of the answer on screen could not be read.
     pub fn unread_lists(&self) -> bool {
         self.loaded
@@ -165,7 +185,6 @@ impl App {
 #[cfg(test)]
 mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::{Terminal, backend::TestBackend};
 
     use super::*;
     use crate::api::client::{Exchange, interpret_head};
@@ -207,19 +226,7 @@ mod tests {
         assert!(notice.warn && notice.text.contains(why), "{}", notice.text);
     }
 
-    fn screen(app: &App) -> String {
-        let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
-        term.draw(|f| crate::ui::draw(f, app)).unwrap();
-        let buf = term.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+    use crate::ui::table::testing::app_screen as screen;
 
     #[test]
     fn the_transcript_arrives_after_the_first_frame_where_the_user_is() {

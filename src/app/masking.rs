@@ -76,6 +76,12 @@ pub enum Masking {
     },
     /// Masking is on: `App::loaded` is the masked copy, `original` the answer as received.
     On { original: Option<Box<Loaded>> },
+    /// Masking is on and `App::loaded` is the masked copy of a big answer but for its
+    /// transcript ([`super::Lists::Masking`]), which job `job` masks with the rest.
+    Partly {
+        job: u64,
+        original: Option<Box<Loaded>>,
+    },
 }
 
 impl Default for Masking {
@@ -88,13 +94,18 @@ impl App {
     /// Whether names, numbers and amounts are masked on screen (or will be, once the answer
     /// waiting for its copy is shown).
     pub fn masked(&self) -> bool {
-        matches!(self.mask, Masking::On { .. } | Masking::Waiting { .. })
+        matches!(
+            self.mask,
+            Masking::On { .. } | Masking::Waiting { .. } | Masking::Partly { .. }
+        )
     }
 
     /// The job making a masked copy, while one runs.
     pub fn masking(&self) -> Option<u64> {
         match self.mask {
-            Masking::Asked { job } | Masking::Waiting { job, .. } => Some(job),
+            Masking::Asked { job } | Masking::Waiting { job, .. } | Masking::Partly { job, .. } => {
+                Some(job)
+            }
             _ => None,
         }
     }
@@ -102,7 +113,9 @@ impl App {
     /// The answer as received, whatever is on screen.
     pub fn original(&self) -> Option<&Loaded> {
         match &self.mask {
-            Masking::On { original } | Masking::Waiting { original, .. } => original.as_deref(),
+            Masking::On { original }
+            | Masking::Waiting { original, .. }
+            | Masking::Partly { original, .. } => original.as_deref(),
             _ => self.loaded.as_deref(),
         }
     }
@@ -110,7 +123,9 @@ impl App {
     /// Where the answer as received is: on screen, or beside its masked copy.
     pub(super) fn original_slot(&mut self) -> &mut Option<Box<Loaded>> {
         match &mut self.mask {
-            Masking::On { original } | Masking::Waiting { original, .. } => original,
+            Masking::On { original }
+            | Masking::Waiting { original, .. }
+            | Masking::Partly { original, .. } => original,
             _ => &mut self.loaded,
         }
     }
@@ -120,7 +135,9 @@ impl App {
     pub(super) fn take_original(&mut self) -> Option<Box<Loaded>> {
         let shown = self.loaded.take();
         match &mut self.mask {
-            Masking::On { original } | Masking::Waiting { original, .. } => original.take(),
+            Masking::On { original }
+            | Masking::Waiting { original, .. }
+            | Masking::Partly { original, .. } => original.take(),
             Masking::Off { copy } => {
                 *copy = None;
                 shown
@@ -129,12 +146,14 @@ impl App {
         }
     }
 
-    /// The job that makes the masked copy of `original`, with the session's settings.
-    fn mask_job(&mut self, original: &Loaded) -> (u64, Effect) {
+    /// The job that makes the masked copy of `original`, with the session's settings: a big
+    /// answer's without its transcript first (`whole` false), then the whole.
+    fn mask_job(&mut self, original: &Loaded, whole: bool) -> (u64, Effect) {
         let id = self.next_id;
         self.next_id += 1;
         let job = Effect::Mask(Box::new(MaskJob {
             id,
+            whole,
             answer: original.answer.clone(),
             source: original.source.clone(),
             query: original.query.clone(),
@@ -155,7 +174,7 @@ impl App {
             self.mask = Masking::On { original: None };
             return None;
         };
-        let (job, effect) = self.mask_job(&original);
+        let (job, effect) = self.mask_job(&original, false);
         self.mask = Masking::Waiting {
             job,
             original: Some(original),
@@ -168,6 +187,7 @@ impl App {
         &mut self,
         id: u64,
         result: Result<Box<Loaded>, String>,
+        partly: bool,
     ) -> Vec<Effect> {
         if self.masking() != Some(id) {
             // Masking was turned off meanwhile, or another answer came: stale.
@@ -176,6 +196,23 @@ impl App {
         let before = std::mem::take(&mut self.mask);
         let mut masked = match result {
             Ok(m) => m,
+            // The rest of a copy on screen could not be masked: the copy stays (nothing
+            // unmasked is shown) and says its transcript could not be.
+            Err(e) if matches!(before, Masking::Partly { .. }) => {
+                if let Masking::Partly { original, .. } = before {
+                    self.mask = Masking::On { original };
+                }
+                if let Some(l) = self.loaded.as_deref_mut() {
+                    l.lists = super::Lists::Unreadable(format!(
+                        "the transcript could not be masked: {e}"
+                    ));
+                }
+                self.notice = Some(Notice {
+                    text: format!("could not mask the transcript ({e}): the rest is masked"),
+                    warn: true,
+                });
+                return Vec::new();
+            }
             Err(e) => {
                 // The answer waiting to be shown masked is shown as it is, and it says so.
                 if let Masking::Waiting { original, .. } = before
@@ -195,6 +232,13 @@ impl App {
                 }
                 original
             }
+            // The whole copy after the copy without its transcript: where the user was on it.
+            Masking::Partly { original, .. } => {
+                if let Some(shown) = self.loaded.as_deref() {
+                    carry(&shown.views, &mut masked);
+                }
+                original
+            }
             // `m` on an answer on screen: the copy takes its place, where the user was.
             _ => {
                 if let Some(shown) = self.loaded.as_deref() {
@@ -203,15 +247,30 @@ impl App {
                 self.loaded.take()
             }
         };
+        let mut effects = Vec::new();
+        self.mask = match original.as_deref().filter(|_| partly) {
+            // Shown now; the transcript is masked next, with the rest.
+            Some(o) => {
+                let (job, effect) = self.mask_job(o, true);
+                masked.lists = super::Lists::Masking;
+                effects.push(effect);
+                Masking::Partly { job, original }
+            }
+            None => Masking::On { original },
+        };
         self.loaded = Some(masked);
-        self.mask = Masking::On { original };
         self.clamp_views();
         self.search_again();
         self.notice = Some(Notice {
-            text: "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them".into(),
+            text: if partly {
+                "masked: names, numbers and amounts hidden; the transcript is being masked…"
+            } else {
+                "masked: names, numbers and amounts hidden on every tab, copy and export; m shows them"
+            }
+            .into(),
             warn: false,
         });
-        Vec::new()
+        effects
     }
 
     fn mask_failed(&mut self, why: &str) {
@@ -261,14 +320,16 @@ impl App {
                     false,
                 );
             }
-            Masking::On { original } if self.loaded.is_none() => {
+            Masking::On { original } | Masking::Partly { original, .. }
+                if self.loaded.is_none() =>
+            {
                 self.loaded = original;
                 self.notice = notice("masking off", false);
             }
             Masking::Off { copy: None } => {
                 // Only the original exists yet: the copy is made off-thread.
                 let original = self.loaded.take();
-                let made = original.as_deref().map(|o| self.mask_job(o));
+                let made = original.as_deref().map(|o| self.mask_job(o, false));
                 self.loaded = original;
                 self.notice = notice("masking…", false);
                 return match made {
@@ -287,6 +348,16 @@ impl App {
                 }
                 let original = self.loaded.replace(copy);
                 self.mask = Masking::On { original };
+                self.swapped();
+            }
+            // Off before the transcript was masked: the copy so far is dropped (the next
+            // `m` makes it again).
+            Masking::Partly { mut original, .. } => {
+                if let (Some(shown), Some(o)) = (self.loaded.as_deref(), original.as_deref_mut()) {
+                    carry(&shown.views, o);
+                }
+                self.loaded = original;
+                self.mask = Masking::Off { copy: None };
                 self.swapped();
             }
             Masking::On { original } => {
@@ -324,6 +395,8 @@ impl App {
 #[derive(Debug, Clone)]
 pub struct MaskJob {
     pub id: u64,
+    /// The whole answer at once; else a big one without its transcript first.
+    whole: bool,
     answer: std::sync::Arc<crate::api::Answer>,
     source: super::Source,
     query: Option<crate::api::Query>,
@@ -341,7 +414,12 @@ impl MaskJob {
     /// Masks the answer and derives everything from the masked copy, as [`Loaded::new`]
     /// would.
     pub fn run(self) -> Action {
-        let result = crate::mask::mask_answer(&self.answer)
+        let head = (!self.whole)
+            .then(|| crate::mask::mask_head(&self.answer))
+            .flatten();
+        let partly = head.is_some();
+        let result = head
+            .unwrap_or_else(|| crate::mask::mask_answer(&self.answer))
             .map_err(|e| e.message())
             .map(|answer| {
                 let mut masked = Loaded::new(answer, self.source);
@@ -354,6 +432,7 @@ impl MaskJob {
         Action::Masked {
             id: self.id,
             result,
+            partly,
         }
     }
 }
@@ -399,6 +478,143 @@ mod tests {
             .to_string()
     }
 
+    /// A push over a MiB, opened whole.
+    fn big() -> App {
+        let body = crate::generate::push(8_000, 30, 5, 2);
+        assert!(body.len() >= crate::api::client::SKIM_FROM);
+        let answer = crate::api::client::interpret(crate::api::client::Exchange {
+            url: "push.json".into(),
+            status: 0,
+            latency: std::time::Duration::ZERO,
+            body: body.into(),
+            transcript_scan: None,
+            received_at: chrono::Local::now(),
+        })
+        .unwrap();
+        let mut app = App::new(Query::default(), Context::default()).with_answer(
+            answer,
+            Source::File {
+                path: "push.json".into(),
+            },
+        );
+        app.update(Action::Resize(160, 50));
+        app
+    }
+
+    use crate::ui::table::testing::app_screen as screen;
+
+    fn the_job(effects: Vec<Effect>) -> MaskJob {
+        match effects.into_iter().find(|e| matches!(e, Effect::Mask(_))) {
+            Some(Effect::Mask(job)) => *job,
+            _ => panic!("a masking job"),
+        }
+    }
+
+    #[test]
+    fn a_big_answer_is_shown_masked_before_its_transcript_is_masked() {
+        let mut app = big();
+        let at_once = crate::mask::mask_answer(&app.loaded.as_ref().unwrap().answer).unwrap();
+        let first = the_job(app.update(key('m')));
+        let rest = the_job(app.update(first.run()));
+        // The copy without its transcript is on screen, masked, and says what follows.
+        assert!(app.masked());
+        assert_eq!(app.masking(), Some(rest.id));
+        assert_eq!(name(&app), "M**** L**** G****");
+        let l = app.loaded.as_deref().unwrap();
+        assert_eq!(l.lists, crate::app::Lists::Masking);
+        assert!(l.facts.transcript.entries.is_empty());
+        assert_eq!(
+            l.data().call.redial_call.items.len(),
+            30,
+            "the redials are masked with it"
+        );
+        let text = screen(&app);
+        assert!(!text.contains("MARIA"), "{text}");
+        app.update(key('5'));
+        assert!(screen(&app).contains("masking the transcript…"));
+        for c in ['e', 'y'] {
+            assert!(app.update(key(c)).is_empty(), "{c} waits");
+            let n = app.notice.take().expect("a notice");
+            assert!(
+                n.warn && n.text.contains("still being masked"),
+                "{}",
+                n.text
+            );
+        }
+        app.update(key('6'));
+        let text = screen(&app);
+        assert!(text.contains("the transcript is being masked"), "{text}");
+        app.update(key('5'));
+        // Then the whole copy: the same bytes as masking everything at once.
+        app.update(rest.run());
+        assert_eq!(app.masking(), None);
+        assert!(app.masked());
+        let l = app.loaded.as_deref().unwrap();
+        assert_eq!(l.lists, crate::app::Lists::Complete);
+        assert_eq!(l.answer.exchange.body, at_once.exchange.body);
+        assert!(!l.facts.transcript.entries.is_empty());
+        assert_eq!(app.tab, crate::app::Tab::Transcript, "where the user was");
+        assert!(!screen(&app).contains("masking the transcript"));
+        swaps_at_once(&mut app, "MARIA LOPEZ GARCIA", "M**** L**** G****");
+    }
+
+    /// `m` after the copy is made: the two versions swap at once, and back.
+    fn swaps_at_once(app: &mut App, plain: &str, masked: &str) {
+        assert!(app.update(key('m')).is_empty());
+        assert_eq!(name(app), plain);
+        assert!(app.update(key('m')).is_empty());
+        assert_eq!(name(app), masked);
+    }
+
+    #[test]
+    fn m_before_the_transcript_is_masked_shows_the_answer_as_received() {
+        let mut app = big();
+        let first = the_job(app.update(key('m')));
+        let rest = the_job(app.update(first.run()));
+        assert!(app.update(key('m')).is_empty());
+        assert!(!app.masked());
+        assert_eq!(name(&app), "MARIA LOPEZ GARCIA");
+        assert!(
+            !app.loaded
+                .as_deref()
+                .unwrap()
+                .facts
+                .transcript
+                .entries
+                .is_empty()
+        );
+        // The rest, come late, is not shown.
+        app.update(rest.run());
+        assert!(!app.masked());
+        assert_eq!(name(&app), "MARIA LOPEZ GARCIA");
+        // The next `m` masks it again, the transcript after.
+        let first = the_job(app.update(key('m')));
+        let rest = the_job(app.update(first.run()));
+        app.update(rest.run());
+        assert!(app.masked());
+        assert_eq!(
+            app.loaded.as_deref().unwrap().lists,
+            crate::app::Lists::Complete
+        );
+    }
+
+    #[test]
+    fn a_transcript_that_cannot_be_masked_leaves_the_rest_masked() {
+        let mut app = big();
+        let first = the_job(app.update(key('m')));
+        let rest = the_job(app.update(first.run()));
+        app.update(Action::Masked {
+            id: rest.id,
+            result: Err("out of memory".into()),
+            partly: false,
+        });
+        assert!(app.masked(), "nothing unmasked is shown");
+        assert_eq!(name(&app), "M**** L**** G****");
+        let l = app.loaded.as_deref().unwrap();
+        assert!(l.unreadable().is_some_and(|w| w.contains("out of memory")));
+        assert!(app.notice.as_ref().is_some_and(|n| n.warn));
+    }
+
     #[test]
     fn masking_is_made_off_the_ui_thread_and_the_screen_stays_usable() {
         let mut app = answered();
@@ -415,11 +631,7 @@ mod tests {
         app.update(done);
         assert!(app.masked());
         assert_eq!(name(&app), "W**** S****");
-        // The second time, the versions swap at once.
-        assert!(app.update(key('m')).is_empty());
-        assert_eq!(name(&app), "WILL SMITH");
-        assert!(app.update(key('m')).is_empty());
-        assert_eq!(name(&app), "W**** S****");
+        swaps_at_once(&mut app, "WILL SMITH", "W**** S****");
     }
 
     #[test]

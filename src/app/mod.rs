@@ -103,6 +103,9 @@ pub enum Lists {
     Complete,
     /// Left out of the first read; job `id` reads them.
     Reading(u64),
+    /// A big answer's masked copy, shown before its transcript is masked: the job in
+    /// [`masking::Masking::Partly`] masks it.
+    Masking,
     /// Left out, and they could not be read after all (the text is not well-formed JSON):
     /// the whole read's words. What did read is shown.
     Unreadable(String),
@@ -392,7 +395,7 @@ impl App {
                 self.on_record(id, *result);
                 Vec::new()
             }
-            Action::Masked { id, result } => self.on_masked(id, result),
+            Action::Masked { id, result, partly } => self.on_masked(id, result, partly),
             Action::Transcript { id, whole } => {
                 self.on_transcript(id, whole);
                 Vec::new()

@@ -102,6 +102,48 @@ pub fn mask_answer(answer: &Answer) -> Result<Answer, ApiError> {
     Ok(masked)
 }
 
+/// The first part of masking a big answer (from [`SKIM_FROM`](crate::api::client::SKIM_FROM)
+/// bytes): the answer masked without its transcript, which holds nearly all of its bytes, so
+/// the masked screen comes at once and the transcript follows ([`mask_answer`]). Its
+/// `call.asr_result` is empty and [`Answer::left_out`] says so. `None` when the answer is
+/// small, or its transcript cannot be told apart (it is then masked whole).
+pub fn mask_head(answer: &Answer) -> Option<Result<Answer, ApiError>> {
+    let body = &answer.exchange.body;
+    if body.len() < crate::api::client::SKIM_FROM {
+        return None;
+    }
+    let span = answer
+        .left_out
+        .transcript
+        .clone()
+        .or_else(|| crate::json::scan::transcript_span(body))
+        .filter(|s| s.end <= body.len() && s.len() >= 2)?;
+    let mut head = Vec::with_capacity(body.len() - span.len() + 2);
+    head.extend_from_slice(&body[..span.start]);
+    head.extend_from_slice(b"[]");
+    head.extend_from_slice(&body[span.end..]);
+    let masked = match mask_bytes(&head) {
+        Ok(m) => m,
+        // The whole answer says what is wrong with it.
+        Err(_) => return None,
+    };
+    let placeholder = crate::json::scan::transcript_span(&masked).filter(|s| s.len() == 2)?;
+    let mut exchange = answer.exchange.clone();
+    exchange.body = bytes::Bytes::from(masked);
+    let mut head = match interpret(exchange) {
+        Ok(a) => a,
+        Err(_) => return None,
+    };
+    // The span cut out must have been the transcript: it is empty now, and nothing else is.
+    let asr = &head.data().call.asr_result;
+    if !(asr.shape.is_present() && asr.is_empty()) {
+        return None;
+    }
+    head.encrypted = answer.encrypted;
+    head.left_out.transcript = Some(placeholder);
+    Some(Ok(head))
+}
+
 /// The key a diff path ends in: `call.question_answer[0].answer` → `answer`,
 /// `callee["odd key"]` → `odd key`, `call.redial_call[2]` → `redial_call`.
 fn last_key(path: &str) -> String {

@@ -315,7 +315,7 @@ fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut
         }
         // The answer reaches the screen first.
         Effect::ReadTranscript(job) => jobs.push(*job),
-        // Masking re-reads the whole answer.
+        // Masking re-reads the answer (a big one without its transcript first).
         Effect::Mask(job) => off_thread(tx, move || job.run()),
         Effect::Verify { id, query } => {
             let tx = tx.clone();

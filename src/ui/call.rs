@@ -79,7 +79,7 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     outcome.push(Row::new(
         "transcript",
         if loaded.waits_for_transcript() {
-            "reading…".to_string()
+            format!("{}…", loaded.pending_words())
         } else {
             format!(
                 "{} turns ({} robot, {} callee), talk ≈ {} robot / {} callee",

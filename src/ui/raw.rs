@@ -186,6 +186,13 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         ),
         Span::styled(format!(" · {}–{end}", start + 1), theme.dim),
     ];
+    if loaded.lists == crate::app::Lists::Masking {
+        // The masked copy is shown before its transcript is masked: `[]` stands in for it.
+        spans.push(Span::styled(
+            " · the transcript is being masked",
+            theme.warn,
+        ));
+    }
     let s = &raw.search;
     let found = active(raw);
     if s.editing || s.is_active() {

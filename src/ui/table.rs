@@ -417,6 +417,21 @@ pub mod testing {
         term.backend().to_string()
     }
 
+    /// The whole screen of `app` drawn at 160×50, a line of text a row.
+    pub fn app_screen(app: &App) -> String {
+        let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
+        term.draw(|f| crate::ui::draw(f, app)).unwrap();
+        let buf = term.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// `json` without the key at `path`.
     pub fn without(json: &[u8], path: &[&str]) -> Vec<u8> {
         let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     if t.entries.is_empty() {
         let asr = &loaded.data().call.asr_result;
         let words = if loaded.waits_for_transcript() {
-            "reading the transcript…".to_string()
+            format!("{} the transcript…", loaded.pending_words())
         } else if loaded.unreadable().is_some() {
             "could not be read: the answer is not well-formed JSON (see Raw JSON)".to_string()
         } else if asr.shape.is_present() && asr.is_empty() {

@@ -79,7 +79,7 @@ pub fn interpret(exchange: Exchange) -> Result<Answer, ApiError> {
 /// From this size on, the inspector shows an answer before reading its transcript and
 /// redials: below it, reading everything takes a few milliseconds, and an answer is
 /// simplest whole.
-pub(crate) const SKIM_FROM: usize = 1 << 20;
+pub const SKIM_FROM: usize = 1 << 20;
 
 /// [`interpret`] that leaves the transcript and the redials out (see
 /// [`crate::api::model::parse_head`]): the answer comes back with `call.asr_result` and

@@ -17,7 +17,7 @@ mod url;
 pub(crate) use answer::interpret_for_screen;
 #[cfg(test)]
 pub(crate) use answer::interpret_head;
-pub use answer::{Answer, Exchange, interpret};
+pub use answer::{Answer, Exchange, SKIM_FROM, interpret};
 pub(crate) use post::decrypt_answer;
 pub use query::Query;
 pub(crate) use url::validate_base_url;
