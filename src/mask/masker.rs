@@ -88,20 +88,8 @@ impl Masker {
                     self.mask_as(classes.child(class, row, k), child, classes);
                 }
             }
-            Value::Array(items) => {
-                let mut asked = false;
-                for item in items.iter_mut() {
-                    if let Value::Object(turn) = item
-                        && !class.is_forced()
-                    {
-                        asked = asks_identity(turn, asked);
-                    }
-                    self.mask_as(class, item, classes);
-                    if asked && let Value::Object(turn) = item {
-                        hide_answer_digits(turn);
-                    }
-                }
-            }
+            Value::Array(items) if items.len() >= IN_TWO_FROM => self.mask_in_two(class, items),
+            Value::Array(items) => self.mask_items(class, items, false, classes),
             Value::String(s) => {
                 if let Some(m) = self.string(class, s) {
                     *s = m;
@@ -127,6 +115,49 @@ impl Masker {
             }
             Value::Bool(_) | Value::Null => {}
         }
+    }
+
+    /// The items of a list under `class`, in order; `asked`: whether the robot had asked for
+    /// an identity before them (a transcript cut in two, [`Masker::mask_in_two`]).
+    fn mask_items(
+        &self,
+        class: Class,
+        items: &mut [Value],
+        mut asked: bool,
+        classes: &mut Classes,
+    ) {
+        for item in items.iter_mut() {
+            if let Value::Object(turn) = item
+                && !class.is_forced()
+            {
+                asked = asks_identity(turn, asked);
+            }
+            self.mask_as(class, item, classes);
+            if asked && let Value::Object(turn) = item {
+                hide_answer_digits(turn);
+            }
+        }
+    }
+
+    /// A long list (a transcript of many turns) masked in two halves at once, each on a core.
+    /// The second half starts from what the robot had asked by then: the last turn before it
+    /// in which the robot says something tells. The same masking as in one go.
+    fn mask_in_two(&self, class: Class, items: &mut [Value]) {
+        let mid = items.len() / 2;
+        let asked = !class.is_forced()
+            && items[..mid]
+                .iter()
+                .rev()
+                .find_map(robot_words)
+                .is_some_and(mentions_identity);
+        let (first, second) = items.split_at_mut(mid);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| self.mask_items(class, first, false, &mut Classes::default()));
+            self.mask_items(class, second, asked, &mut Classes::default());
+            if let Err(panic) = other.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
     }
 
     /// The masked form of a string of `class`; `None` when it stays as it is.
@@ -163,6 +194,9 @@ impl Masker {
     }
 }
 
+/// From this many items, a list is masked in two halves at once.
+const IN_TWO_FROM: usize = 20_000;
+
 /// Whether the transcript's robot, as of `turn`, has asked for an identity document or
 /// its digits: its words in this turn say so, or, when it says nothing here, `asked`
 /// (what it asked before) holds.
@@ -171,6 +205,13 @@ fn asks_identity(turn: &Map<String, Value>, asked: bool) -> bool {
         Some(robot) if !robot.trim().is_empty() => mentions_identity(robot),
         _ => asked,
     }
+}
+
+/// What the robot says in an item of a transcript, when it says something.
+fn robot_words(item: &Value) -> Option<&str> {
+    item.get(ROBOT_TEXT)
+        .and_then(Value::as_str)
+        .filter(|robot| !robot.trim().is_empty())
 }
 
 /// The callee's answer to a question about an identity document: its digits hidden,
@@ -192,6 +233,32 @@ mod tests {
         let mut v = v;
         Masker::learn(&v).mask_document(&mut v);
         v
+    }
+
+    #[test]
+    fn a_long_transcript_masked_in_two_halves_is_masked_as_in_one_go() {
+        let n = IN_TWO_FROM + 2;
+        let mid = n / 2;
+        let turns: Vec<Value> = (0..n)
+            .map(|i| match i {
+                // The robot asks just before the cut; the callee answers just after it.
+                _ if i == mid - 2 => json!({"robottext": "Please confirm the last four digits of your identity number", "text": ""}),
+                _ if i == mid - 1 => json!({"robottext": " ", "text": "wait"}),
+                _ if i == mid => json!({"robottext": "", "text": "it is 3218, MARIA"}),
+                _ if i % 3 == 0 => json!({"robottext": "Hello MARIA, call 5511112222", "text": ""}),
+                _ => json!({"robottext": "", "text": format!("turn {i} +5215512345678")}),
+            })
+            .collect();
+        let doc = json!({"callee": {"callee_name": "MARIA LOPEZ"}, "call": {"asr_result": turns}});
+        let m = Masker::learn(&doc);
+        let mut in_two = doc.clone();
+        m.mask_document(&mut in_two);
+        let mut in_one = doc["call"]["asr_result"].as_array().unwrap().clone();
+        m.mask_items(Class::Text, &mut in_one, false, &mut Classes::default());
+        assert_eq!(in_two["call"]["asr_result"].as_array().unwrap(), &in_one);
+        assert_eq!(in_one[mid]["text"], "it is ****, M****");
+        assert_eq!(in_one[3]["robottext"], "Hello M****, call **********");
+        assert_eq!(in_one[4]["text"], "turn 4 +52*******5678");
     }
 
     #[test]
