@@ -21,8 +21,8 @@ pub struct Exchange {
     pub latency: Duration,
     pub body: Bytes,
     pub received_at: DateTime<Local>,
-    /// Set when the transcript scan ([`crate::json::scan`]) ran over the body as it arrived:
-    /// the span it found, if any. A hint for `interpret_for_screen`, which checks it.
+    /// Set when the transcript scan ([`crate::json::scan`]) ran over the body when it was
+    /// received: the span it found, if any. A hint for `interpret_for_screen`, which checks it.
     pub transcript_scan: Scanned,
 }
 

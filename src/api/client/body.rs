@@ -1,5 +1,5 @@
 //! Where an answer's body goes as it arrives: ordinary memory, or for a body announced as
-//! big, memory of its own with the transcript scan run on each chunk.
+//! big, memory of its own, scanned for its transcript once the last byte is in.
 
 use bytes::{Bytes, BytesMut};
 
@@ -10,8 +10,8 @@ use crate::json::scan::Scanned;
 pub(super) enum Body {
     Small(BytesMut),
     /// A body announced as large enough to be skimmed ([`SKIM_FROM`]), in memory of its own
-    /// ([`crate::mapped::Filling`]); the scan runs on each chunk while it is in the cache.
-    Big(crate::mapped::Filling, crate::json::scan::TranscriptScan),
+    /// ([`crate::mapped::Filling`]).
+    Big(crate::mapped::Filling),
 }
 
 impl Body {
@@ -19,7 +19,7 @@ impl Body {
         if announced >= SKIM_FROM
             && let Some(f) = crate::mapped::Filling::new(announced)
         {
-            return Body::Big(f, crate::json::scan::TranscriptScan::new());
+            return Body::Big(f);
         }
         Body::Small(BytesMut::with_capacity(announced))
     }
@@ -27,17 +27,15 @@ impl Body {
     pub(super) fn len(&self) -> usize {
         match self {
             Body::Small(b) => b.len(),
-            Body::Big(f, _) => f.filled().len(),
+            Body::Big(f) => f.filled().len(),
         }
     }
 
     pub(super) fn push(&mut self, chunk: &[u8]) {
         match self {
             Body::Small(b) => b.extend_from_slice(chunk),
-            Body::Big(f, scan) => {
-                if f.push(chunk) {
-                    scan.advance(f.filled());
-                } else {
+            Body::Big(f) => {
+                if !f.push(chunk) {
                     // More than announced: on in ordinary memory.
                     let mut b = BytesMut::with_capacity(f.filled().len() * 2);
                     b.extend_from_slice(f.filled());
@@ -51,8 +49,12 @@ impl Body {
     pub(super) fn freeze(self) -> (Bytes, Scanned) {
         match self {
             Body::Small(b) => (b.freeze(), None),
-            Body::Big(f, scan) => {
-                let found = scan.finish(f.filled());
+            // Scanned after the last byte rather than chunk by chunk as it came: while a
+            // body arrives the server, the network thread and the faulting of the buffer's
+            // pages keep both cores busy, and the scan there cost twice what it costs after
+            // (1.2 ms for 17 MB; a query 1.40× curl's time chunk by chunk, 1.30× after).
+            Body::Big(f) => {
+                let found = crate::json::scan::transcript_span(f.filled());
                 (f.freeze(), Some(found))
             }
         }

@@ -193,7 +193,7 @@ impl Client {
     }
 
     /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes; a
-    /// big body is scanned for its transcript as it arrives (see [`Exchange::transcript_scan`]).
+    /// big body is scanned for its transcript once whole (see [`Exchange::transcript_scan`]).
     async fn read_capped(
         &self,
         mut resp: reqwest::Response,
