@@ -652,6 +652,61 @@ mod tests {
     }
 
     #[test]
+    fn a_big_answer_with_mask_at_the_start_is_never_shown_unmasked() {
+        let (mut app, effects) = big().with_mask(true);
+        assert!(
+            app.loaded.is_none(),
+            "nothing on screen until the copy is made"
+        );
+        let rest = the_job(app.update(the_job(effects).run()));
+        // The copy without its transcript first, masked; then the whole.
+        assert_eq!(name(&app), "M**** L**** G****");
+        assert!(!screen(&app).contains("MARIA"));
+        assert_eq!(
+            app.loaded.as_deref().unwrap().lists,
+            crate::app::Lists::Masking
+        );
+        app.update(rest.run());
+        assert_eq!(
+            app.loaded.as_deref().unwrap().lists,
+            crate::app::Lists::Complete
+        );
+        assert!(!screen(&app).contains("MARIA"));
+        swaps_at_once(&mut app, "MARIA LOPEZ GARCIA", "M**** L**** G****");
+    }
+
+    #[test]
+    fn a_big_answer_read_without_its_lists_is_masked_from_where_they_lie() {
+        // As the inspector reads a big answer: the transcript and redials left out for now.
+        let body = crate::generate::push(8_000, 30, 5, 2);
+        let head = crate::api::client::interpret_head(crate::api::client::Exchange {
+            url: "push.json".into(),
+            status: 0,
+            latency: std::time::Duration::ZERO,
+            body: body.clone().into(),
+            transcript_scan: None,
+            received_at: chrono::Local::now(),
+        })
+        .unwrap();
+        assert!(head.left_out.transcript.is_some());
+        let at_once = crate::mask::mask_answer(&head).unwrap();
+        let source = Source::File {
+            path: "push.json".into(),
+        };
+        let app = App::new(Query::default(), Context::default()).with_answer(head, source);
+        let (mut app, effects) = app.with_mask(true);
+        let rest = the_job(app.update(the_job(effects).run()));
+        assert_eq!(name(&app), "M**** L**** G****");
+        let l = app.loaded.as_deref().unwrap();
+        assert_eq!(l.lists, crate::app::Lists::Masking);
+        assert_eq!(l.data().call.redial_call.items.len(), 30);
+        app.update(rest.run());
+        let l = app.loaded.as_deref().unwrap();
+        assert_eq!(l.answer.exchange.body, at_once.exchange.body);
+        assert!(!l.facts.transcript.entries.is_empty());
+    }
+
+    #[test]
     fn an_answer_that_comes_while_m_waits_for_its_copy_is_shown_masked() {
         let mut app = answered();
         assert!(matches!(app.update(key('m'))[..], [Effect::Mask(_)]));
