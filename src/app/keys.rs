@@ -208,8 +208,17 @@ impl App {
             // A masked copy whose transcript is still being masked has nothing whole to give
             // yet, on any tab (its Raw JSON lacks the transcript).
             Command::Export | Command::Copy | Command::CopyAll if self.masking_left_out() => {
+                let failed = self
+                    .loaded
+                    .as_deref()
+                    .is_some_and(|l| matches!(l.lists, super::Lists::Unmasked(_)));
                 self.notice = Some(Notice {
-                    text: "the transcript is still being masked: try again in a moment".into(),
+                    text: if failed {
+                        "the transcript could not be masked: nothing whole to export or copy"
+                    } else {
+                        "the transcript is still being masked: try again in a moment"
+                    }
+                    .into(),
                     warn: true,
                 });
             }

@@ -167,11 +167,12 @@ impl App {
             .is_some_and(|l| l.reading().is_some())
     }
 
-    /// Whether the answer on screen is a masked copy whose transcript is still being masked.
+    /// Whether the answer on screen is a masked copy without its transcript: still being
+    /// masked, or it could not be (nothing whole to copy or export either way).
     pub fn masking_left_out(&self) -> bool {
         self.loaded
             .as_deref()
-            .is_some_and(|l| l.lists == Lists::Masking)
+            .is_some_and(|l| matches!(l.lists, Lists::Masking | Lists::Unmasked(_)))
     }
 
     /// Whether the lists left out of the answer on screen could not be read.

@@ -203,9 +203,7 @@ impl App {
                     self.mask = Masking::On { original };
                 }
                 if let Some(l) = self.loaded.as_deref_mut() {
-                    l.lists = super::Lists::Unreadable(format!(
-                        "the transcript could not be masked: {e}"
-                    ));
+                    l.lists = super::Lists::Unmasked(e.clone());
                 }
                 self.notice = Some(Notice {
                     text: format!("could not mask the transcript ({e}): the rest is masked"),
@@ -532,15 +530,7 @@ mod tests {
         assert!(!text.contains("MARIA"), "{text}");
         app.update(key('5'));
         assert!(screen(&app).contains("masking the transcript…"));
-        for c in ['e', 'y'] {
-            assert!(app.update(key(c)).is_empty(), "{c} waits");
-            let n = app.notice.take().expect("a notice");
-            assert!(
-                n.warn && n.text.contains("still being masked"),
-                "{}",
-                n.text
-            );
-        }
+        nothing_whole_to_give(&mut app, "still being masked");
         app.update(key('6'));
         let text = screen(&app);
         assert!(text.contains("the transcript is being masked"), "{text}");
@@ -556,6 +546,15 @@ mod tests {
         assert_eq!(app.tab, crate::app::Tab::Transcript, "where the user was");
         assert!(!screen(&app).contains("masking the transcript"));
         swaps_at_once(&mut app, "MARIA LOPEZ GARCIA", "M**** L**** G****");
+    }
+
+    /// `e` (export) and `y` (copy) start nothing and say `why`.
+    fn nothing_whole_to_give(app: &mut App, why: &str) {
+        for c in ['e', 'y'] {
+            assert!(app.update(key(c)).is_empty(), "{c} started something");
+            let n = app.notice.take().expect("a notice");
+            assert!(n.warn && n.text.contains(why), "{}", n.text);
+        }
     }
 
     /// `m` after the copy is made: the two versions swap at once, and back.
@@ -611,8 +610,16 @@ mod tests {
         assert!(app.masked(), "nothing unmasked is shown");
         assert_eq!(name(&app), "M**** L**** G****");
         let l = app.loaded.as_deref().unwrap();
-        assert!(l.unreadable().is_some_and(|w| w.contains("out of memory")));
+        assert_eq!(l.lists, crate::app::Lists::Unmasked("out of memory".into()));
         assert!(app.notice.as_ref().is_some_and(|n| n.warn));
+        app.update(key('5'));
+        let text = screen(&app);
+        assert!(
+            text.contains("could not be masked: out of memory"),
+            "{text}"
+        );
+        assert!(!text.contains("MARIA"));
+        nothing_whole_to_give(&mut app, "could not be masked");
     }
 
     #[test]

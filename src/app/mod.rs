@@ -106,6 +106,8 @@ pub enum Lists {
     /// A big answer's masked copy, shown before its transcript is masked: the job in
     /// [`masking::Masking::Partly`] masks it.
     Masking,
+    /// That transcript could not be masked after all: why. The rest is shown masked.
+    Unmasked(String),
     /// Left out, and they could not be read after all (the text is not well-formed JSON):
     /// the whole read's words. What did read is shown.
     Unreadable(String),

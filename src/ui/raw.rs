@@ -186,12 +186,14 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         ),
         Span::styled(format!(" · {}–{end}", start + 1), theme.dim),
     ];
-    if loaded.lists == crate::app::Lists::Masking {
-        // The masked copy is shown before its transcript is masked: `[]` stands in for it.
-        spans.push(Span::styled(
-            " · the transcript is being masked",
-            theme.warn,
-        ));
+    // A masked copy without its transcript: `[]` stands in for it.
+    let missing = match loaded.lists {
+        crate::app::Lists::Masking => Some(" · the transcript is being masked"),
+        crate::app::Lists::Unmasked(_) => Some(" · the transcript could not be masked"),
+        _ => None,
+    };
+    if let Some(words) = missing {
+        spans.push(Span::styled(words, theme.warn));
     }
     let s = &raw.search;
     let found = active(raw);

@@ -42,6 +42,8 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         let asr = &loaded.data().call.asr_result;
         let words = if loaded.waits_for_transcript() {
             format!("{} the transcript…", loaded.pending_words())
+        } else if let crate::app::Lists::Unmasked(why) = &loaded.lists {
+            format!("could not be masked: {}", crate::text::one_line(why))
         } else if loaded.unreadable().is_some() {
             "could not be read: the answer is not well-formed JSON (see Raw JSON)".to_string()
         } else if asr.shape.is_present() && asr.is_empty() {
