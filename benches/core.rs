@@ -42,7 +42,6 @@ fn answer_of(push: &str) -> Answer {
         status: 0,
         latency: Duration::ZERO,
         body: push.as_bytes().to_vec().into(),
-        transcript_scan: None,
         received_at: chrono::Local::now(),
     })
     .expect("the generated push is a valid answer")

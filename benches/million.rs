@@ -31,7 +31,6 @@ fn answer() -> &'static Answer {
             status: 0,
             latency: Duration::ZERO,
             body: push.into_bytes().into(),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .expect("the generated push is a valid answer")

@@ -490,7 +490,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: bytes::Bytes::from_static(body),
-            transcript_scan: None,
             received_at: Local::now(),
         })
         .unwrap();

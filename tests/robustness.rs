@@ -28,7 +28,6 @@ fn app_for(body: Vec<u8>) -> Option<App> {
         status: 200,
         latency: Duration::ZERO,
         body: Bytes::from(body),
-        transcript_scan: None,
         received_at: chrono::Local::now(),
     })
     .ok()?;

@@ -25,7 +25,6 @@ fuzz_target!(|data: &[u8]| {
         status: 200,
         latency: Duration::ZERO,
         body,
-        transcript_scan: None,
         received_at: chrono::Local::now(),
     };
     // Skimmed without the transcript, then the transcript read: the same answer as one read.

@@ -202,7 +202,6 @@ mod tests {
             status: 0,
             latency: std::time::Duration::ZERO,
             body: json.into(),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         };
         let answer = interpret_head(exchange).unwrap();
@@ -375,7 +374,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: crate::generate::push(300, 3, 2, 5).into(),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();

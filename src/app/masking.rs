@@ -453,7 +453,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: bytes::Bytes::from_static(include_bytes!("../../assets/demo/01-reference.json")),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();
@@ -485,7 +484,6 @@ mod tests {
             status: 0,
             latency: std::time::Duration::ZERO,
             body: body.into(),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();
@@ -691,7 +689,6 @@ mod tests {
             status: 0,
             latency: std::time::Duration::ZERO,
             body: body.clone().into(),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();

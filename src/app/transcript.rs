@@ -433,7 +433,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: bytes::Bytes::from_static(bytes),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();

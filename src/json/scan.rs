@@ -20,10 +20,6 @@ const KEY: &[u8] = b"\"asr_result\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
 
-/// What a scan that ran over a body when it was received found: `None` when none ran, else
-/// the span found, if any.
-pub(crate) type Scanned = Option<Option<Range<usize>>>;
-
 /// A scan under way over a text, block by block.
 #[derive(Debug, Default, Clone)]
 struct TranscriptScan {
@@ -483,7 +479,7 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(crate::proptest_config::config(400))]
 
-        /// Any text made of the pieces that matter, scanned in any pieces, finds what the
+        /// Any text made of the pieces that matter finds, at every width, what the
         /// byte-at-a-time scan finds.
         #[test]
         fn any_text_scans_as_byte_at_a_time(

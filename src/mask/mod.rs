@@ -237,7 +237,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::ZERO,
             body: bytes::Bytes::from(out.into_bytes()),
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .unwrap();

@@ -296,7 +296,6 @@ mod tests {
             status: 200,
             latency: Duration::ZERO,
             body,
-            transcript_scan: None,
             received_at: chrono::Local::now(),
         })
         .expect("a push");

@@ -358,7 +358,6 @@ pub mod testing {
             status: 200,
             latency: Duration::ZERO,
             body: Bytes::from(body),
-            transcript_scan: None,
             received_at: chrono::Local
                 .with_ymd_and_hms(2024, 3, 12, 15, 0, 5)
                 .earliest()

@@ -408,7 +408,6 @@ mod tests {
             status: 200,
             latency: std::time::Duration::from_millis(123),
             body: body.into(),
-            transcript_scan: None,
             received_at: chrono::Local
                 .with_ymd_and_hms(2024, 3, 12, 15, 0, 5)
                 .earliest()

@@ -64,7 +64,6 @@ pub fn exchange(body: impl Into<Bytes>) -> Exchange {
         status: 200,
         latency: LATENCY,
         body: body.into(),
-        transcript_scan: None,
         received_at: received_at(),
     }
 }

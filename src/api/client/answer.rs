@@ -8,9 +8,8 @@ use chrono::{DateTime, Local};
 
 use crate::api::error::{ApiError, redact};
 use crate::api::model::{
-    Data, DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned,
+    Data, DataSlot, Document, LeftOut, ParseError, parse_document, parse_head,
 };
-use crate::json::scan::Scanned;
 use crate::text::one_line;
 
 /// One HTTP exchange that came back 2xx with its whole body.
@@ -21,9 +20,6 @@ pub struct Exchange {
     pub latency: Duration,
     pub body: Bytes,
     pub received_at: DateTime<Local>,
-    /// Set when the transcript scan ([`crate::json::scan`]) ran over the body when it was
-    /// received: the span it found, if any. A hint for `interpret_for_screen`, which checks it.
-    pub transcript_scan: Scanned,
 }
 
 impl Exchange {
@@ -34,7 +30,6 @@ impl Exchange {
             status: 0,
             latency: Duration::ZERO,
             body,
-            transcript_scan: None,
             received_at,
         }
     }
@@ -88,7 +83,7 @@ pub const SKIM_FROM: usize = 1 << 20;
 /// `interpret_for_screen`; tests call this to skim a small body.
 #[cfg(test)]
 pub(crate) fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
-    interpret_with(exchange, "", parse_head_scanned)
+    interpret_with(exchange, "", parse_head)
 }
 
 /// How the inspector reads an answer to show: without its transcript and redials (see
@@ -103,27 +98,24 @@ fn interpret_without(exchange: Exchange, secret: &str) -> Result<Answer, ApiErro
 }
 
 /// The whole document, transcript included.
-pub(super) fn parse_whole(body: &[u8], _: Scanned) -> Result<(Document, LeftOut), ParseError> {
+pub(super) fn parse_whole(body: &[u8]) -> Result<(Document, LeftOut), ParseError> {
     parse_document(body).map(|d| (d, LeftOut::default()))
 }
 
 /// The document without its transcript and redials when the body is large, whole
 /// otherwise.
-pub(super) fn parse_for_screen(
-    body: &[u8],
-    scanned: Scanned,
-) -> Result<(Document, LeftOut), ParseError> {
+pub(super) fn parse_for_screen(body: &[u8]) -> Result<(Document, LeftOut), ParseError> {
     if body.len() >= SKIM_FROM {
-        parse_head_scanned(body, scanned)
+        parse_head(body)
     } else {
-        parse_whole(body, None)
+        parse_whole(body)
     }
 }
 
 pub(super) fn interpret_with(
     exchange: Exchange,
     secret: &str,
-    parse: impl FnOnce(&[u8], Scanned) -> Result<(Document, LeftOut), ParseError>,
+    parse: impl FnOnce(&[u8]) -> Result<(Document, LeftOut), ParseError>,
 ) -> Result<Answer, ApiError> {
     if exchange.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::NotJson {
@@ -132,15 +124,14 @@ pub(super) fn interpret_with(
             cause: None,
         });
     }
-    let (document, range) =
-        parse(&exchange.body, exchange.transcript_scan.clone()).map_err(|e| match e {
-            ParseError::NotJson(detail) => ApiError::NotJson {
-                detail: one_line(&detail),
-                body_start: ApiError::body_excerpt_without(&exchange.body, secret),
-                cause: None,
-            },
-            ParseError::WrongShape(what) => ApiError::WrongShape { what },
-        })?;
+    let (document, range) = parse(&exchange.body).map_err(|e| match e {
+        ParseError::NotJson(detail) => ApiError::NotJson {
+            detail: one_line(&detail),
+            body_start: ApiError::body_excerpt_without(&exchange.body, secret),
+            cause: None,
+        },
+        ParseError::WrongShape(what) => ApiError::WrongShape { what },
+    })?;
     check_document_without(&document, secret)?;
     Ok(Answer {
         exchange,

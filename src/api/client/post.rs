@@ -14,7 +14,6 @@ use super::body::Body;
 use crate::api::aes::{self, AesKey};
 use crate::api::error::{ApiError, redact};
 use crate::api::secret::Secret;
-use crate::json::scan::Scanned;
 use crate::text::one_line;
 
 fn is_encrypted(headers: &header::HeaderMap) -> bool {
@@ -127,7 +126,6 @@ impl Client {
             let mut body = self
                 .read_capped(resp, 4096, false)
                 .await
-                .map(|(body, _)| body)
                 .unwrap_or_default();
             if encrypted && let Some(key) = &self.opts.aes {
                 match key.decrypt(&body) {
@@ -171,13 +169,11 @@ impl Client {
             .get(aes::HEADER_SIGNED)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_ascii_lowercase());
-        let (mut body, mut transcript_scan) =
-            self.read_capped(resp, self.opts.max_body, true).await?;
+        let mut body = self.read_capped(resp, self.opts.max_body, true).await?;
         match &self.opts.aes {
             // A sign-in's answer is read as plain JSON unless it says otherwise.
             Some(key) if marked || (token.is_some() && aes::looks_encrypted(&body)) => {
                 body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
-                transcript_scan = None;
             }
             None if marked => return Err(ApiError::Encrypted),
             _ => {}
@@ -187,19 +183,17 @@ impl Client {
             status: status.as_u16(),
             latency: started.elapsed(),
             body,
-            transcript_scan,
             received_at: Local::now(),
         })
     }
 
-    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes; a
-    /// big body is scanned for its transcript once whole (see [`Exchange::transcript_scan`]).
+    /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
     async fn read_capped(
         &self,
         mut resp: reqwest::Response,
         cap: u64,
         strict: bool,
-    ) -> Result<(Bytes, Scanned), ApiError> {
+    ) -> Result<Bytes, ApiError> {
         let announced = resp.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });

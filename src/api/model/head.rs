@@ -44,15 +44,7 @@ impl LeftOut {
 /// reads the whole text (checking it is well-formed on the way, nesting aside), which
 /// costs three times as much. The redials are skipped by serde_json either way.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
-    parse_head_scanned(bytes, None)
-}
-
-/// [`parse_head`] with the scan's finding when it already ran (as the bytes arrived).
-pub(crate) fn parse_head_scanned(
-    bytes: &[u8],
-    scanned: crate::json::scan::Scanned,
-) -> Result<(Document, LeftOut), ParseError> {
-    let span = scanned.unwrap_or_else(|| crate::json::scan::transcript_span(bytes));
+    let span = crate::json::scan::transcript_span(bytes);
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)
         && let Some(read) = parse_without(bytes, span)
     {
