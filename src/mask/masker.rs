@@ -127,10 +127,8 @@ impl Masker {
         classes: &mut Classes,
     ) {
         for item in items.iter_mut() {
-            if let Value::Object(turn) = item
-                && !class.is_forced()
-            {
-                asked = asks_identity(turn, asked);
+            if !class.is_forced() {
+                asked = asks_identity(item, asked);
             }
             self.mask_as(class, item, classes);
             if asked && let Value::Object(turn) = item {
@@ -197,14 +195,11 @@ impl Masker {
 /// From this many items, a list is masked in two halves at once.
 const IN_TWO_FROM: usize = 20_000;
 
-/// Whether the transcript's robot, as of `turn`, has asked for an identity document or
-/// its digits: its words in this turn say so, or, when it says nothing here, `asked`
-/// (what it asked before) holds.
-fn asks_identity(turn: &Map<String, Value>, asked: bool) -> bool {
-    match turn.get(ROBOT_TEXT).and_then(Value::as_str) {
-        Some(robot) if !robot.trim().is_empty() => mentions_identity(robot),
-        _ => asked,
-    }
+/// Whether the transcript's robot, as of `item`, has asked for an identity document or
+/// its digits: its words in this turn say so, or, when it says nothing here (or the item is
+/// not a turn), `asked` (what it asked before) holds.
+fn asks_identity(item: &Value, asked: bool) -> bool {
+    robot_words(item).map_or(asked, mentions_identity)
 }
 
 /// What the robot says in an item of a transcript, when it says something.
