@@ -111,6 +111,19 @@ impl Filling {
         true
     }
 
+    /// Room for up to `max` more bytes, to be written in place and then counted with
+    /// [`Filling::advance`]: a body read from a socket straight into its memory.
+    pub fn spare(&mut self, max: usize) -> &mut [u8] {
+        let start = self.len;
+        let end = start + max.min(self.map.len() - start);
+        &mut self.map[start..end]
+    }
+
+    /// Counts `n` more bytes written into [`Filling::spare`].
+    pub fn advance(&mut self, n: usize) {
+        self.len = (self.len + n).min(self.map.len());
+    }
+
     /// The bytes so far.
     pub fn filled(&self) -> &[u8] {
         &self.map[..self.len]

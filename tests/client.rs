@@ -78,22 +78,61 @@ fn both(e: &ApiError) -> String {
     format!("{} | {}", e.message(), e.hint())
 }
 
-/// Runs one verify call that must fail, and checks the error is clean.
-async fn fail(client: &Client, q: &Query) -> ApiError {
-    match client.verify(&token(), q).await {
-        Ok(a) => panic!("expected an error, got HTTP {}", a.exchange.status),
-        Err(e) => {
-            assert_clean(&e);
-            e
-        }
-    }
+/// The lookup as the screen makes it: on the network thread, on a connection of its own
+/// (read straight into the body's memory), the head read at once.
+async fn for_screen(client: &Client, q: &Query) -> Result<Answer, ApiError> {
+    let (c, q) = (client.clone(), q.clone());
+    rudder_inspect::api::net::spawn(async move { c.verify_as(&token(), &q, true).await })
+        .await
+        .expect("the lookup ran")
 }
 
+/// Runs one verify call that must fail, both ways a lookup goes (reqwest's pooled client,
+/// and a connection of its own as for the screen), and checks they fail alike and cleanly.
+async fn fail(client: &Client, q: &Query) -> ApiError {
+    let pooled = match client.verify(&token(), q).await {
+        Ok(a) => panic!("expected an error, got HTTP {}", a.exchange.status),
+        Err(e) => e,
+    };
+    let direct = match for_screen(client, q).await {
+        Ok(a) => panic!(
+            "expected an error for the screen too, got HTTP {}",
+            a.exchange.status
+        ),
+        Err(e) => e,
+    };
+    assert_clean(&pooled);
+    assert_clean(&direct);
+    match (&pooled, &direct) {
+        // The details come from two HTTP stacks; the kind of failure must agree.
+        (ApiError::Connect { kind: a, .. }, ApiError::Connect { kind: b, .. }) => {
+            assert_eq!(a, b, "{} / {}", both(&pooled), both(&direct))
+        }
+        (ApiError::Network { .. }, ApiError::Network { .. }) => {}
+        _ => assert_eq!(both(&pooled), both(&direct)),
+    }
+    pooled
+}
+
+/// Runs one verify call that must answer, both ways (see [`fail`]): the same bytes come back.
 async fn ok(client: &Client, q: &Query) -> Answer {
-    match client.verify(&token(), q).await {
+    let pooled = match client.verify(&token(), q).await {
         Ok(a) => a,
         Err(e) => panic!("expected an answer: {} ({})", e.message(), e.hint()),
+    };
+    match for_screen(client, q).await {
+        Ok(a) => {
+            assert_eq!(a.exchange.status, pooled.exchange.status);
+            assert_eq!(a.exchange.body, pooled.exchange.body);
+            assert_eq!(a.exchange.url, pooled.exchange.url);
+        }
+        Err(e) => panic!(
+            "expected an answer for the screen: {} ({})",
+            e.message(),
+            e.hint()
+        ),
     }
+    pooled
 }
 
 /// A wiremock server answering every verify POST with `template`.
@@ -154,14 +193,21 @@ async fn check_request(case_id: Option<&str>, expected_body: &'static str) {
         .and(HeadersOnce)
         .and(ExactBody(expected_body))
         .respond_with(json(200, REFERENCE))
-        .expect(1)
+        // Once by each route.
+        .expect(2)
         .mount(&server)
         .await;
     ok(&client(&server.uri()), &query(case_id)).await;
 
     let requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1);
-    let r = &requests[0];
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        check_one_request(r, expected_body);
+    }
+    server.verify().await;
+}
+
+fn check_one_request(r: &Request, expected_body: &str) {
     assert_eq!(r.method.as_str(), "POST");
     assert_eq!(r.url.path(), "/service/cloud/workflow/apinoticeinfo");
     assert_eq!(r.url.query(), None);
@@ -174,7 +220,6 @@ async fn check_request(case_id: Option<&str>, expected_body: &'static str) {
     assert_eq!(one("content-type"), "application/json");
     assert_eq!(one("user-agent"), "Airudder");
     assert_eq!(std::str::from_utf8(&r.body).unwrap(), expected_body);
-    server.verify().await;
 }
 
 #[tokio::test]
@@ -198,7 +243,7 @@ async fn base_url_with_a_path_and_trailing_slash() {
     Mock::given(method("POST"))
         .and(path(format!("/gw{VERIFY_PATH}")))
         .respond_with(json(200, REFERENCE))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     ok(&client(&format!("{}/gw/", server.uri())), &query(None)).await;
@@ -779,11 +824,18 @@ async fn two_calls_share_one_connection() {
         }
     });
     let c = client(&base);
-    ok(&c, &query(None)).await;
-    ok(&c, &query(Some("caseid"))).await;
+    let pooled = |c: Client, q: Query| async move { c.verify(&token(), &q).await.unwrap() };
+    pooled(c.clone(), query(None)).await;
+    pooled(c.clone(), query(Some("caseid"))).await;
     // A clone shares the pool too.
-    ok(&c.clone(), &query(None)).await;
+    pooled(c.clone(), query(None)).await;
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    // A lookup for the screen has a connection of its own, whatever the server keeps open.
+    for n in 2..4 {
+        let a = for_screen(&c, &query(None)).await.unwrap();
+        assert_eq!(a.exchange.body.as_ref(), REFERENCE.as_bytes());
+        assert_eq!(accepted.load(Ordering::SeqCst), n);
+    }
     server.abort();
 }
 

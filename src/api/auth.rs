@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use super::client::{Answer, Client, Query};
+use super::client::{Answer, Client, Query, Route};
 use super::error::ApiError;
 use super::secret::Secret;
 use crate::text::{clip, one_line};
@@ -222,7 +222,7 @@ impl Session {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let exchange = self
             .client
-            .post_json(AUTH_PATH, None, body)
+            .post_json(AUTH_PATH, None, body, Route::Pooled)
             .await
             .map_err(|e| {
                 let e = match e {

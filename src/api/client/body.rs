@@ -45,6 +45,21 @@ impl Body {
         }
     }
 
+    /// Room for up to `max` more bytes in the body's own memory, when it has some; the
+    /// bytes written there are counted with [`Body::advance`].
+    pub(super) fn spare(&mut self, max: usize) -> Option<&mut [u8]> {
+        match self {
+            Body::Big(f) => Some(f.spare(max)).filter(|room| !room.is_empty()),
+            Body::Small(_) => None,
+        }
+    }
+
+    pub(super) fn advance(&mut self, n: usize) {
+        if let Body::Big(f) = self {
+            f.advance(n);
+        }
+    }
+
     /// The whole body. It is not scanned for its transcript here, chunk by chunk as it came:
     /// while a body arrives the server, the network thread and the faulting of the buffer's
     /// pages keep both cores busy, and the scan there cost twice what it costs after, when

@@ -5,6 +5,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use super::Client;
+use super::wire::WireError;
 use crate::api::error::{ApiError, ConnectKind};
 use crate::text::one_line;
 
@@ -70,6 +71,38 @@ impl Client {
             cause: None,
         }
         .caused_by(e)
+    }
+}
+
+impl Client {
+    /// A failure on a connection of its own ([`super::wire`]), told as reqwest's are.
+    pub(super) fn map_wire(&self, e: WireError) -> ApiError {
+        let target = self.base.clone();
+        match e {
+            WireError::Timeout { connecting } => {
+                let timeout = self.opts.timeout.max(Duration::from_millis(1));
+                let limit = if connecting {
+                    connect_timeout(timeout)
+                } else {
+                    timeout
+                };
+                ApiError::Timeout {
+                    secs: whole_secs_up(limit),
+                    target,
+                }
+            }
+            WireError::Connect { kind, detail } => ApiError::Connect {
+                kind,
+                target,
+                detail: crate::text::clip(&one_line(&detail), 200),
+                cause: None,
+            },
+            WireError::Broken(detail) => ApiError::Network {
+                target,
+                detail: crate::text::clip(&one_line(&detail), 200),
+                cause: None,
+            },
+        }
     }
 }
 

@@ -1,9 +1,12 @@
 //! The HTTP client for the verify call: one reused `reqwest::Client` (keep-alive, rustls),
 //! connect and total timeouts, no redirects (the token must not follow one), a capped body.
+//! An answer read for the screen goes on a connection of its own instead (`wire`), read
+//! straight into the memory it stays in, unless a proxy is set.
 //!
 //! One part per file: the client and its options (here), the ids of a lookup (`query`), one
-//! POST (`post`) and where its body goes (`body`), a failure told plainly (`failure`), the
-//! base URL (`url`), and the answer read from an exchange (`answer`).
+//! POST (`post`) and where its body goes (`body`), a connection of its own (`wire`), a
+//! failure told plainly (`failure`), the base URL (`url`), and the answer read from an
+//! exchange (`answer`).
 
 use std::time::Duration;
 
@@ -13,6 +16,7 @@ mod failure;
 mod post;
 mod query;
 mod url;
+mod wire;
 
 pub(crate) use answer::interpret_for_screen;
 #[cfg(test)]
@@ -53,6 +57,16 @@ impl Default for ClientOptions {
             aes: None,
         }
     }
+}
+
+/// How a request goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// reqwest's client, its connections kept for the next request (sign-ins, batches).
+    Pooled,
+    /// A connection of its own, the body read straight into its buffer ([`wire`]): one
+    /// lookup whose answer may be large, for the screen. Pooled all the same through a proxy.
+    Direct,
 }
 
 /// The client. Cheap to clone: the connection pool is shared.
@@ -108,6 +122,13 @@ impl Client {
         builder.build()
     }
 
+    /// Whether reqwest would send through a proxy set in the environment: the direct route
+    /// does not speak to proxies, so such requests take the pooled one. Loopback never does.
+    fn proxied(&self) -> bool {
+        reqwest::Url::parse(&self.base)
+            .is_ok_and(|u| url::proxy_applies(&u, |name| std::env::var_os(name)))
+    }
+
     pub(crate) fn base_url(&self) -> &str {
         &self.base
     }
@@ -124,8 +145,9 @@ impl Client {
         query: &Query,
         head: bool,
     ) -> Result<Answer, ApiError> {
+        let route = if head { Route::Direct } else { Route::Pooled };
         let exchange = self
-            .post_json(VERIFY_PATH, Some(token), query.body())
+            .post_json(VERIFY_PATH, Some(token), query.body(), route)
             .await?;
         let encrypted = self.opts.aes.is_some();
         let parse = if head { parse_for_screen } else { parse_whole };

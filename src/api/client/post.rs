@@ -8,9 +8,11 @@ use chrono::Local;
 use reqwest::header::{self, HeaderValue};
 use zeroize::Zeroize;
 
-use super::Client;
 use super::answer::Exchange;
 use super::body::Body;
+use super::failure::connect_timeout;
+use super::wire;
+use super::{Client, Route};
 use crate::api::aes::{self, AesKey};
 use crate::api::error::{ApiError, redact};
 use crate::api::secret::Secret;
@@ -63,9 +65,10 @@ impl Client {
         path: &str,
         token: Option<&Secret>,
         body: Vec<u8>,
+        route: Route,
     ) -> Result<Exchange, ApiError> {
         let secret = token.map(Secret::expose).unwrap_or("");
-        self.post_json_inner(path, token, body)
+        self.post_json_inner(path, token, body, route)
             .await
             .map_err(|e| e.redacted(secret))
     }
@@ -75,21 +78,29 @@ impl Client {
         path: &str,
         token: Option<&Secret>,
         body: Vec<u8>,
+        route: Route,
     ) -> Result<Exchange, ApiError> {
         let url = format!("{}{}", self.base, path);
-        let mut req = self
-            .http()?
-            .post(&url)
-            .header(header::CONTENT_TYPE, "application/json");
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         // The sign-in carries no token, so the server could not tell whose key to decrypt it
         // with: only calls made with a token go out encrypted.
         let aes_key = self.opts.aes.as_ref().filter(|_| token.is_some());
-        req = match aes_key {
-            Some(key) => req
-                .header(aes::HEADER_ENCRYPTED, "1")
-                .header(aes::HEADER_SIGNED, aes::sign(&body))
-                .body(key.encrypt(&body)),
-            None => req.body(body),
+        let body = match aes_key {
+            Some(key) => {
+                headers.insert(
+                    header::HeaderName::from_static("is-encrypted"),
+                    HeaderValue::from_static("1"),
+                );
+                if let Ok(signature) = HeaderValue::from_str(&aes::sign(&body)) {
+                    headers.insert(header::HeaderName::from_static("signed"), signature);
+                }
+                key.encrypt(&body).into_bytes()
+            }
+            None => body,
         };
         if let Some(token) = token {
             if token.is_empty() {
@@ -103,11 +114,19 @@ impl Client {
                 detail: "the token holds characters that cannot go in an HTTP header".into(),
             })?;
             value.set_sensitive(true);
-            req = req.header(header::AUTHORIZATION, value);
+            headers.insert(header::AUTHORIZATION, value);
         }
         let secret = token.map(Secret::expose).unwrap_or("");
         let started = Instant::now();
-        let resp = req.send().await.map_err(|e| self.map_error(e))?;
+        let resp = match route {
+            Route::Direct if !self.proxied() => {
+                Reply::Direct(self.send_direct(&url, headers, &body).await?)
+            }
+            _ => {
+                let req = self.http()?.post(&url).headers(headers).body(body);
+                Reply::Pooled(req.send().await.map_err(|e| self.map_error(e))?)
+            }
+        };
         let status = resp.status();
         if !status.is_success() {
             let header_text = |name: header::HeaderName, max: usize| {
@@ -187,8 +206,48 @@ impl Client {
         })
     }
 
+    /// Sends to `url` on a connection of its own ([`wire`]) and reads the answer's head.
+    async fn send_direct(
+        &self,
+        url: &str,
+        mut headers: header::HeaderMap,
+        body: &[u8],
+    ) -> Result<wire::Response, ApiError> {
+        let parsed = reqwest::Url::parse(url).ok();
+        let (target, path) = parsed
+            .as_ref()
+            .and_then(|u| Some((wire::Target::of(u)?, u.path())))
+            .ok_or_else(|| ApiError::BadUrl {
+                url: self.base.clone(),
+                reason: "not an http or https URL with a host".into(),
+            })?;
+        headers.insert(header::USER_AGENT, HeaderValue::from_static("Airudder"));
+        headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
+        let timeout = self.opts.timeout.max(std::time::Duration::from_millis(1));
+        wire::post(
+            &target,
+            path,
+            &headers,
+            body,
+            connect_timeout(timeout),
+            timeout,
+        )
+        .await
+        .map_err(|e| self.map_wire(e))
+    }
+
     /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
-    async fn read_capped(
+    async fn read_capped(&self, resp: Reply, cap: u64, strict: bool) -> Result<Bytes, ApiError> {
+        match resp {
+            Reply::Pooled(resp) => self.read_pooled(resp, cap, strict).await,
+            Reply::Direct(resp) => resp.read_body(cap, strict).await.map_err(|e| match e {
+                wire::BodyError::TooLarge => ApiError::TooLarge { limit: cap },
+                wire::BodyError::Wire(e) => self.map_wire(e),
+            }),
+        }
+    }
+
+    async fn read_pooled(
         &self,
         mut resp: reqwest::Response,
         cap: u64,
@@ -211,5 +270,29 @@ impl Client {
             buf.push(&chunk);
         }
         Ok(buf.freeze())
+    }
+}
+
+/// An answer whose head is in, from either way of sending.
+pub(super) enum Reply {
+    Pooled(reqwest::Response),
+    Direct(wire::Response),
+}
+
+impl Reply {
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Reply::Pooled(r) => r.status(),
+            Reply::Direct(r) => {
+                reqwest::StatusCode::from_u16(r.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY)
+            }
+        }
+    }
+
+    fn headers(&self) -> &header::HeaderMap {
+        match self {
+            Reply::Pooled(r) => r.headers(),
+            Reply::Direct(r) => &r.headers,
+        }
     }
 }

@@ -12,6 +12,29 @@ pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
+/// Whether reqwest would send a request to `url` through a proxy the environment sets
+/// (`env` looks a variable up): `HTTP_PROXY` or `HTTPS_PROXY` by scheme, or `ALL_PROXY`, in
+/// upper or lower case. Loopback never goes through one (the client says `no_proxy`).
+/// `NO_PROXY` is not read: where it applies, reqwest goes direct all the same.
+pub(super) fn proxy_applies(
+    url: &reqwest::Url,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    if is_loopback(url) {
+        return false;
+    }
+    let by_scheme = if url.scheme() == "https" {
+        "HTTPS_PROXY"
+    } else {
+        "HTTP_PROXY"
+    };
+    [by_scheme, "ALL_PROXY"].iter().any(|name| {
+        [name.to_string(), name.to_ascii_lowercase()]
+            .iter()
+            .any(|n| env(n).is_some_and(|v| !v.is_empty()))
+    })
+}
+
 /// Checks a base URL: http(s) only, and plain http only to loopback unless allowed.
 /// Returns it normalised, without a trailing `/`; no user, password, query or fragment.
 pub(crate) fn validate_base_url(url: &str, allow_http: bool) -> Result<String, ApiError> {
@@ -90,5 +113,43 @@ mod tests {
             validate_base_url("https://h.example/api/", false).unwrap(),
             "https://h.example/api"
         );
+    }
+
+    #[test]
+    fn a_proxy_applies_by_scheme_except_to_loopback() {
+        let url = |s: &str| reqwest::Url::parse(s).unwrap();
+        let env = |set: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                set.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        let remote = url("https://api.airudder.com");
+        assert!(!proxy_applies(&remote, env(&[])));
+        assert!(proxy_applies(
+            &remote,
+            env(&[("HTTPS_PROXY", "http://p:3128")])
+        ));
+        assert!(proxy_applies(
+            &remote,
+            env(&[("https_proxy", "http://p:3128")])
+        ));
+        assert!(proxy_applies(&remote, env(&[("all_proxy", "socks5://p")])));
+        assert!(!proxy_applies(
+            &remote,
+            env(&[("HTTP_PROXY", "http://p:3128")])
+        ));
+        assert!(!proxy_applies(&remote, env(&[("HTTPS_PROXY", "")])));
+        let plain = url("http://10.0.0.5:8080");
+        assert!(proxy_applies(
+            &plain,
+            env(&[("http_proxy", "http://p:3128")])
+        ));
+        let here = url("http://127.0.0.1:8080");
+        assert!(!proxy_applies(
+            &here,
+            env(&[("ALL_PROXY", "http://p:3128")])
+        ));
     }
 }
