@@ -224,6 +224,7 @@ impl Session {
             .client
             .post_json(AUTH_PATH, None, body, Route::Pooled)
             .await
+            .map(|(exchange, _)| exchange)
             .map_err(|e| {
                 let e = match e {
                     ApiError::Http {

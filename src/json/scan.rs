@@ -20,9 +20,10 @@ const KEY: &[u8] = b"\"asr_result\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
 
-/// A scan under way over a text, block by block.
+/// A scan under way over a text, block by block: fed the text as it grows
+/// ([`TranscriptScan::feed`]), finished once it is whole.
 #[derive(Debug, Default, Clone)]
-struct TranscriptScan {
+pub(crate) struct TranscriptScan {
     /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
     pos: usize,
     strings: Strings,
@@ -46,6 +47,13 @@ enum State {
 impl TranscriptScan {
     pub(crate) fn new() -> Self {
         Self::default()
+    }
+
+    /// Scans the whole blocks of `text` (the text so far; it may grow, never change) not
+    /// scanned yet, short of its last bytes: a key that begins in a block must be there
+    /// whole to be seen.
+    pub(crate) fn feed(&mut self, text: &[u8]) {
+        self.advance_to(text, text.len().saturating_sub(KEY.len() - 1));
     }
 
     fn advance_to(&mut self, text: &[u8], end: usize) {
@@ -387,6 +395,14 @@ mod tests {
         let whole = transcript_span(text);
         for w in widths() {
             assert_eq!(at_width(text, w), whole, "at width {w}");
+        }
+        // Fed as it arrives, in pieces of every sort of size, then finished.
+        for step in [1, 5, 11, 12, 63, 64, 65, 200] {
+            let mut scan = TranscriptScan::new();
+            for end in (step..text.len()).step_by(step) {
+                scan.feed(&text[..end]);
+            }
+            assert_eq!(scan.finish(text), whole, "fed {step} bytes at a time");
         }
         whole
     }

@@ -8,8 +8,9 @@ use chrono::{DateTime, Local};
 
 use crate::api::error::{ApiError, redact};
 use crate::api::model::{
-    Data, DataSlot, Document, LeftOut, ParseError, parse_document, parse_head,
+    Data, DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned,
 };
+use crate::json::scan::TranscriptScan;
 use crate::text::one_line;
 
 /// One HTTP exchange that came back 2xx with its whole body.
@@ -83,13 +84,13 @@ pub const SKIM_FROM: usize = 1 << 20;
 /// `interpret_for_screen`; tests call this to skim a small body.
 #[cfg(test)]
 pub(crate) fn interpret_head(exchange: Exchange) -> Result<Answer, ApiError> {
-    interpret_with(exchange, "", parse_head)
+    interpret_with(exchange, "", crate::api::model::parse_head)
 }
 
 /// How the inspector reads an answer to show: without its transcript and redials (see
 /// [`crate::api::model::parse_head`]) from [`SKIM_FROM`] bytes, [`interpret`] below.
 pub(crate) fn interpret_for_screen(exchange: Exchange) -> Result<Answer, ApiError> {
-    interpret_with(exchange, "", parse_for_screen)
+    interpret_with(exchange, "", |body| parse_for_screen(body, None))
 }
 
 /// [`interpret`], keeping `secret` (the token, if the server echoes it) out of the error.
@@ -103,10 +104,13 @@ pub(super) fn parse_whole(body: &[u8]) -> Result<(Document, LeftOut), ParseError
 }
 
 /// The document without its transcript and redials when the body is large, whole
-/// otherwise.
-pub(super) fn parse_for_screen(body: &[u8]) -> Result<(Document, LeftOut), ParseError> {
+/// otherwise; `scan` is the transcript scan as far as it ran while the body arrived.
+pub(super) fn parse_for_screen(
+    body: &[u8],
+    scan: Option<TranscriptScan>,
+) -> Result<(Document, LeftOut), ParseError> {
     if body.len() >= SKIM_FROM {
-        parse_head(body)
+        parse_head_scanned(body, scan)
     } else {
         parse_whole(body)
     }

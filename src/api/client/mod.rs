@@ -146,11 +146,17 @@ impl Client {
         head: bool,
     ) -> Result<Answer, ApiError> {
         let route = if head { Route::Direct } else { Route::Pooled };
-        let exchange = self
+        let (exchange, scan) = self
             .post_json(VERIFY_PATH, Some(token), query.body(), route)
             .await?;
         let encrypted = self.opts.aes.is_some();
-        let parse = if head { parse_for_screen } else { parse_whole };
+        let parse = |body: &[u8]| {
+            if head {
+                parse_for_screen(body, scan)
+            } else {
+                parse_whole(body)
+            }
+        };
         interpret_with(exchange, token.expose(), parse)
             .map(|mut a| {
                 a.encrypted = encrypted;

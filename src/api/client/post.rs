@@ -16,6 +16,7 @@ use super::{Client, Route};
 use crate::api::aes::{self, AesKey};
 use crate::api::error::{ApiError, redact};
 use crate::api::secret::Secret;
+use crate::json::scan::TranscriptScan;
 use crate::text::one_line;
 
 fn is_encrypted(headers: &header::HeaderMap) -> bool {
@@ -58,15 +59,16 @@ pub(crate) fn decrypt_answer(
 }
 
 impl Client {
-    /// POSTs a JSON body; returns the 2xx exchange or the error that describes the failure.
-    /// No error holds the token, even when the server echoes it.
+    /// POSTs a JSON body; returns the 2xx exchange (and for a big body read directly, the
+    /// transcript scan as far as it ran) or the error that describes the failure. No error
+    /// holds the token, even when the server echoes it.
     pub(crate) async fn post_json(
         &self,
         path: &str,
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
-    ) -> Result<Exchange, ApiError> {
+    ) -> Result<(Exchange, Option<TranscriptScan>), ApiError> {
         let secret = token.map(Secret::expose).unwrap_or("");
         self.post_json_inner(path, token, body, route)
             .await
@@ -79,7 +81,7 @@ impl Client {
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
-    ) -> Result<Exchange, ApiError> {
+    ) -> Result<(Exchange, Option<TranscriptScan>), ApiError> {
         let url = format!("{}{}", self.base, path);
         let mut headers = header::HeaderMap::new();
         headers.insert(
@@ -145,6 +147,7 @@ impl Client {
             let mut body = self
                 .read_capped(resp, 4096, false)
                 .await
+                .map(|(body, _)| body)
                 .unwrap_or_default();
             if encrypted && let Some(key) = &self.opts.aes {
                 match key.decrypt(&body) {
@@ -188,22 +191,24 @@ impl Client {
             .get(aes::HEADER_SIGNED)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_ascii_lowercase());
-        let mut body = self.read_capped(resp, self.opts.max_body, true).await?;
+        let (mut body, mut scan) = self.read_capped(resp, self.opts.max_body, true).await?;
         match &self.opts.aes {
             // A sign-in's answer is read as plain JSON unless it says otherwise.
             Some(key) if marked || (token.is_some() && aes::looks_encrypted(&body)) => {
                 body = Bytes::from(decrypt_answer(key, &body, signed.as_deref())?);
+                scan = None;
             }
             None if marked => return Err(ApiError::Encrypted),
             _ => {}
         }
-        Ok(Exchange {
+        let exchange = Exchange {
             url,
             status: status.as_u16(),
             latency: started.elapsed(),
             body,
             received_at: Local::now(),
-        })
+        };
+        Ok((exchange, scan))
     }
 
     /// Sends to `url` on a connection of its own ([`wire`]) and reads the answer's head.
@@ -237,7 +242,13 @@ impl Client {
     }
 
     /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
-    async fn read_capped(&self, resp: Reply, cap: u64, strict: bool) -> Result<Bytes, ApiError> {
+    /// A big body comes with the transcript scan as far as it ran while the body was read.
+    async fn read_capped(
+        &self,
+        resp: Reply,
+        cap: u64,
+        strict: bool,
+    ) -> Result<(Bytes, Option<TranscriptScan>), ApiError> {
         match resp {
             Reply::Pooled(resp) => self.read_pooled(resp, cap, strict).await,
             Reply::Direct(resp) => resp.read_body(cap, strict).await.map_err(|e| match e {
@@ -252,7 +263,7 @@ impl Client {
         mut resp: reqwest::Response,
         cap: u64,
         strict: bool,
-    ) -> Result<Bytes, ApiError> {
+    ) -> Result<(Bytes, Option<TranscriptScan>), ApiError> {
         let announced = resp.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });

@@ -21,6 +21,7 @@ use tokio_rustls::rustls;
 
 use super::body::Body;
 use crate::api::error::ConnectKind;
+use crate::json::scan::TranscriptScan;
 
 /// A response head (status line and headers) larger than this is refused.
 const MAX_HEAD: usize = 64 * 1024;
@@ -292,8 +293,13 @@ impl Response {
         }
     }
 
-    /// Reads the whole body: refused past `cap` bytes when `strict`, cut there otherwise.
-    pub(super) async fn read_body(mut self, cap: u64, strict: bool) -> Result<Bytes, BodyError> {
+    /// Reads the whole body: refused past `cap` bytes when `strict`, cut there otherwise;
+    /// a big one comes with where its transcript is ([`Body::freeze`]).
+    pub(super) async fn read_body(
+        mut self,
+        cap: u64,
+        strict: bool,
+    ) -> Result<(Bytes, Option<TranscriptScan>), BodyError> {
         let announced = self.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(BodyError::TooLarge);
@@ -578,11 +584,12 @@ mod tests {
         Response::read_head(Box::new(ours), deadline).await
     }
 
+    async fn whole(r: Response, cap: u64, strict: bool) -> Result<Bytes, BodyError> {
+        r.read_body(cap, strict).await.map(|(bytes, _)| bytes)
+    }
+
     async fn body_of(text: &[u8], cap: u64, strict: bool) -> Result<Bytes, BodyError> {
-        answer(vec![text.to_vec()])
-            .await?
-            .read_body(cap, strict)
-            .await
+        whole(answer(vec![text.to_vec()]).await?, cap, strict).await
     }
 
     async fn read(text: &str) -> Result<Bytes, BodyError> {
@@ -606,7 +613,7 @@ mod tests {
         assert_eq!(r.status, 200);
         assert_eq!(r.headers["is-encrypted"], "1");
         assert_eq!(r.content_length(), Some(7));
-        assert_eq!(&r.read_body(100, true).await.unwrap()[..], b"{\"a\":1}");
+        assert_eq!(&whole(r, 100, true).await.unwrap()[..], b"{\"a\":1}");
     }
 
     #[tokio::test]
@@ -726,7 +733,7 @@ mod tests {
         text.extend_from_slice(&content);
         let parts = text.chunks(100_003).map(<[u8]>::to_vec).collect();
         let r = answer(parts).await.unwrap();
-        assert_eq!(r.read_body(64 << 20, true).await.unwrap(), content);
+        assert_eq!(whole(r, 64 << 20, true).await.unwrap(), content);
     }
 
     #[tokio::test]
@@ -739,7 +746,7 @@ mod tests {
         let deadline = Instant::now() + Duration::from_millis(50);
         let r = Response::read_head(Box::new(ours), deadline).await.unwrap();
         assert_eq!(
-            r.read_body(100, true).await,
+            whole(r, 100, true).await,
             Err(BodyError::Wire(WireError::Timeout { connecting: false }))
         );
         drop(theirs);
@@ -793,7 +800,7 @@ mod tests {
             text.extend_from_slice(b"0\r\n\r\n");
             let parts: Vec<Vec<u8>> = text.chunks(piece).map(<[u8]>::to_vec).collect();
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            let got = rt.block_on(async { answer(parts).await.unwrap().read_body(1 << 20, true).await });
+            let got = rt.block_on(async { whole(answer(parts).await.unwrap(), 1 << 20, true).await });
             prop_assert_eq!(got.unwrap(), body);
         }
     }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::document::{Document, ParseError, parse_document};
 use super::push::{AsrItem, RedialCall};
 use crate::api::tolerant::{AcceptKeys, List, read_list, skip_lists};
-use crate::json::scan::deepest_in;
+use crate::json::scan::{TranscriptScan, deepest_in};
 
 /// Where the lists a skim left unread lie in the body: the transcript (`call.asr_result`)
 /// and the redials (`call.redial_call`), what a big push is made of.
@@ -44,7 +44,16 @@ impl LeftOut {
 /// reads the whole text (checking it is well-formed on the way, nesting aside), which
 /// costs three times as much. The redials are skipped by serde_json either way.
 pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
-    let span = crate::json::scan::transcript_span(bytes);
+    parse_head_scanned(bytes, None)
+}
+
+/// [`parse_head`] with the transcript scan as far as it ran while the bytes arrived: it is
+/// finished over the rest.
+pub(crate) fn parse_head_scanned(
+    bytes: &[u8],
+    scan: Option<TranscriptScan>,
+) -> Result<(Document, LeftOut), ParseError> {
+    let span = scan.unwrap_or_default().finish(bytes);
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)
         && let Some(read) = parse_without(bytes, span)
     {

@@ -12,8 +12,8 @@ mod push;
 
 pub use document::{Document, ParseError, parse_document};
 pub use envelope::{DataSlot, Envelope};
-pub(crate) use head::complete_partly;
 pub use head::{LeftOut, complete, parse_head, read_transcript};
+pub(crate) use head::{complete_partly, parse_head_scanned};
 pub use push::{AsrItem, Call, Callee, Data, Extend, ExtraItem, QuestionAnswer, RedialCall};
 
 use super::tolerant::Unknown;
