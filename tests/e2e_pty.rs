@@ -152,6 +152,46 @@ fn esc_cancels_a_request_that_never_answers() {
     assert_eq!(tui.wait_exit(), 0);
 }
 
+/// Starts the inspector with `q` prefilled and the first frame held for up to a minute.
+fn held(q: &Query) -> Tui {
+    let mut args = vec!["--base-url".to_string(), demo().url()];
+    args.extend(id_args(q));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env = [
+        ("AIRUDDER_TOKEN", DEMO_TOKEN),
+        ("RUDDER_INSPECT_FIRST_FRAME_WAIT_MS", "60000"),
+    ];
+    Tui::start(Sandbox::new(), &args, &env, 160, 50)
+}
+
+#[test]
+fn a_quick_answer_to_a_query_given_at_the_start_is_the_first_frame() {
+    let tui = held(&reference_query());
+    tui.wait_for(&["WILL SMITH"]);
+    // Cells already blank are not written: words come apart in the raw output.
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    let first = raw.find("SMITH").expect("the answer was drawn");
+    assert!(
+        !raw[..first].contains("cancels"),
+        "the form waiting for the answer was drawn first: {:?}",
+        &raw[..first]
+    );
+}
+
+#[test]
+fn a_key_while_the_first_frame_waits_shows_the_screen_at_once() {
+    // The demo never answers this callee; the frame would wait a minute.
+    let q = Query {
+        callee: "+10000000408".into(),
+        ..reference_query()
+    };
+    let mut tui = held(&q);
+    tui.send(ESC);
+    tui.wait_for(&["cancelled", "workflow_id"]);
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+}
+
 #[test]
 fn resizing_to_tiny_and_back_keeps_it_alive() {
     let mut tui = inspector(Some(&reference_query()), 160, 50);

@@ -60,14 +60,37 @@ pub async fn run(
     for effect in start {
         carry_out(&mut app, effect, &mut services, &mut state);
     }
+    // A query given on the command line is on its way: the first frame waits a moment for
+    // its answer, so that a quick one is the first thing drawn rather than the form and a
+    // spinner a few milliseconds before it (drawn, and rendered by the terminal, while the
+    // answer is being read).
+    let hold = app
+        .is_loading()
+        .then(|| tokio::time::Instant::now() + first_frame_wait());
     let mut terminal = take_terminal()?;
     install_panic_hook();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let watchdog = tokio::spawn(watchdog());
-    let result = event_loop(&mut terminal, app, services, state, size).await;
+    let result = event_loop(&mut terminal, app, services, state, size, hold).await;
     watchdog.abort();
     restore();
     result
+}
+
+/// How long the first frame waits for the answer to a query given on the command line.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(50);
+
+/// [`FIRST_FRAME_WAIT`]; debug builds take `RUDDER_INSPECT_FIRST_FRAME_WAIT_MS`, so tests can
+/// tell what is drawn first without racing the clock.
+fn first_frame_wait() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("RUDDER_INSPECT_FIRST_FRAME_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    FIRST_FRAME_WAIT
 }
 
 /// Debug builds crash on the key named by `RUDDER_INSPECT_CRASH_KEY`, so tests can check what
@@ -144,6 +167,7 @@ async fn event_loop(
     mut services: Services,
     mut state: Loop,
     first_size: (u16, u16),
+    mut hold: Option<tokio::time::Instant>,
 ) -> io::Result<Exit> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -162,7 +186,9 @@ async fn event_loop(
     let mut dirty = true;
     let mut failures = 0u32;
     loop {
-        if dirty {
+        // Held while the first query is young and unanswered (see `run`).
+        hold = hold.filter(|_| app.is_loading());
+        if dirty && hold.is_none() {
             handle(&mut app, Action::Settle, &mut services, &mut state);
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             dirty = false;
@@ -177,14 +203,16 @@ async fn event_loop(
             signal = signals.next() => match signal {
                 Signal::Quit => return Ok(Exit::Signal),
                 // crossterm can miss a SIGWINCH that comes with keys: the size is asked again.
-                Signal::Resize => terminal
-                    .size()
-                    .ok()
-                    .map(|s| Action::Resize(s.width, s.height)),
+                Signal::Resize => {
+                    hold = None;
+                    terminal.size().ok().map(|s| Action::Resize(s.width, s.height))
+                }
             },
             ev = events.next() => match ev {
                 Some(Ok(e)) => {
                     failures = 0;
+                    // The user is there: the screen shows what they do at once.
+                    hold = None;
                     to_action(e)
                 }
                 // Errors without end: the terminal is gone.
@@ -198,6 +226,11 @@ async fn event_loop(
             },
             Some(a) = state.rx.recv() => Some(a),
             _ = tick.tick(), if app.is_loading() => Some(Action::Tick),
+            () = tokio::time::sleep_until(hold.unwrap_or_else(tokio::time::Instant::now)),
+                if hold.is_some() => {
+                hold = None;
+                None
+            }
         };
         let Some(action) = action else { continue };
         handle(&mut app, action, &mut services, &mut state);
