@@ -17,13 +17,18 @@ use std::ops::Range;
 use super::simd::{self, AVX2, AVX512, PORTABLE, SSE2, eq_masks, prefix_xor};
 
 const KEY: &[u8] = b"\"asr_result\"";
+/// The redials' key (`call.redial_call`), the other list a big push is made of.
+pub(crate) const REDIALS_KEY: &[u8] = b"\"redial_call\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
 
 /// A scan under way over a text, block by block: fed the text as it grows
-/// ([`TranscriptScan::feed`]), finished once it is whole.
-#[derive(Debug, Default, Clone)]
+/// ([`TranscriptScan::feed`]), finished once it is whole. It looks for the transcript's key
+/// unless made for another ([`TranscriptScan::for_key`]).
+#[derive(Debug, Clone)]
 pub(crate) struct TranscriptScan {
+    /// The key, quoted.
+    key: &'static [u8],
     /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
     pos: usize,
     strings: Strings,
@@ -44,16 +49,35 @@ enum State {
     InArray { start: usize, depth: u32 },
 }
 
+impl Default for TranscriptScan {
+    fn default() -> Self {
+        Self::for_key(KEY)
+    }
+}
+
 impl TranscriptScan {
     pub(crate) fn new() -> Self {
         Self::default()
+    }
+
+    /// A scan for arrays that are the value of `key` (quoted, as `"redial_call"`).
+    pub(crate) fn for_key(key: &'static [u8]) -> Self {
+        TranscriptScan {
+            key,
+            pos: 0,
+            strings: Strings::default(),
+            state: State::default(),
+            next_key: None,
+            searched: 0,
+            best: None,
+        }
     }
 
     /// Scans the whole blocks of `text` (the text so far; it may grow, never change) not
     /// scanned yet, short of its last bytes: a key that begins in a block must be there
     /// whole to be seen.
     pub(crate) fn feed(&mut self, text: &[u8]) {
-        self.advance_to(text, text.len().saturating_sub(KEY.len() - 1));
+        self.advance_to(text, text.len().saturating_sub(self.key.len() - 1));
     }
 
     fn advance_to(&mut self, text: &[u8], end: usize) {
@@ -117,7 +141,7 @@ impl TranscriptScan {
             let at = self.pos + i;
             let bit = 1u64 << i;
             self.state = match self.state {
-                _ if keys & bit != 0 => State::AfterKey(at + KEY.len()),
+                _ if keys & bit != 0 => State::AfterKey(at + self.key.len()),
                 State::Looking => State::Looking,
                 State::AfterKey(from) if open & bit != 0 && is_colon(&text[from..at]) => {
                     State::InArray {
@@ -173,7 +197,7 @@ impl TranscriptScan {
                     let to = text.len().min(from.max(hi) + WINDOW);
                     match text
                         .get(from..to)
-                        .and_then(|t| memchr::memmem::find(t, KEY))
+                        .and_then(|t| memchr::memmem::find(t, self.key))
                     {
                         Some(i) => {
                             self.next_key = Some(from + i);
@@ -181,7 +205,7 @@ impl TranscriptScan {
                         }
                         None => {
                             // A key cut at the end of the window is found on a later search.
-                            self.searched = to.saturating_sub(KEY.len() - 1).max(from);
+                            self.searched = to.saturating_sub(self.key.len() - 1).max(from);
                             if self.searched >= hi || to == text.len() {
                                 break;
                             }
@@ -328,6 +352,11 @@ fn escaped(backslash: u64, carry: &mut u64) -> u64 {
 /// The same scan over a whole text at once.
 pub fn transcript_span(text: &[u8]) -> Option<Range<usize>> {
     TranscriptScan::new().finish(text)
+}
+
+/// The largest array that is the value of `key` (quoted) in `text`, by the same scan.
+pub(crate) fn span_of(text: &[u8], key: &'static [u8]) -> Option<Range<usize>> {
+    TranscriptScan::for_key(key).finish(text)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::document::{Document, ParseError, parse_document};
 use super::push::{AsrItem, RedialCall};
 use crate::api::tolerant::{AcceptKeys, List, read_list, skip_lists};
-use crate::json::scan::{TranscriptScan, deepest_in};
+use crate::json::scan::{REDIALS_KEY, TranscriptScan, deepest_in, span_of};
 
 /// Where the lists a skim left unread lie in the body: the transcript (`call.asr_result`)
 /// and the redials (`call.redial_call`), what a big push is made of.
@@ -62,34 +62,84 @@ pub(crate) fn parse_head_scanned(
     parse_skipping(bytes)
 }
 
-/// The document read from `bytes` with `span` (an array) replaced by `[]`, if that is where
-/// its transcript goes.
+/// The document read from `bytes` with the transcript's `span` (an array), and the redials'
+/// array when a scan finds it outside that span, replaced by `[]` each, if that is where
+/// they go: serde_json then reads a few KiB instead of skipping half a MiB of redials.
 fn parse_without(bytes: &[u8], span: Range<usize>) -> Option<(Document, LeftOut)> {
-    let mut rest = Vec::with_capacity(bytes.len() - span.len() + 2);
-    rest.extend_from_slice(&bytes[..span.start]);
-    rest.extend_from_slice(b"[]");
-    rest.extend_from_slice(&bytes[span.end..]);
-    let (mut doc, left_out) = parse_skipping(&rest).ok()?;
-    let at = span.start..span.start + 2;
-    if left_out.transcript.as_ref() != Some(&at) {
+    if let Some(redials) = redials_outside(bytes, &span)
+        && let Some(read) = parse_cut(bytes, &span, Some(redials))
+    {
+        return Some(read);
+    }
+    parse_cut(bytes, &span, None)
+}
+
+/// The largest array that is the value of a `redial_call` key before or after `transcript`.
+fn redials_outside(bytes: &[u8], transcript: &Range<usize>) -> Option<Range<usize>> {
+    let before = span_of(bytes.get(..transcript.start)?, REDIALS_KEY);
+    // Right after the transcript's `]` is outside any string: the scan starts there.
+    let after = span_of(bytes.get(transcript.end..)?, REDIALS_KEY)
+        .map(|r| r.start + transcript.end..r.end + transcript.end);
+    match (before, after) {
+        (Some(a), Some(b)) => Some(if b.len() > a.len() { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// [`parse_without`] with the transcript cut out, and `redials` too when given.
+fn parse_cut(
+    bytes: &[u8],
+    transcript: &Range<usize>,
+    redials: Option<Range<usize>>,
+) -> Option<(Document, LeftOut)> {
+    let mut cuts: Vec<Range<usize>> = std::iter::once(transcript.clone())
+        .chain(redials.clone())
+        .collect();
+    cuts.sort_by_key(|c| c.start);
+    if cuts.windows(2).any(|w| w[0].end > w[1].start) {
         return None;
     }
-    // Places in `rest` after the `[]` are that much further on in `bytes`.
-    let shift = span.len() - 2;
-    let redials = left_out.redials.map(|r| {
-        if r.start >= at.end {
+    let cut_len: usize = cuts.iter().map(|c| c.len() - 2).sum();
+    let mut rest = Vec::with_capacity(bytes.len() - cut_len);
+    // Where each cut's `[]` is in `rest`, in the order of `cuts`.
+    let mut placed = Vec::with_capacity(cuts.len());
+    let mut at = 0;
+    for c in &cuts {
+        rest.extend_from_slice(&bytes[at..c.start]);
+        placed.push(rest.len()..rest.len() + 2);
+        rest.extend_from_slice(b"[]");
+        at = c.end;
+    }
+    rest.extend_from_slice(&bytes[at..]);
+    let (mut doc, left_out) = parse_skipping(&rest).ok()?;
+    let place_of = |span: &Range<usize>| {
+        let i = cuts.iter().position(|c| c == span)?;
+        placed.get(i).cloned()
+    };
+    if left_out.transcript != place_of(transcript) {
+        return None;
+    }
+    let redials = match redials {
+        Some(r) if left_out.redials == place_of(&r) => Some(r),
+        Some(_) => return None,
+        // Skipped by serde_json in `rest`: that far on in `bytes` as the cuts before it.
+        None => left_out.redials.map(|r| {
+            let shift: usize = cuts
+                .iter()
+                .zip(&placed)
+                .filter(|(_, p)| p.end <= r.start)
+                .map(|(c, _)| c.len() - 2)
+                .sum();
             r.start + shift..r.end + shift
-        } else {
-            r
-        }
-    });
+        }),
+    };
     let call = &mut doc.data_mut()?.call;
-    call.asr_result.left_out = Some(span.clone());
+    call.asr_result.left_out = Some(transcript.clone());
     call.redial_call.left_out = redials.clone();
     Some((
         doc,
         LeftOut {
-            transcript: Some(span),
+            transcript: Some(transcript.clone()),
             redials,
         },
     ))
@@ -260,6 +310,13 @@ mod head_tests {
             format!(r#"{{"call":{{"asr_result":[{{"text":"a"}}],"redial_call":{redials}}}}}"#),
             r#"{"call":{"redial_call":"","asr_result":[{"text":"a"}]}}"#.to_string(),
             format!(r#"{{"call":{{"redial_call":{redials}}}}}"#),
+            // Decoys: a larger array under the same key elsewhere, the key in a turn's text.
+            format!(
+                r#"{{"callee":{{"redial_call":[{redials},{redials}]}},"call":{{"redial_call":{redials},"asr_result":[{{"text":"a"}}]}}}}"#
+            ),
+            format!(
+                r#"{{"call":{{"asr_result":[{{"text":"\"redial_call\": [1]"}}],"redial_call":{redials}}}}}"#
+            ),
         ] {
             let (head, left_out) = parse_head(json.as_bytes()).unwrap();
             let range = left_out.redials.clone().expect("the redials are left out");
@@ -267,6 +324,28 @@ mod head_tests {
             assert!(head.data().unwrap().call.redial_call.items.is_empty());
             same_as_whole(&json);
         }
+    }
+
+    #[test]
+    fn a_push_s_redials_are_cut_out_with_its_transcript() {
+        let push = crate::generate::push(50, 20, 3, 1);
+        let bytes = push.as_bytes();
+        let transcript = crate::json::scan::transcript_span(bytes).unwrap();
+        let redials = redials_outside(bytes, &transcript).expect("found by the scan");
+        assert!(
+            push[redials.clone()].starts_with('['),
+            "{}",
+            &push[redials.clone()][..40]
+        );
+        let cut = parse_cut(bytes, &transcript, Some(redials.clone())).expect("both cut");
+        assert_eq!(cut.1.redials, Some(redials));
+        assert_eq!(Some(cut), parse_cut(bytes, &transcript, None));
+        // An array that is not the call's redials is not taken for them.
+        let decoy = r#"{"callee":{"redial_call":[1,2]},"call":{"asr_result":[]}}"#;
+        let t = crate::json::scan::transcript_span(decoy.as_bytes()).unwrap();
+        let r = redials_outside(decoy.as_bytes(), &t).unwrap();
+        assert_eq!(parse_cut(decoy.as_bytes(), &t, Some(r)), None);
+        same_as_whole(decoy);
     }
 
     #[test]
