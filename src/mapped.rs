@@ -149,16 +149,19 @@ impl Drop for Filling {
 }
 
 /// Faults a new buffer's pages in on a thread of its own, ahead of the data copied into it
-/// (`MADV_POPULATE_WRITE`, a few MiB at a call): on loopback the page faults of a 17 MB body
-/// were a third of the time it takes to read it, and the network thread now finds its pages
-/// there. Nothing is written: the kernel maps zeroed pages the way a first write would.
+/// (`MADV_POPULATE_WRITE`): on loopback the page faults of a 17 MB body were a third of the
+/// time it takes to read it, and the network thread now finds its pages there. Nothing is
+/// written: the kernel maps zeroed pages the way a first write would.
+///
+/// 64 KiB at a call: the call holds the process's memory-map lock, and at 4 MiB a call, on
+/// a host slow to hand pages back, the network thread waited milliseconds for it.
 struct Ahead {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Ahead {
-    const STEP: usize = 4 << 20;
+    const STEP: usize = 64 << 10;
 
     #[cfg(target_os = "linux")]
     fn start(map: &MmapMut) -> Option<Ahead> {
