@@ -830,13 +830,41 @@ async fn two_calls_share_one_connection() {
     // A clone shares the pool too.
     pooled(c.clone(), query(None)).await;
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
-    // A lookup for the screen has a connection of its own, whatever the server keeps open.
-    for n in 2..4 {
+    // Lookups for the screen have a connection of their own, kept between them too.
+    for _ in 0..3 {
+        let a = for_screen(&c, &query(None)).await.unwrap();
+        assert_eq!(a.exchange.body.as_ref(), REFERENCE.as_bytes());
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    }
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_kept_connection_the_server_closed_is_replaced() {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    // One answer a connection, then the server closes it, without saying so beforehand.
+    let (base, _server) = raw_server(move |mut stream| {
+        count.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if read_request(&mut stream).await {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\n\r\n",
+                    REFERENCE.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(REFERENCE.as_bytes()).await;
+            }
+        }
+    })
+    .await;
+    let c = client(&base);
+    for n in 1..4 {
         let a = for_screen(&c, &query(None)).await.unwrap();
         assert_eq!(a.exchange.body.as_ref(), REFERENCE.as_bytes());
         assert_eq!(accepted.load(Ordering::SeqCst), n);
     }
-    server.abort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ pub struct Client {
     /// Built on the first request: loading the platform's roots takes milliseconds that
     /// `open FILE` (which may never send anything) should not wait for.
     http: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, Cause>>>,
+    /// The direct route's connection, kept between lookups ([`wire::Idle`]).
+    idle: wire::Idle,
     base: String,
     opts: ClientOptions,
 }
@@ -84,6 +86,7 @@ impl Client {
         let base = validate_base_url(&opts.base_url, opts.allow_http)?;
         Ok(Client {
             http: Default::default(),
+            idle: Default::default(),
             base,
             opts,
         })

@@ -234,8 +234,8 @@ impl Client {
             path,
             &headers,
             body,
-            connect_timeout(timeout),
-            timeout,
+            (connect_timeout(timeout), timeout),
+            &self.idle,
         )
         .await
         .map_err(|e| self.map_wire(e))
