@@ -278,6 +278,46 @@ async fn reference_example_is_an_answer_with_data() {
     );
 }
 
+/// The AES transport, both ways a lookup goes: the request encrypted, marked and signed, the
+/// encrypted answer decrypted and its signature checked.
+#[tokio::test]
+async fn the_aes_transport_both_ways() {
+    use rudder_inspect::api::aes::{self, AesKey};
+    const KEY: &str = "0123456789abcdef0123456789abcdef";
+    let key = || AesKey::new(Secret::labelled("AesKey", KEY)).unwrap();
+    let server = serving(
+        ResponseTemplate::new(200)
+            .insert_header("Is-Encrypted", "1")
+            .insert_header("Signed", aes::sign(REFERENCE.as_bytes()).as_str())
+            .set_body_raw(
+                key().encrypt(REFERENCE.as_bytes()).into_bytes(),
+                "text/plain",
+            ),
+    )
+    .await;
+    let c = match Client::new(ClientOptions {
+        base_url: server.uri(),
+        aes: Some(key()),
+        ..ClientOptions::default()
+    }) {
+        Ok(c) => c,
+        Err(e) => panic!("{}", e.message()),
+    };
+    let answer = ok(&c, &query(None)).await;
+    assert_eq!(answer.exchange.body.as_ref(), REFERENCE.as_bytes());
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 2, "once each way");
+    for r in &requests {
+        let plain = key().decrypt(&r.body).unwrap();
+        assert_eq!(plain, BODY_NO_CASE.as_bytes());
+        assert_eq!(r.headers.get("is-encrypted").unwrap(), "1");
+        assert_eq!(
+            r.headers.get("signed").unwrap().to_str().unwrap(),
+            aes::sign(&plain)
+        );
+    }
+}
+
 #[tokio::test]
 async fn body_exactly_at_the_cap_is_read() {
     let server = serving(json(200, REFERENCE)).await;

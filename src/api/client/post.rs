@@ -19,6 +19,11 @@ use crate::api::secret::Secret;
 use crate::json::scan::TranscriptScan;
 use crate::text::one_line;
 
+/// One of the transport's header names ([`aes`]), as a header map keys it.
+fn named(name: &'static str) -> header::HeaderName {
+    header::HeaderName::from_bytes(name.as_bytes()).expect("the transport's header names are valid")
+}
+
 fn is_encrypted(headers: &header::HeaderMap) -> bool {
     headers
         .get(aes::HEADER_ENCRYPTED)
@@ -93,12 +98,10 @@ impl Client {
         let aes_key = self.opts.aes.as_ref().filter(|_| token.is_some());
         let body = match aes_key {
             Some(key) => {
-                headers.insert(
-                    header::HeaderName::from_static("is-encrypted"),
-                    HeaderValue::from_static("1"),
-                );
+                headers.insert(named(aes::HEADER_ENCRYPTED), HeaderValue::from_static("1"));
+                // Hex: always a valid header value.
                 if let Ok(signature) = HeaderValue::from_str(&aes::sign(&body)) {
-                    headers.insert(header::HeaderName::from_static("signed"), signature);
+                    headers.insert(named(aes::HEADER_SIGNED), signature);
                 }
                 key.encrypt(&body).into_bytes()
             }
