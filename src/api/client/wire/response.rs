@@ -2,7 +2,7 @@
 //! the body framed by its length, its chunks or the connection's end (RFC 9112, section 6),
 //! read into the body's own memory up to a cap.
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
@@ -15,8 +15,8 @@ use crate::json::scan::TranscriptScan;
 const MAX_HEAD: usize = 64 * 1024;
 /// A chunk-size line longer than this is refused.
 const MAX_LINE: usize = 4096;
-/// A small or unannounced body is read this much at a time.
-const SCRATCH: usize = 64 * 1024;
+/// A small or unannounced body is read up to this much at a time.
+const SMALL_READ: usize = 64 * 1024;
 
 /// How the body's end is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +157,7 @@ impl Response {
     ) -> Result<bool, BodyError> {
         match self.framing {
             Framing::Empty => Ok(true),
-            Framing::Close => self.copy(body, u64::MAX, cap, strict).await.map(|_| false),
+            Framing::Close => Ok(self.copy(body, u64::MAX, cap, strict).await? == Copied::All),
             Framing::Length(n) => match self.copy(body, n, cap, strict).await? {
                 Copied::Short(got) => Err(WireError::Broken(format!(
                     "the connection closed after {got} of the {n} bytes announced"
@@ -200,6 +200,14 @@ impl Response {
         cap: u64,
         strict: bool,
     ) -> Result<Copied, BodyError> {
+        // The stream's end after `got` bytes: all that was wanted when that is "to the end".
+        let ended = |got| {
+            if want == u64::MAX {
+                Copied::All
+            } else {
+                Copied::Short(got)
+            }
+        };
         let mut got = 0u64;
         while got < want {
             let room = cap.saturating_sub(body.len() as u64);
@@ -207,11 +215,7 @@ impl Response {
                 // Is there more? One byte tells.
                 let mut probe = [0u8; 1];
                 if self.read_raw(&mut probe).await? == 0 {
-                    return Ok(if want == u64::MAX {
-                        Copied::All
-                    } else {
-                        Copied::Short(got)
-                    });
+                    return Ok(ended(got));
                 }
                 return if strict {
                     Err(BodyError::TooLarge)
@@ -222,19 +226,15 @@ impl Response {
             let max = usize::try_from((want - got).min(room)).unwrap_or(usize::MAX);
             let n = self.read_into(body, max).await?;
             if n == 0 {
-                return Ok(if want == u64::MAX {
-                    Copied::All
-                } else {
-                    Copied::Short(got)
-                });
+                return Ok(ended(got));
             }
             got += n as u64;
         }
         Ok(Copied::All)
     }
 
-    /// Up to `max` (≥ 1) bytes into `body`, from what was read ahead or from the connection:
-    /// into the body's own memory when it has room, else through a scratch buffer.
+    /// Up to `max` (≥ 1) bytes into `body`, from what was read ahead or from the connection,
+    /// straight into the body's memory (not through a buffer allocated for each read).
     async fn read_into(&mut self, body: &mut Body, max: usize) -> Result<usize, WireError> {
         if self.at < self.pending.len() {
             let n = max.min(self.pending.len() - self.at);
@@ -247,9 +247,20 @@ impl Response {
             body.advance(n);
             return Ok(n);
         }
-        let mut scratch = vec![0u8; max.min(SCRATCH)];
-        let n = self.io.read(&mut scratch).await.map_err(broken)?;
-        body.push(&scratch[..n]);
+        if let Body::Small(b) = body {
+            // Into its spare capacity, not zeroed first.
+            b.reserve(max.min(SMALL_READ));
+            let mut room = (&mut *b).limit(max);
+            return self.io.read_buf(&mut room).await.map_err(broken);
+        }
+        // A big body given more than it announced: pushed, it goes on in ordinary memory.
+        let mut chunk = [0u8; 4096];
+        let n = self
+            .io
+            .read(&mut chunk[..max.min(4096)])
+            .await
+            .map_err(broken)?;
+        body.push(&chunk[..n]);
         Ok(n)
     }
 
