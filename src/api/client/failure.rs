@@ -13,52 +13,17 @@ impl Client {
     pub(super) fn map_error(&self, e: reqwest::Error) -> ApiError {
         let target = self.base.clone();
         if e.is_timeout() {
-            let timeout = self.opts.timeout.max(Duration::from_millis(1));
-            let limit = if e.is_connect() {
-                connect_timeout(timeout)
-            } else {
-                timeout
-            };
-            return ApiError::Timeout {
-                secs: whole_secs_up(limit),
-                target,
-            };
+            return self.timed_out(e.is_connect());
         }
         let chain = error_chain(&e);
         if e.is_connect() {
             let lower = chain.to_ascii_lowercase();
-            let mut refused = lower.contains("connection refused");
-            let mut src = e.source();
-            while let Some(s) = src {
-                refused |= s
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
-                src = s.source();
-            }
-            let kind = if refused {
-                ConnectKind::Refused
-            } else if lower.contains("dns") || lower.contains("lookup address") {
-                ConnectKind::Dns
-            } else if [
-                "certificate",
-                "tls",
-                "ssl",
-                "handshake",
-                "fatal alert",
-                "corrupt message",
-                "peer is incompatible",
-                "peer misbehaved",
-                "x509",
-            ]
-            .iter()
-            .any(|w| lower.contains(w))
-            {
-                ConnectKind::Tls
-            } else {
-                ConnectKind::Other
-            };
+            let refused = std::iter::successors(e.source(), |&s| s.source()).any(|s| {
+                s.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+            });
             return ApiError::Connect {
-                kind,
+                kind: connect_kind(&lower, refused),
                 target,
                 detail: one_line(&chain),
                 cause: None,
@@ -79,18 +44,7 @@ impl Client {
     pub(super) fn map_wire(&self, e: WireError) -> ApiError {
         let target = self.base.clone();
         match e {
-            WireError::Timeout { connecting } => {
-                let timeout = self.opts.timeout.max(Duration::from_millis(1));
-                let limit = if connecting {
-                    connect_timeout(timeout)
-                } else {
-                    timeout
-                };
-                ApiError::Timeout {
-                    secs: whole_secs_up(limit),
-                    target,
-                }
-            }
+            WireError::Timeout { connecting } => self.timed_out(connecting),
             WireError::Connect { kind, detail } => ApiError::Connect {
                 kind,
                 target,
@@ -103,6 +57,48 @@ impl Client {
                 cause: None,
             },
         }
+    }
+
+    /// Connecting (`connecting`), or the whole exchange, took longer than allowed.
+    fn timed_out(&self, connecting: bool) -> ApiError {
+        let timeout = self.opts.timeout.max(Duration::from_millis(1));
+        let limit = if connecting {
+            connect_timeout(timeout)
+        } else {
+            timeout
+        };
+        ApiError::Timeout {
+            secs: whole_secs_up(limit),
+            target: self.base.clone(),
+        }
+    }
+}
+
+/// What kind of failure to connect an error's text (lower case) tells of; `refused` when its
+/// causes say the connection was refused.
+pub(super) fn connect_kind(lower: &str, refused: bool) -> ConnectKind {
+    const TLS_WORDS: [&str; 9] = [
+        "certificate",
+        "tls",
+        "ssl",
+        "handshake",
+        "fatal alert",
+        "corrupt message",
+        "peer is incompatible",
+        "peer misbehaved",
+        "x509",
+    ];
+    if refused || lower.contains("connection refused") {
+        ConnectKind::Refused
+    } else if ["dns", "lookup address", "name or service not known"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        ConnectKind::Dns
+    } else if TLS_WORDS.iter().any(|w| lower.contains(w)) {
+        ConnectKind::Tls
+    } else {
+        ConnectKind::Other
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_rustls::rustls;
 
+use super::super::failure::connect_kind;
 use super::{Io, WireError};
 use crate::api::error::ConnectKind;
 
@@ -175,14 +176,10 @@ fn connect_error(e: io::Error) -> WireError {
         return WireError::Timeout { connecting: true };
     }
     let text = e.to_string();
-    let lower = text.to_ascii_lowercase();
-    let kind = if e.kind() == io::ErrorKind::ConnectionRefused {
-        ConnectKind::Refused
-    } else if lower.contains("lookup address") || lower.contains("name or service not known") {
-        ConnectKind::Dns
-    } else {
-        ConnectKind::Other
-    };
+    let kind = connect_kind(
+        &text.to_ascii_lowercase(),
+        e.kind() == io::ErrorKind::ConnectionRefused,
+    );
     WireError::Connect { kind, detail: text }
 }
 
