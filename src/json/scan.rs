@@ -22,14 +22,14 @@ pub(crate) const REDIALS_KEY: &[u8] = b"\"redial_call\"";
 /// How far ahead the key is searched for at once.
 const WINDOW: usize = 1 << 16;
 
-/// A scan under way over a text, block by block: fed the text as it grows
-/// ([`TranscriptScan::feed`]), finished once it is whole. It looks for the transcript's key
-/// unless made for another ([`TranscriptScan::for_key`]).
+/// A scan under way over a text for the list under one key (the transcript's,
+/// [`ListScan::transcript`], or another, [`ListScan::for_key`]), block by block: fed the
+/// text as it grows ([`ListScan::feed`]), finished once it is whole.
 #[derive(Debug, Clone)]
-pub(crate) struct TranscriptScan {
+pub(crate) struct ListScan {
     /// The key, quoted.
     key: &'static [u8],
-    /// Bytes scanned: whole blocks only, until [`TranscriptScan::finish`].
+    /// Bytes scanned: whole blocks only, until [`ListScan::finish`].
     pos: usize,
     strings: Strings,
     state: State,
@@ -43,26 +43,21 @@ pub(crate) struct TranscriptScan {
 enum State {
     #[default]
     Looking,
-    /// A key `"asr_result"` ended at this offset: its value may be an array.
+    /// The key ended at this offset: its value may be an array.
     AfterKey(usize),
     /// In such an array since `start`, `depth` brackets deep.
     InArray { start: usize, depth: u32 },
 }
 
-impl Default for TranscriptScan {
-    fn default() -> Self {
+impl ListScan {
+    /// A scan for the transcript (`call.asr_result`).
+    pub(crate) fn transcript() -> Self {
         Self::for_key(KEY)
-    }
-}
-
-impl TranscriptScan {
-    pub(crate) fn new() -> Self {
-        Self::default()
     }
 
     /// A scan for arrays that are the value of `key` (quoted, as `"redial_call"`).
     pub(crate) fn for_key(key: &'static [u8]) -> Self {
-        TranscriptScan {
+        ListScan {
             key,
             pos: 0,
             strings: Strings::default(),
@@ -351,12 +346,12 @@ fn escaped(backslash: u64, carry: &mut u64) -> u64 {
 
 /// The same scan over a whole text at once.
 pub fn transcript_span(text: &[u8]) -> Option<Range<usize>> {
-    TranscriptScan::new().finish(text)
+    ListScan::transcript().finish(text)
 }
 
 /// The largest array that is the value of `key` (quoted) in `text`, by the same scan.
 pub(crate) fn span_of(text: &[u8], key: &'static [u8]) -> Option<Range<usize>> {
-    TranscriptScan::for_key(key).finish(text)
+    ListScan::for_key(key).finish(text)
 }
 
 #[cfg(test)]
@@ -427,7 +422,7 @@ mod tests {
         }
         // Fed as it arrives, in pieces of every sort of size, then finished.
         for step in [1, 5, 11, 12, 63, 64, 65, 200] {
-            let mut scan = TranscriptScan::new();
+            let mut scan = ListScan::transcript();
             for end in (step..text.len()).step_by(step) {
                 scan.feed(&text[..end]);
             }
@@ -446,7 +441,7 @@ mod tests {
 
     /// The scan with the kernels of width `w`, which the CPU must have.
     fn at_width(text: &[u8], w: u8) -> Option<Range<usize>> {
-        let mut scan = TranscriptScan::new();
+        let mut scan = ListScan::transcript();
         let end = text.len().saturating_sub(KEY.len() - 1);
         match w {
             // SAFETY: only widths the CPU has are asked for (`widths`).

@@ -10,7 +10,7 @@ use crate::api::error::{ApiError, redact};
 use crate::api::model::{
     Data, DataSlot, Document, LeftOut, ParseError, parse_document, parse_head_scanned,
 };
-use crate::json::scan::TranscriptScan;
+use crate::json::scan::ListScan;
 use crate::text::one_line;
 
 /// One HTTP exchange that came back 2xx with its whole body.
@@ -107,7 +107,7 @@ pub(super) fn parse_whole(body: &[u8]) -> Result<(Document, LeftOut), ParseError
 /// otherwise; `scan` is the transcript scan as far as it ran while the body arrived.
 pub(super) fn parse_for_screen(
     body: &[u8],
-    scan: Option<TranscriptScan>,
+    scan: Option<ListScan>,
 ) -> Result<(Document, LeftOut), ParseError> {
     if body.len() >= SKIM_FROM {
         parse_head_scanned(body, scan)

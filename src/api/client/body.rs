@@ -4,14 +4,14 @@
 use bytes::{Bytes, BytesMut};
 
 use super::answer::SKIM_FROM;
-use crate::json::scan::TranscriptScan;
+use crate::json::scan::ListScan;
 
 /// Where a body goes as it arrives.
 pub(super) enum Body {
     Small(BytesMut),
     /// A body announced as large enough to be skimmed ([`SKIM_FROM`]), in memory of its own
     /// ([`crate::mapped::Filling`]), and the transcript scan over what came so far.
-    Big(crate::mapped::Filling, TranscriptScan),
+    Big(crate::mapped::Filling, ListScan),
 }
 
 impl Body {
@@ -19,7 +19,7 @@ impl Body {
         if announced >= SKIM_FROM
             && let Some(f) = crate::mapped::Filling::new(announced)
         {
-            return Body::Big(f, TranscriptScan::new());
+            return Body::Big(f, ListScan::transcript());
         }
         Body::Small(BytesMut::with_capacity(announced))
     }
@@ -67,7 +67,7 @@ impl Body {
 
     /// The whole body, and for a big one the transcript scan as far as it was fed (whoever
     /// reads the head finishes it; a body read whole drops it).
-    pub(super) fn freeze(self) -> (Bytes, Option<TranscriptScan>) {
+    pub(super) fn freeze(self) -> (Bytes, Option<ListScan>) {
         match self {
             Body::Small(b) => (b.freeze(), None),
             Body::Big(f, scan) => (f.freeze(), Some(scan)),

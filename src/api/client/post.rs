@@ -16,7 +16,7 @@ use super::{Client, Route};
 use crate::api::aes::{self, AesKey};
 use crate::api::error::{ApiError, redact};
 use crate::api::secret::Secret;
-use crate::json::scan::TranscriptScan;
+use crate::json::scan::ListScan;
 use crate::text::one_line;
 
 /// One of the transport's header names ([`aes`]), as a header map keys it.
@@ -73,7 +73,7 @@ impl Client {
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
-    ) -> Result<(Exchange, Option<TranscriptScan>), ApiError> {
+    ) -> Result<(Exchange, Option<ListScan>), ApiError> {
         let secret = token.map(Secret::expose).unwrap_or("");
         self.post_json_inner(path, token, body, route)
             .await
@@ -86,7 +86,7 @@ impl Client {
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
-    ) -> Result<(Exchange, Option<TranscriptScan>), ApiError> {
+    ) -> Result<(Exchange, Option<ListScan>), ApiError> {
         let url = format!("{}{}", self.base, path);
         let mut headers = header::HeaderMap::new();
         headers.insert(
@@ -251,7 +251,7 @@ impl Client {
         resp: Reply,
         cap: u64,
         strict: bool,
-    ) -> Result<(Bytes, Option<TranscriptScan>), ApiError> {
+    ) -> Result<(Bytes, Option<ListScan>), ApiError> {
         match resp {
             Reply::Pooled(resp) => self.read_pooled(resp, cap, strict).await,
             Reply::Direct(resp) => resp.read_body(cap, strict).await.map_err(|e| match e {
@@ -266,7 +266,7 @@ impl Client {
         mut resp: reqwest::Response,
         cap: u64,
         strict: bool,
-    ) -> Result<(Bytes, Option<TranscriptScan>), ApiError> {
+    ) -> Result<(Bytes, Option<ListScan>), ApiError> {
         let announced = resp.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::document::{Document, ParseError, parse_document};
 use super::push::{AsrItem, RedialCall};
 use crate::api::tolerant::{AcceptKeys, List, read_list, skip_lists};
-use crate::json::scan::{REDIALS_KEY, TranscriptScan, deepest_in, span_of};
+use crate::json::scan::{ListScan, REDIALS_KEY, deepest_in, span_of};
 
 /// Where the lists a skim left unread lie in the body: the transcript (`call.asr_result`)
 /// and the redials (`call.redial_call`), what a big push is made of.
@@ -51,9 +51,9 @@ pub fn parse_head(bytes: &[u8]) -> Result<(Document, LeftOut), ParseError> {
 /// finished over the rest.
 pub(crate) fn parse_head_scanned(
     bytes: &[u8],
-    scan: Option<TranscriptScan>,
+    scan: Option<ListScan>,
 ) -> Result<(Document, LeftOut), ParseError> {
-    let span = scan.unwrap_or_default().finish(bytes);
+    let span = scan.unwrap_or_else(ListScan::transcript).finish(bytes);
     if let Some(span) = span.filter(|s| s.end <= bytes.len() && s.len() >= 2)
         && let Some(read) = parse_without(bytes, span)
     {

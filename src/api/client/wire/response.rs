@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use super::super::body::Body;
 use super::{BodyError, Idle, Io, Target, WireError, broken};
-use crate::json::scan::TranscriptScan;
+use crate::json::scan::ListScan;
 
 /// A response head (status line and headers) larger than this is refused.
 const MAX_HEAD: usize = 64 * 1024;
@@ -124,7 +124,7 @@ impl Response {
         mut self,
         cap: u64,
         strict: bool,
-    ) -> Result<(Bytes, Option<TranscriptScan>), BodyError> {
+    ) -> Result<(Bytes, Option<ListScan>), BodyError> {
         let announced = self.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(BodyError::TooLarge);
