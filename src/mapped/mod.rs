@@ -9,6 +9,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use memmap2::{Mmap, MmapMut, UncheckedAdvice};
 
+mod ahead;
+
 /// Smaller files are read: mapping them saves nothing.
 const MAP_FROM: u64 = 1 << 20;
 
@@ -72,7 +74,7 @@ pub fn map(file: &File) -> Option<(Bytes, Pages)> {
 }
 
 /// A buffer for a big body of known length, filled as it arrives: anonymous memory whose
-/// pages a thread of its own faults in ahead of the data ([`Ahead`]), in huge pages when
+/// pages a thread of its own faults in ahead of the data ([`ahead`]), in huge pages when
 /// the host has them at hand.
 pub struct Filling {
     map: MmapMut,
@@ -136,14 +138,6 @@ impl Filling {
     }
 }
 
-/// Whether transparent huge pages may be asked for (`madvise` or `always`): when they are
-/// off, the page tried would come as ordinary pages and say nothing about the host.
-#[cfg(target_os = "linux")]
-fn huge_pages_allowed() -> bool {
-    std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
-        .is_ok_and(|s| !s.contains("[never]"))
-}
-
 impl Drop for Filling {
     fn drop(&mut self) {
         if let Some(a) = self.ahead.take() {
@@ -152,95 +146,25 @@ impl Drop for Filling {
     }
 }
 
-/// Faults a new buffer's pages in on a thread of its own, ahead of the data copied into it
-/// (`MADV_POPULATE_WRITE`): on loopback the page faults of a 17 MB body were a third of the
-/// time it takes to read it, and the network thread now finds its pages there. Nothing is
-/// written: the kernel maps zeroed pages the way a first write would.
-///
-/// Ordinary pages come 64 KiB at a call: the call holds the process's memory-map lock, and
-/// at 4 MiB a call, on a host slow to hand pages back, the network thread waited
-/// milliseconds for it. Past the first 4 MiB one huge page is tried: in this virtual machine
-/// 2 MiB of huge page takes ~0.2 ms when the host has it at hand, against ~1 ms as ordinary
-/// pages, but ~4.6 ms when the host took it back (as after a while idle), which made a
-/// query's time bimodal when huge pages were always asked for. So the rest of the buffer is
-/// in huge pages only if that one came quickly, and in ordinary pages otherwise.
+/// The thread faulting a buffer's pages in ahead of the data ([`ahead`]).
 struct Ahead {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Ahead {
-    const STEP: usize = 64 << 10;
-    const HUGE: usize = 2 << 20;
-    /// The first bytes arrive at once: ordinary pages up to here, before a huge page is
-    /// tried.
-    const TRY_HUGE_AFTER: usize = 4 << 20;
-    /// A huge page faulted in slower than this is one the host had to find (~0.2 ms when
-    /// at hand, ~4.6 ms when not). A try slowed by a busy core also lands past it: ordinary
-    /// pages then, as before huge pages were tried.
-    const SLOW_HUGE: std::time::Duration = std::time::Duration::from_micros(500);
-
-    /// Where a huge page is tried in a buffer at `addr`, `len` bytes long, as an offset into
-    /// it: the first 2 MiB boundary past the first bytes, if a whole huge page fits after it.
-    fn huge_at(addr: usize, len: usize) -> Option<usize> {
-        let at = addr
-            .checked_add(Self::TRY_HUGE_AFTER)?
-            .checked_next_multiple_of(Self::HUGE)?
-            - addr;
-        (at.checked_add(Self::HUGE)? <= len).then_some(at)
-    }
-
     #[cfg(target_os = "linux")]
     fn start(map: &MmapMut) -> Option<Ahead> {
         use std::sync::atomic::{AtomicBool, Ordering};
-        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
         let (addr, len) = (map.as_ptr() as usize, map.len());
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("fault-ahead".into())
             .spawn(move || {
-                // SAFETY (both): the range lies in the mapping, which `stop` (called before
-                // the mapping is unmapped or handed on) waits for this thread to leave;
-                // populating writes no byte, so the data copied in meanwhile stays, and
-                // advice on huge pages changes how pages are backed, not what they hold.
-                let advise = |at: usize, n: usize, advice| unsafe {
-                    libc::madvise((addr + at) as *mut libc::c_void, n, advice) == 0
-                };
-                let populate = |at, n| advise(at, n, libc::MADV_POPULATE_WRITE);
-                let huge_at = Self::huge_at(addr, len).filter(|_| huge_pages_allowed());
-                let mut try_huge = huge_at.is_some();
-                let huge_at = huge_at.unwrap_or(len);
-                let mut step = Self::STEP;
-                let mut at = 0;
-                while at < len && !flag.load(Ordering::Acquire) {
-                    if try_huge && at == huge_at {
-                        try_huge = false;
-                        advise(at, len - at, libc::MADV_HUGEPAGE);
-                        let started = std::time::Instant::now();
-                        if !populate(at, Self::HUGE) {
-                            break;
-                        }
-                        let took = started.elapsed();
-                        tracing::debug!(?took, "a huge page tried");
-                        if took < Self::SLOW_HUGE {
-                            step = Self::HUGE;
-                        } else {
-                            let rest = at + Self::HUGE;
-                            advise(rest, len - rest, libc::MADV_NOHUGEPAGE);
-                        }
-                        at += Self::HUGE;
-                        continue;
-                    }
-                    let mut n = step.min(len - at);
-                    if try_huge {
-                        n = n.min(huge_at - at);
-                    }
-                    if !populate(at, n) {
-                        // An older kernel: the pages come with the writes, as before.
-                        break;
-                    }
-                    at += n;
-                }
+                let region = ahead::huge_region(addr, len).filter(|_| ahead::huge_pages_allowed());
+                let mut kernel = ahead::Madvise { addr };
+                ahead::fault_in(&mut kernel, len, region, || flag.load(Ordering::Acquire));
             })
             .ok()?;
         Some(Ahead { stop, thread })
@@ -316,32 +240,6 @@ mod tests {
         let mut f = Filling::new(64 << 20).unwrap();
         assert!(f.push(b"x"));
         drop(f);
-    }
-
-    #[test]
-    fn a_huge_page_is_tried_on_a_boundary_past_the_first_bytes_if_one_fits() {
-        const M: usize = 1 << 20;
-        // Aligned: at 4 MiB; unaligned by a page: at the next boundary, 6 MiB less a page in.
-        assert_eq!(Ahead::huge_at(64 * M, 17 * M), Some(4 * M));
-        assert_eq!(Ahead::huge_at(64 * M + 4096, 17 * M), Some(6 * M - 4096));
-        // A whole huge page must fit after it.
-        assert_eq!(Ahead::huge_at(64 * M, 6 * M), Some(4 * M));
-        assert_eq!(Ahead::huge_at(64 * M, 6 * M - 1), None);
-        assert_eq!(
-            Ahead::huge_at(64 * M + 4096, 8 * M - 4096),
-            Some(6 * M - 4096)
-        );
-        assert_eq!(Ahead::huge_at(64 * M + 4096, 8 * M - 4097), None);
-        assert_eq!(
-            Ahead::huge_at(usize::MAX - 4095, usize::MAX),
-            None,
-            "no overflow"
-        );
-        for addr in (0..64).map(|i| 64 * M + i * 4096 * 37) {
-            let at = Ahead::huge_at(addr, 32 * M).unwrap();
-            assert_eq!((addr + at) % (2 * M), 0);
-            assert!((Ahead::TRY_HUGE_AFTER..Ahead::TRY_HUGE_AFTER + 2 * M).contains(&at));
-        }
     }
 
     #[test]
