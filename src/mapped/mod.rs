@@ -1,6 +1,7 @@
 //! A file's bytes mapped into memory rather than copied, and a way to hand back the pages
 //! already read: a 19 MB push then costs its pages only while they are being read (or
-//! shown), not for the whole session.
+//! shown), not for the whole session. And the memory a big answer is read into from the
+//! network ([`Filling`]), its pages faulted in ahead of the data ([`ahead`]).
 
 use std::fs::File;
 use std::ops::Range;
