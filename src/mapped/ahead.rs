@@ -8,18 +8,20 @@
 //! milliseconds for it. Huge pages are cheaper when the host has them at hand (in this
 //! virtual machine ~0.2 ms for 2 MiB, against ~0.5–1 ms as ordinary pages) and far dearer
 //! when it took them back (~4.6 ms, as after a while idle), which made a query's time
-//! bimodal when they were always asked for. So one is tried first, the last whole one of the
-//! buffer (the data reaches it last, so no byte of it is there yet), and the buffer's huge
-//! pages are asked for only if that one came quickly; a later one that comes slowly turns
-//! them off again for the rest.
+//! bimodal when they were always asked for. So once past the first bytes one is tried, the
+//! last whole one of the buffer (the data reaches it last, so no byte of it is there yet),
+//! and the buffer's huge pages are asked for only if that one came quickly; a later one that
+//! comes slowly turns them off again for the rest.
 
 #![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 use std::ops::Range;
 use std::time::Duration;
 
-pub(super) const STEP: usize = 64 << 10;
-pub(super) const HUGE: usize = 2 << 20;
+/// Ordinary pages at a call.
+const STEP: usize = 64 << 10;
+/// A huge page.
+const HUGE: usize = 2 << 20;
 /// The first bytes arrive at once: ordinary pages up to here, faulted in first.
 const HUGE_AFTER: usize = 4 << 20;
 /// The page tried is huge and at hand when it comes faster than this (~0.2 ms); ordinary
