@@ -82,9 +82,12 @@ fn both(e: &ApiError) -> String {
 /// (read straight into the body's memory), the head read at once.
 async fn for_screen(client: &Client, q: &Query) -> Result<Answer, ApiError> {
     let (c, q) = (client.clone(), q.clone());
-    rudder_inspect::api::net::spawn(async move { c.verify_as(&token(), &q, true).await })
-        .await
-        .expect("the lookup ran")
+    rudder_inspect::api::net::spawn(async move {
+        c.verify_as(&token(), &q, rudder_inspect::api::Reading::ForScreen(None))
+            .await
+    })
+    .await
+    .expect("the lookup ran")
 }
 
 /// Runs one verify call that must fail, both ways a lookup goes (reqwest's pooled client,
@@ -349,13 +352,17 @@ async fn a_big_body_reads_whole_and_for_the_screen_alike() {
     let whole = ok(&c, &query(None)).await;
     assert_eq!(&whole.exchange.body[..], push.as_bytes());
     assert!(whole.left_out.is_empty());
-    let head =
-        rudder_inspect::api::net::spawn(
-            async move { c.verify_as(&token(), &query(None), true).await },
+    let head = rudder_inspect::api::net::spawn(async move {
+        c.verify_as(
+            &token(),
+            &query(None),
+            rudder_inspect::api::Reading::ForScreen(None),
         )
         .await
-        .unwrap()
-        .unwrap();
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(&head.exchange.body[..], push.as_bytes());
     assert!(head.left_out.transcript.is_some(), "a big body is skimmed");
     assert!(head.left_out.redials.is_some());
@@ -1129,4 +1136,61 @@ async fn read_request(stream: &mut TcpStream) -> bool {
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     stream.read_exact(&mut body).await.is_ok()
+}
+
+/// A big answer sent in two parts, the second only once the first part's preview is in:
+/// the screen is handed everything before the transcript while the rest has not been sent.
+#[tokio::test]
+async fn a_big_answer_is_previewed_before_its_transcript_is_sent() {
+    let body = rudder_inspect::generate::push(12_000, 300, 8, 11);
+    let cut = body.find("\"asr_result\"").unwrap() + 200 * 1024;
+    let body = Arc::new(body.into_bytes());
+    let (go, gate) = tokio::sync::watch::channel(false);
+    let (base, _server) = raw_server(move |mut stream| {
+        let (body, mut gate) = (body.clone(), gate.clone());
+        async move {
+            if !read_request(&mut stream).await {
+                return;
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            stream.write_all(&body[..cut]).await.unwrap();
+            let _ = gate.wait_for(|go| *go).await;
+            let _ = stream.write_all(&body[cut..]).await;
+        }
+    })
+    .await;
+    let c = client_with(&base, Duration::from_secs(10), 64 << 20);
+    let (to_test, mut previews) = tokio::sync::mpsc::unbounded_channel();
+    let sink: rudder_inspect::api::PreviewSink = Arc::new(move |p| {
+        let _ = to_test.send(p);
+    });
+    let q = query(None);
+    let lookup = rudder_inspect::api::net::spawn(async move {
+        c.verify_as(
+            &token(),
+            &q,
+            rudder_inspect::api::Reading::ForScreen(Some(sink)),
+        )
+        .await
+    });
+    let preview = previews
+        .recv()
+        .await
+        .expect("a preview before the rest is sent");
+    assert!(preview.len() < cut);
+    let part = preview
+        .read()
+        .expect("the part before the transcript reads");
+    assert_eq!(part.data().callee.callee_name.show(), "MARIA LOPEZ GARCIA");
+    assert!(part.data().call.asr_result.items.is_empty());
+    assert!(!lookup.is_finished());
+    go.send(true).unwrap();
+    let whole = lookup.await.unwrap().expect("the whole answer");
+    assert!(whole.left_out.transcript.is_some(), "read for the screen");
+    assert_eq!(whole.data().callee.callee_name.show(), "MARIA LOPEZ GARCIA");
+    assert!(previews.recv().await.is_none(), "one preview only");
 }

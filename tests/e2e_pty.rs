@@ -396,6 +396,91 @@ fn a_big_answer_by_query_shows_first_then_its_transcript_and_redials() {
     tui.assert_restored();
 }
 
+/// A server on 127.0.0.1 that answers one lookup with `body` in two parts: up to `cut`, then
+/// the rest once `go` is sent.
+fn two_part_server(body: Vec<u8>, cut: usize) -> (String, std::sync::mpsc::Sender<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (go, gate) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        // The request: its head, then as many bytes as it says.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        let body_len = loop {
+            let Ok(n) = stream.read(&mut buf) else { return };
+            if n == 0 {
+                return;
+            }
+            got.extend_from_slice(&buf[..n]);
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                break end + 4 + len;
+            }
+        };
+        while got.len() < body_len {
+            let Ok(n) = stream.read(&mut buf) else { return };
+            if n == 0 {
+                return;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&body[..cut]);
+        if gate.recv().is_ok() {
+            let _ = stream.write_all(&body[cut..]);
+        }
+    });
+    (url, go)
+}
+
+/// A big answer on a slow line: who the callee is, the call and the Q&A are on screen while
+/// the transcript is still on its way; what needs the whole answer says so; the whole
+/// answer then takes its place where the user is.
+#[test]
+fn a_big_answer_shows_its_first_part_while_the_rest_arrives() {
+    let body = rudder_inspect::generate::push(12_000, 300, 8, 11);
+    let cut = body.find("\"asr_result\"").unwrap() + 300 * 1024;
+    let (url, go) = two_part_server(body.into_bytes(), cut);
+    let q = Query {
+        workflow_id: "5f0c3c9e2b7d4a1f8e6d9c0b1a2f3e4d".into(),
+        node_id: "a1b2c3d4e5f60718293a4b5c6d7e8f90".into(),
+        callee: "+525511112222".into(),
+        case_id: None,
+    };
+    let mut args = vec!["--base-url".to_string(), url];
+    args.extend(id_args(&q));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut tui = start(&args, 160, 50, true);
+    tui.wait_for(&[
+        "MARIA LOPEZ GARCIA",
+        "receiving the rest from",
+        "arriving: its first",
+    ]);
+    tui.send("5");
+    tui.wait_for(&["receiving the transcript…"]);
+    tui.send("m");
+    tui.wait_for(&["the answer is still arriving"]);
+    go.send(()).unwrap();
+    tui.wait_for(&["answer in", "showing all turns"]);
+    tui.send("G");
+    tui.wait_for(&["[LAST-TURN-MARKER]"]);
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+}
+
 /// CJK, emoji and a long unbroken turn show in the transcript of a real terminal.
 #[test]
 fn chinese_transcript_shows_in_a_pty() {

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use super::client::{Answer, Client, Query, Route};
+use super::client::{Answer, Client, Query, Reading, Route};
 use super::error::ApiError;
 use super::secret::Secret;
 use crate::text::{clip, one_line};
@@ -222,7 +222,7 @@ impl Session {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let exchange = self
             .client
-            .post_json(AUTH_PATH, None, body, Route::Pooled)
+            .post_json(AUTH_PATH, None, body, Route::Pooled, None)
             .await
             .map(|(exchange, _)| exchange)
             .map_err(|e| {
@@ -279,20 +279,20 @@ impl Session {
 
     /// The verify call, signing in as needed; a 401 on a reused token signs in once more.
     pub async fn verify(&self, query: &Query) -> Result<Answer, ApiError> {
-        self.verify_as(query, false).await
+        self.verify_as(query, Reading::Whole).await
     }
 
-    /// [`Session::verify`], leaving the transcript out when `head` (the inspector reads it
-    /// after the first frame).
-    pub async fn verify_as(&self, query: &Query, head: bool) -> Result<Answer, ApiError> {
+    /// [`Session::verify`], the answer read as `reading` says (for the screen: the
+    /// transcript after the first frame, see [`Reading`]).
+    pub async fn verify_as(&self, query: &Query, reading: Reading) -> Result<Answer, ApiError> {
         let (token, reused) = self.token().await?;
-        match self.client.verify_as(&token, query, head).await {
+        match self.client.verify_as(&token, query, reading.clone()).await {
             Err(e) if reused && unauthorized(&e) && matches!(&*self.auth, Auth::SignIn { .. }) => {
                 tracing::info!("token refused; signing in again");
                 *self.held.lock().await = None;
                 let (fresh, _) = self.sign_in().await?;
                 self.client
-                    .verify_as(&fresh, query, head)
+                    .verify_as(&fresh, query, reading)
                     .await
                     .map_err(|e| self.scrub(e, Some(&fresh)))
             }

@@ -10,7 +10,7 @@ pub(crate) mod secret;
 pub mod tolerant;
 
 pub use auth::{Auth, Credentials, Session, TokenCache};
-pub use client::{Answer, Client, ClientOptions, Exchange, Query};
+pub use client::{Answer, Client, ClientOptions, Exchange, Preview, PreviewSink, Query, Reading};
 pub use error::ApiError;
 pub use model::{Data, Document, parse_document};
 pub use secret::Secret;

@@ -6,6 +6,32 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::{Answer, ApiError, Query};
 
+/// Told once the frame after a [`Action::Preview`] is drawn: the network thread waits for
+/// that, a moment at most, before it reads on, so that the frame is not left waiting for a
+/// core while the rest of the body is copied in. `update` never touches it; the loop does.
+#[derive(Debug, Default)]
+pub struct Drawn(Option<std::sync::mpsc::SyncSender<()>>);
+
+impl Drawn {
+    /// A `Drawn`, and the end that waits for it.
+    pub fn pair() -> (Drawn, std::sync::mpsc::Receiver<()>) {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        (Drawn(Some(tx)), rx)
+    }
+
+    /// Takes the sender out, leaving an empty `Drawn`.
+    pub fn take(&mut self) -> Drawn {
+        Drawn(self.0.take())
+    }
+
+    /// Says the frame is drawn (dropping it says the same: nothing will be drawn for it).
+    pub fn tell(self) {
+        if let Some(tx) = self.0 {
+            let _ = tx.try_send(());
+        }
+    }
+}
+
 /// Something that happened: a terminal event, a network reply, a timer tick.
 #[derive(Debug)]
 pub enum Action {
@@ -28,6 +54,14 @@ pub enum Action {
         id: u64,
         result: Box<Result<Answer, ApiError>>,
         elapsed: Duration,
+    },
+    /// The first part of a big answer to request `id`, while the rest arrives: the part
+    /// before its transcript, read (`total` bytes announced in all).
+    Preview {
+        id: u64,
+        answer: Box<Answer>,
+        total: usize,
+        drawn: Drawn,
     },
     /// A background effect reports back (a copy, an export).
     Notice(String),

@@ -187,6 +187,22 @@ impl App {
                     _ => {}
                 }
             }
+            // The first part of an answer still arriving: nothing whole to mask, give, check
+            // or search through yet (the rest is a moment away).
+            Command::Mask
+            | Command::Export
+            | Command::Copy
+            | Command::CopyAll
+            | Command::Verify
+            | Command::DiffPrevious
+            | Command::Search
+                if self.receiving() =>
+            {
+                self.notice = Some(Notice {
+                    text: "the answer is still arriving: try again in a moment".into(),
+                    warn: true,
+                });
+            }
             Command::Mask => return self.toggle_mask(),
             Command::Tab(i) => self.tab = Tab::from_index(usize::from(i)),
             Command::DiffTab if self.compare.is_some() => self.tab = Tab::Diff,

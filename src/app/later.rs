@@ -63,25 +63,37 @@ impl TranscriptJob {
 }
 
 impl Loaded {
-    /// Whether the transcript is still being read (left out of this answer for now).
+    /// Whether the transcript is still being read (left out of this answer for now), or
+    /// has not arrived.
     pub fn waits_for_transcript(&self) -> bool {
-        self.lists_pending() && self.answer.left_out.transcript.is_some()
+        self.arriving() || self.lists_pending() && self.answer.left_out.transcript.is_some()
     }
 
-    /// Whether the redials are still being read (left out of this answer for now).
+    /// Whether the redials are still being read (left out of this answer for now), or
+    /// may not have arrived.
     pub fn waits_for_redials(&self) -> bool {
-        self.lists_pending() && self.answer.left_out.redials.is_some()
+        self.arriving() || self.lists_pending() && self.answer.left_out.redials.is_some()
     }
 
-    /// Whether lists left out of this answer are still being read, or masked.
+    /// Whether lists left out of this answer are still being read, or masked, or are on
+    /// their way.
     pub fn lists_pending(&self) -> bool {
-        matches!(self.lists, Lists::Reading(_) | Lists::Masking)
+        matches!(
+            self.lists,
+            Lists::Reading(_) | Lists::Masking | Lists::Arriving { .. }
+        )
     }
 
-    /// What is being done to the lists left out: `reading` or `masking`.
+    /// Whether this is the first part of an answer still arriving ([`Lists::Arriving`]).
+    pub fn arriving(&self) -> bool {
+        matches!(self.lists, Lists::Arriving { .. })
+    }
+
+    /// What is being done to the lists left out: `reading`, `masking` or `receiving`.
     pub fn pending_words(&self) -> &'static str {
         match self.lists {
             Lists::Masking => "masking",
+            Lists::Arriving { .. } => "receiving",
             _ => "reading",
         }
     }
@@ -365,6 +377,7 @@ mod tests {
     fn a_query_answer_has_its_transcript_read_after_too() {
         let mut app = App::new(Query::default(), Context::default());
         app.pending = Some(crate::app::Pending {
+            preview: None,
             id: 7,
             started: chrono::Local::now(),
             query: Query::default(),

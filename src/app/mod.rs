@@ -28,7 +28,7 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-pub use action::{Action, Effect};
+pub use action::{Action, Drawn, Effect};
 pub use compare::{CompareState, Comparison};
 pub use form::Form;
 pub use views::{Nav, Tab, Views};
@@ -111,6 +111,10 @@ pub enum Lists {
     /// Left out, and they could not be read after all (the text is not well-formed JSON):
     /// the whole read's words. What did read is shown.
     Unreadable(String),
+    /// The answer is still arriving: this is its first part, the `shown` bytes before its
+    /// transcript, of `total` announced ([`crate::api::Preview`]). The lists, and whatever
+    /// follows the transcript, are not here yet; the whole answer replaces this one.
+    Arriving { shown: usize, total: usize },
 }
 
 impl Loaded {
@@ -159,12 +163,20 @@ impl Loaded {
 }
 
 /// The request under way.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pending {
     pub id: u64,
     /// When it was sent, by the clock the loop hands over ([`Action::Clock`]).
     pub started: DateTime<Local>,
     pub query: Query,
+    /// Set while the answer's first part is on screen ([`Lists::Arriving`]).
+    pub preview: Option<Previewed>,
+}
+
+/// What a preview took the place of: put back if the request fails or is cancelled.
+#[derive(Debug)]
+pub struct Previewed {
+    pub before: Option<Box<Loaded>>,
 }
 
 /// The last request's failure, shown in the result area.
@@ -385,6 +397,12 @@ impl App {
                 result,
                 elapsed,
             } => self.on_reply(id, *result, elapsed),
+            Action::Preview {
+                id, answer, total, ..
+            } => {
+                self.on_preview(id, *answer, total);
+                Vec::new()
+            }
             Action::Notice(text) => {
                 self.notice = Some(Notice { text, warn: false });
                 Vec::new()

@@ -1,17 +1,72 @@
 //! Asking the API: Enter sends the form's query, Esc cancels it, and the reply puts the answer
-//! (or the failure) on screen.
+//! (or the failure) on screen; a big answer's first part may come before it.
 
 use super::*;
 
 impl App {
+    /// The first part of a big answer, while the rest arrives: on screen at once, in place
+    /// of what was there (kept, to come back if the request fails or is cancelled). Not
+    /// while names are masked: an unmasked part must not show, and masking one only to
+    /// throw it away is no help.
+    pub(super) fn on_preview(&mut self, id: u64, answer: Answer, total: usize) {
+        let Some(query) = self
+            .pending
+            .as_ref()
+            .filter(|p| p.id == id && p.preview.is_none())
+            .map(|p| p.query.clone())
+        else {
+            return;
+        };
+        if !matches!(self.mask, masking::Masking::Off { .. }) {
+            return;
+        }
+        let before = self.take_original();
+        if let Some(p) = self.pending.as_mut() {
+            p.preview = Some(Previewed { before });
+        }
+        let base_url = self.context.base_url.clone().unwrap_or_default();
+        let shown = answer.exchange.body.len();
+        let mut part = Loaded::new(answer, Source::Network { base_url });
+        part.query = Some(query);
+        part.lists = Lists::Arriving { shown, total };
+        part.views.transcript.watch_words = self.context.watch_words.clone();
+        self.loaded = Some(Box::new(part));
+        self.failure = None;
+        self.tab = Tab::Profile;
+        self.focus = Focus::Result;
+        if self.size.0 < NARROW {
+            self.show_form = false;
+        }
+        self.notice = None;
+    }
+
+    /// The request running, taken: what its preview took the place of is put back.
+    fn take_pending(&mut self) -> Option<Pending> {
+        let mut p = self.pending.take()?;
+        if let Some(was) = p.preview.take() {
+            self.loaded = was.before;
+        }
+        Some(p)
+    }
+
+    /// Whether the answer on screen is the first part of one still arriving.
+    pub fn receiving(&self) -> bool {
+        self.loaded.as_deref().is_some_and(Loaded::arriving)
+    }
+
     pub(super) fn on_reply(
         &mut self,
         id: u64,
         result: Result<Answer, ApiError>,
         _elapsed: Duration,
     ) -> Vec<Effect> {
-        let Some(p) = self.pending.take_if(|p| p.id == id) else {
+        if self.pending.as_ref().is_none_or(|p| p.id != id) {
             // A cancelled or superseded request: stale, never shown.
+            return Vec::new();
+        }
+        // The preview makes way; where the user was in it is kept.
+        let part = self.loaded.take_if(|l| l.arriving());
+        let Some(p) = self.take_pending() else {
             return Vec::new();
         };
         let mut effects = self.remember(&p.query, result.as_ref());
@@ -37,8 +92,14 @@ impl App {
                 effects.extend(self.install(fresh));
                 effects.extend(self.read_later());
                 self.failure = None;
-                self.tab = Tab::Profile;
-                self.focus = Focus::Result;
+                match (&part, self.loaded.as_deref_mut()) {
+                    // The user may have moved on from the Profile tab meanwhile.
+                    (Some(part), Some(whole)) => masking::carry(&part.views, whole),
+                    _ => {
+                        self.tab = Tab::Profile;
+                        self.focus = Focus::Result;
+                    }
+                }
                 // On a narrow terminal the result needs every column; `f` brings the form back.
                 let narrow = self.size.0 < NARROW;
                 if narrow {
@@ -95,7 +156,7 @@ impl App {
             return effects;
         }
         let mut effects = Vec::new();
-        if let Some(old) = self.pending.take() {
+        if let Some(old) = self.take_pending() {
             effects.push(Effect::Cancel { id: old.id });
         }
         let id = self.next_id;
@@ -104,6 +165,7 @@ impl App {
             id,
             started: self.now,
             query: query.clone(),
+            preview: None,
         });
         self.notice = None;
         effects.push(Effect::Send { id, query });
@@ -111,7 +173,7 @@ impl App {
     }
 
     pub(super) fn cancel(&mut self) -> Vec<Effect> {
-        match self.pending.take() {
+        match self.take_pending() {
             Some(p) => {
                 self.notice = Some(Notice {
                     text: "cancelled".into(),
@@ -121,5 +183,198 @@ impl App {
             }
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::api::client::{Exchange, interpret_head};
+    use crate::api::{Preview, Query};
+
+    const NAME: &str = "MARIA LOPEZ GARCIA";
+
+    fn key(c: char) -> Action {
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    fn exchange(body: impl Into<bytes::Bytes>) -> Exchange {
+        Exchange {
+            url: "http://127.0.0.1/x".into(),
+            status: 200,
+            latency: Duration::ZERO,
+            body: body.into(),
+            received_at: chrono::Local::now(),
+        }
+    }
+
+    /// A big push, its first part as the client hands it over, and its whole.
+    fn big() -> (Answer, usize, Answer) {
+        let whole = crate::generate::push(3000, 40, 6, 11);
+        let mut scan = crate::json::scan::ListScan::transcript();
+        scan.feed(&whole.as_bytes()[..whole.len() / 2]);
+        let start = scan.inside().expect("half way is in the transcript");
+        let preview = Preview::new(
+            &whole.as_bytes()[..start],
+            whole.len(),
+            "http://127.0.0.1/x".into(),
+            200,
+            Duration::from_millis(2),
+        );
+        let part = preview.read().expect("the first part reads");
+        let total = whole.len();
+        (part, total, interpret_head(exchange(whole)).unwrap())
+    }
+
+    /// An app showing another case's answer, with request 7 running.
+    fn asking() -> App {
+        let other = crate::demo::cases()[0].body;
+        let answer = crate::api::client::interpret(exchange(other)).unwrap();
+        let mut app = App::new(Query::default(), Context::default()).with_answer(
+            answer,
+            Source::Network {
+                base_url: "http://127.0.0.1".into(),
+            },
+        );
+        app.update(Action::Resize(160, 50));
+        app.pending = Some(Pending {
+            id: 7,
+            started: app.now,
+            query: Query {
+                callee: "+525511112222".into(),
+                ..Query::default()
+            },
+            preview: None,
+        });
+        app
+    }
+
+    fn callee(app: &App) -> String {
+        let l = app.loaded.as_deref().expect("an answer on screen");
+        l.data().callee.callee_name.show().to_string()
+    }
+
+    #[test]
+    fn the_first_part_shows_and_the_whole_answer_replaces_it_where_the_user_is() {
+        let (part, total, whole) = big();
+        let mut app = asking();
+        let before = callee(&app);
+        assert_ne!(before, NAME);
+        let effects = app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part),
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(effects.is_empty());
+        assert!(app.receiving() && app.is_loading());
+        assert_eq!(callee(&app), NAME);
+        assert_eq!(app.tab, Tab::Profile);
+        let l = app.loaded.as_deref().unwrap();
+        assert!(l.waits_for_transcript() && l.waits_for_redials());
+        assert_eq!(l.pending_words(), "receiving");
+        // What needs the whole answer waits for it; moving about does not.
+        for c in ['m', 'e', 'v', 'd', '/'] {
+            assert!(app.update(key(c)).is_empty(), "{c} started something");
+            let notice = app.notice.take().expect("a notice");
+            assert!(
+                notice.text.contains("still arriving"),
+                "{c}: {}",
+                notice.text
+            );
+        }
+        app.update(key('4'));
+        assert_eq!(app.tab, Tab::Qa);
+        // A second first part, or one for another request, changes nothing.
+        let (again, _, _) = big();
+        app.update(Action::Preview {
+            id: 8,
+            answer: Box::new(again),
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(app.receiving());
+        let effects = app.update(Action::Reply {
+            id: 7,
+            result: Box::new(Ok(whole)),
+            elapsed: Duration::ZERO,
+        });
+        assert!(!app.receiving() && !app.is_loading());
+        assert_eq!(callee(&app), NAME);
+        assert_eq!(app.tab, Tab::Qa, "the user's tab is kept");
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::ReadTranscript(_))),
+            "{effects:?}"
+        );
+        assert!(app.reading_left_out());
+        assert!(
+            app.previous.is_none(),
+            "the answer before was another case's"
+        );
+    }
+
+    #[test]
+    fn a_failure_or_a_cancel_puts_back_what_was_there() {
+        let (part, total, _) = big();
+        let mut app = asking();
+        let before = callee(&app);
+        app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part.clone()),
+            total,
+            drawn: Drawn::default(),
+        });
+        assert_eq!(callee(&app), NAME);
+        app.update(Action::Reply {
+            id: 7,
+            result: Box::new(Err(ApiError::NoRecord)),
+            elapsed: Duration::ZERO,
+        });
+        assert_eq!(callee(&app), before);
+        assert!(app.failure.is_some() && !app.receiving());
+
+        let mut app = asking();
+        app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part),
+            total,
+            drawn: Drawn::default(),
+        });
+        let effects = app.update(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        assert!(
+            matches!(effects[..], [Effect::Cancel { id: 7 }]),
+            "{effects:?}"
+        );
+        assert_eq!(callee(&app), before);
+        assert!(!app.receiving() && !app.is_loading());
+    }
+
+    #[test]
+    fn nothing_is_previewed_while_names_are_masked_or_for_a_request_not_running() {
+        let (part, total, _) = big();
+        let mut app = asking();
+        app.mask = masking::Masking::On { original: None };
+        app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part.clone()),
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(!app.receiving());
+
+        let mut app = asking();
+        app.pending = None;
+        app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part),
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(!app.receiving());
+        assert_ne!(callee(&app), NAME);
     }
 }

@@ -75,6 +75,15 @@ impl ListScan {
         self.advance_to(text, text.len().saturating_sub(self.key.len() - 1));
     }
 
+    /// Where the array the scan is in began (its `[`), while the text fed so far ends inside
+    /// one that is the value of the key.
+    pub(crate) fn inside(&self) -> Option<usize> {
+        match self.state {
+            State::InArray { start, .. } => Some(start),
+            _ => None,
+        }
+    }
+
     fn advance_to(&mut self, text: &[u8], end: usize) {
         match simd::width() {
             // SAFETY: `width` found the CPU has each entry point's features.
@@ -477,6 +486,20 @@ mod tests {
         assert_eq!(&text[every_way(text).unwrap()], b"[9]");
         let text = br#"{"s": "asr_result", "asr_result2": [1, 2, 3]}"#;
         assert_eq!(every_way(text), None);
+    }
+
+    #[test]
+    fn a_scan_fed_part_of_a_text_says_which_array_it_is_in() {
+        let text = crate::generate::push(2000, 5, 3, 7);
+        let text = text.as_bytes();
+        let whole = every_way(text).unwrap();
+        let mut scan = ListScan::transcript();
+        scan.feed(&text[..whole.start]);
+        assert_eq!(scan.inside(), None, "not there yet");
+        scan.feed(&text[..whole.start + 4096]);
+        assert_eq!(scan.inside(), Some(whole.start), "in the transcript");
+        scan.feed(text);
+        assert_eq!(scan.inside(), None, "past it");
     }
 
     #[test]

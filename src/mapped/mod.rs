@@ -128,6 +128,15 @@ impl Filling {
         &self.map[..self.len]
     }
 
+    /// Calls `f` with the bytes so far while the pages are not being faulted in ahead: on
+    /// two cores that thread, the one reading and the sender leave none for whatever `f`
+    /// waits for (the first frame of an answer), and its calls hold the memory-map lock
+    /// that a new thread or a big allocation must have.
+    pub fn pausing_ahead<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let _paused = self.ahead.as_ref().map(Ahead::pause);
+        f(self.filled())
+    }
+
     pub fn freeze(mut self) -> Bytes {
         // The pages are all there now: the thread has nothing left to do.
         if let Some(a) = self.ahead.take() {
@@ -150,7 +159,21 @@ impl Drop for Filling {
 /// The thread faulting a buffer's pages in ahead of the data ([`ahead`]).
 struct Ahead {
     stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Set while [`Filling::pausing_ahead`] runs: the thread waits between two calls.
+    paused: Arc<std::sync::atomic::AtomicBool>,
     thread: std::thread::JoinHandle<()>,
+}
+
+/// The thread paused while this lives.
+struct Paused<'a>(&'a Ahead);
+
+impl Drop for Paused<'_> {
+    fn drop(&mut self) {
+        self.0
+            .paused
+            .store(false, std::sync::atomic::Ordering::Release);
+        self.0.thread.thread().unpark();
+    }
 }
 
 impl Ahead {
@@ -158,17 +181,29 @@ impl Ahead {
     fn start(map: &MmapMut) -> Option<Ahead> {
         use std::sync::atomic::{AtomicBool, Ordering};
         let stop = Arc::new(AtomicBool::new(false));
+        let paused = Arc::new(AtomicBool::new(false));
         let (addr, len) = (map.as_ptr() as usize, map.len());
-        let flag = stop.clone();
+        let (flag, hold) = (stop.clone(), paused.clone());
+        // Between two calls: waits while paused, then says whether to stop.
+        let stopped = move || {
+            while hold.load(Ordering::Acquire) && !flag.load(Ordering::Acquire) {
+                std::thread::park();
+            }
+            flag.load(Ordering::Acquire)
+        };
         let thread = std::thread::Builder::new()
             .name("fault-ahead".into())
             .spawn(move || {
                 let region = ahead::huge_region(addr, len).filter(|_| ahead::huge_pages_allowed());
                 let mut kernel = ahead::Madvise { addr };
-                ahead::fault_in(&mut kernel, len, region, || flag.load(Ordering::Acquire));
+                ahead::fault_in(&mut kernel, len, region, stopped);
             })
             .ok()?;
-        Some(Ahead { stop, thread })
+        Some(Ahead {
+            stop,
+            paused,
+            thread,
+        })
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -179,7 +214,15 @@ impl Ahead {
     /// Stops the thread and waits for it.
     fn stop(self) {
         self.stop.store(true, std::sync::atomic::Ordering::Release);
+        self.thread.thread().unpark();
         let _ = self.thread.join();
+    }
+
+    /// Pauses the thread (after the call it is in) until the guard is dropped.
+    fn pause(&self) -> Paused<'_> {
+        self.paused
+            .store(true, std::sync::atomic::Ordering::Release);
+        Paused(self)
     }
 }
 

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use super::terminal::{
     Screen, Signal, Signals, install_panic_hook, restore, take_terminal, watchdog,
 };
-use crate::api::Session;
+use crate::api::{Preview, PreviewSink, Reading, Session};
 use crate::app::later::TranscriptJob;
 use crate::app::{Action, App, Effect};
 use crate::clipboard::{Clipboard, message};
@@ -134,6 +134,8 @@ struct Loop {
     marks: Option<mpsc::UnboundedSender<(std::path::PathBuf, Box<crate::review::marks::Mark>)>>,
     /// Lists of a big answer to read once the next frame is drawn ([`Loop::after_frame`]).
     jobs: Vec<TranscriptJob>,
+    /// Network threads waiting for the next frame to be drawn ([`crate::app::Drawn`]).
+    drawn: Vec<crate::app::Drawn>,
     /// An effect asked to quit.
     quit: bool,
 }
@@ -148,6 +150,7 @@ impl Loop {
             saves: Vec::new(),
             marks: None,
             jobs: Vec::new(),
+            drawn: Vec::new(),
             quit: false,
         }
     }
@@ -155,6 +158,9 @@ impl Loop {
     /// Work that waits for the frame (reading the lists left out of a big answer): the
     /// answer reaches the screen first.
     fn after_frame(&mut self) {
+        for waiting in self.drawn.drain(..) {
+            waiting.tell();
+        }
         for job in std::mem::take(&mut self.jobs) {
             off_thread(&self.tx, move || job.run());
         }
@@ -186,8 +192,9 @@ async fn event_loop(
     let mut dirty = true;
     let mut failures = 0u32;
     loop {
-        // Held while the first query is young and unanswered (see `run`).
-        hold = hold.filter(|_| app.is_loading());
+        // Held while the first query is young and unanswered (see `run`); its answer's first
+        // part is an answer to draw.
+        hold = hold.filter(|_| app.is_loading() && !app.receiving());
         if dirty && hold.is_none() {
             handle(&mut app, Action::Settle, &mut services, &mut state);
             terminal.draw(|f| crate::ui::draw(f, &app))?;
@@ -296,16 +303,52 @@ async fn write_marks(
     }
 }
 
+/// Where the first part of request `id`'s answer goes: read where it is handed over, on the
+/// network thread (a fraction of a millisecond), then to `update` as an action; the network
+/// thread reads on once the frame showing it is drawn, or after [`FRAME_WAIT`].
+fn preview_sink(id: u64, tx: mpsc::UnboundedSender<Action>) -> PreviewSink {
+    std::sync::Arc::new(move |preview: Preview| {
+        let total = preview.total;
+        let answer = preview.read();
+        tracing::debug!(read = answer.is_some(), "the answer's first part");
+        if let Some(answer) = answer {
+            let (drawn, frame) = crate::app::Drawn::pair();
+            let sent = tx.send(Action::Preview {
+                id,
+                answer: Box::new(answer),
+                total,
+                drawn,
+            });
+            if sent.is_ok() {
+                let _ = frame.recv_timeout(FRAME_WAIT);
+            }
+        }
+    })
+}
+
+/// How long the network thread waits at most for the frame showing an answer's first part.
+const FRAME_WAIT: Duration = Duration::from_millis(20);
+
 /// Turns one action into state changes and sends its effects out.
-fn handle(app: &mut App, action: Action, services: &mut Services, state: &mut Loop) {
+fn handle(app: &mut App, mut action: Action, services: &mut Services, state: &mut Loop) {
     if let Action::Reply { id, .. } | Action::Record { id, .. } = &action {
         state.tasks.remove(id);
     }
+    let drawn = match &mut action {
+        Action::Preview { drawn, .. } => Some(drawn.take()),
+        _ => None,
+    };
     crash_if_asked(&action);
     // Time arrives as an action: update reads no clock.
     app.update(Action::Clock(chrono::Local::now()));
     for effect in app.update(action) {
         carry_out(app, effect, services, state);
+    }
+    // A first part not taken (names are masked, the request is gone) waits for no frame.
+    match drawn {
+        Some(d) if app.receiving() => state.drawn.push(d),
+        Some(d) => d.tell(),
+        None => {}
     }
 }
 
@@ -331,11 +374,13 @@ fn carry_out(app: &mut App, effect: Effect, services: &mut Services, state: &mut
         Effect::Send { id, query } => {
             let tx = tx.clone();
             let session = services.session.clone();
+            let preview = preview_sink(id, tx.clone());
             let task = crate::api::net::spawn(async move {
                 let started = Instant::now();
                 let result = match session {
-                    // The transcript of a big answer is read after its first frame.
-                    Some(s) => s.verify_as(&query, true).await,
+                    // The transcript of a big answer is read after its first frame, and
+                    // what comes before it is shown while it arrives.
+                    Some(s) => s.verify_as(&query, Reading::ForScreen(Some(preview))).await,
                     None => Err(crate::api::ApiError::NoToken),
                 };
                 let _ = tx.send(Action::Reply {

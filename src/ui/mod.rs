@@ -85,8 +85,13 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut area = area;
     if let Some(p) = &app.pending {
         let spin = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][app.spinner % 10];
+        let doing = if app.receiving() {
+            "receiving the rest from"
+        } else {
+            "asking"
+        };
         let line = Line::from(format!(
-            "{spin} asking {} … {:.1} s   Esc cancels",
+            "{spin} {doing} {} … {:.1} s   Esc cancels",
             app.context.base_url.as_deref().unwrap_or("the API"),
             (app.now - p.started).num_milliseconds().max(0) as f64 / 1000.0
         ))

@@ -186,10 +186,14 @@ pub fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
         ),
         Span::styled(format!(" · {}–{end}", start + 1), theme.dim),
     ];
-    // A masked copy without its transcript: `[]` stands in for it.
+    // A masked copy without its transcript, or the first part of an answer: `[]` stands in
+    // for the transcript.
     let missing = match loaded.lists {
         crate::app::Lists::Masking => Some(" · the transcript is being masked"),
         crate::app::Lists::Unmasked(_) => Some(" · the transcript could not be masked"),
+        crate::app::Lists::Arriving { .. } => {
+            Some(" · the part before the transcript, without its redials: the rest is arriving")
+        }
         _ => None,
     };
     if let Some(words) = missing {

@@ -412,7 +412,8 @@ fn compose(loaded: &Loaded, selected: usize, days: Days, w: u16, h: u16, theme: 
 pub(crate) fn draw(frame: &mut Frame, area: Rect, loaded: &Loaded, theme: &Theme) {
     let t = &loaded.facts.timeline;
     if loaded.waits_for_redials() {
-        tab::draw_empty(frame, area, "Redials", "reading the redials…", theme);
+        let words = format!("{} the redials…", loaded.pending_words());
+        tab::draw_empty(frame, area, "Redials", &words, theme);
         return;
     }
     if t.attempts.is_empty() {

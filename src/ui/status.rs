@@ -48,7 +48,18 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
                     ));
                 }
             }
-            if let Some((code, status)) = l.answer.code_status() {
+            if let crate::app::Lists::Arriving { shown, total } = l.lists {
+                // The envelope's code comes after the transcript, if it comes last.
+                spans.push(sep(theme));
+                spans.push(Span::styled(
+                    format!(
+                        "arriving: its first {} of {} on screen",
+                        human_bytes(shown as u64),
+                        human_bytes(total as u64)
+                    ),
+                    theme.accent,
+                ));
+            } else if let Some((code, status)) = l.answer.code_status() {
                 spans.push(sep(theme));
                 spans.push(Span::styled(
                     format!(
@@ -69,12 +80,15 @@ pub fn facts(app: &App, theme: &Theme) -> Line<'static> {
                     theme.value,
                 ));
             }
-            spans.push(sep(theme));
-            // The answer as received: a masked copy is re-serialised and shorter.
-            spans.push(Span::styled(
-                human_bytes(l.received_len as u64),
-                theme.value,
-            ));
+            // The answer as received: a masked copy is re-serialised and shorter. (Of one
+            // arriving, how much is said above.)
+            if !l.arriving() {
+                spans.push(sep(theme));
+                spans.push(Span::styled(
+                    human_bytes(l.received_len as u64),
+                    theme.value,
+                ));
+            }
             spans.push(sep(theme));
             spans.push(Span::styled(
                 ex.received_at.format("%H:%M:%S").to_string(),

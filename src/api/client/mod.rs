@@ -4,9 +4,9 @@
 //! straight into the memory it stays in, unless a proxy is set.
 //!
 //! One part per file: the client and its options (here), the ids of a lookup (`query`), one
-//! POST (`post`) and where its body goes (`body`), a connection of its own (`wire`), a
-//! failure told plainly (`failure`), the base URL (`url`), and the answer read from an
-//! exchange (`answer`).
+//! POST (`post`) and where its body goes (`body`), a big answer's first part while the rest
+//! arrives (`preview`), a connection of its own (`wire`), a failure told plainly
+//! (`failure`), the base URL (`url`), and the answer read from an exchange (`answer`).
 
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ mod answer;
 mod body;
 mod failure;
 mod post;
+mod preview;
 mod query;
 mod url;
 mod wire;
@@ -23,6 +24,7 @@ pub(crate) use answer::interpret_for_screen;
 pub(crate) use answer::interpret_head;
 pub use answer::{Answer, Exchange, SKIM_FROM, interpret};
 pub(crate) use post::decrypt_answer;
+pub use preview::{Preview, PreviewSink};
 pub use query::Query;
 pub(crate) use url::validate_base_url;
 
@@ -67,6 +69,18 @@ pub(crate) enum Route {
     /// A connection of its own, the body read straight into its buffer ([`wire`]): one
     /// lookup whose answer may be large, for the screen. Pooled all the same through a proxy.
     Direct,
+}
+
+/// How a lookup's answer is read.
+#[derive(Clone, Default)]
+pub enum Reading {
+    /// Whole, transcript included (the command line, a batch).
+    #[default]
+    Whole,
+    /// For the screen: a big answer without its transcript and redials, which are read
+    /// after its first frame; and, with a sink, its first part handed to it while the rest
+    /// arrives ([`Preview`]).
+    ForScreen(Option<PreviewSink>),
 }
 
 /// The client. Cheap to clone: the connection pool is shared.
@@ -138,27 +152,27 @@ impl Client {
 
     /// Asks the verify endpoint for one case and reads the whole answer.
     pub async fn verify(&self, token: &Secret, query: &Query) -> Result<Answer, ApiError> {
-        self.verify_as(token, query, false).await
+        self.verify_as(token, query, Reading::Whole).await
     }
 
-    /// [`Client::verify`], read as `interpret_for_screen` does when `head`.
+    /// [`Client::verify`], the answer read as `reading` says.
     pub async fn verify_as(
         &self,
         token: &Secret,
         query: &Query,
-        head: bool,
+        reading: Reading,
     ) -> Result<Answer, ApiError> {
-        let route = if head { Route::Direct } else { Route::Pooled };
+        let (route, preview) = match &reading {
+            Reading::Whole => (Route::Pooled, None),
+            Reading::ForScreen(preview) => (Route::Direct, preview.clone()),
+        };
         let (exchange, scan) = self
-            .post_json(VERIFY_PATH, Some(token), query.body(), route)
+            .post_json(VERIFY_PATH, Some(token), query.body(), route, preview)
             .await?;
         let encrypted = self.opts.aes.is_some();
-        let parse = |body: &[u8]| {
-            if head {
-                parse_for_screen(body, scan)
-            } else {
-                parse_whole(body)
-            }
+        let parse = |body: &[u8]| match reading {
+            Reading::ForScreen(_) => parse_for_screen(body, scan),
+            Reading::Whole => parse_whole(body),
         };
         interpret_with(exchange, token.expose(), parse)
             .map(|mut a| {

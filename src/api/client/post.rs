@@ -9,8 +9,9 @@ use reqwest::header::{self, HeaderValue};
 use zeroize::Zeroize;
 
 use super::answer::Exchange;
-use super::body::Body;
+use super::body::{Body, Early};
 use super::failure::connect_timeout;
+use super::preview::{Preview, PreviewSink};
 use super::wire;
 use super::{Client, Route};
 use crate::api::aes::{self, AesKey};
@@ -66,16 +67,18 @@ pub(crate) fn decrypt_answer(
 impl Client {
     /// POSTs a JSON body; returns the 2xx exchange (and for a big body read directly, the
     /// transcript scan as far as it ran) or the error that describes the failure. No error
-    /// holds the token, even when the server echoes it.
+    /// holds the token, even when the server echoes it. A big plain answer read directly
+    /// is handed to `preview` as far as it came once it is into its transcript.
     pub(crate) async fn post_json(
         &self,
         path: &str,
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
+        preview: Option<PreviewSink>,
     ) -> Result<(Exchange, Option<ListScan>), ApiError> {
         let secret = token.map(Secret::expose).unwrap_or("");
-        self.post_json_inner(path, token, body, route)
+        self.post_json_inner(path, token, body, route, preview)
             .await
             .map_err(|e| e.redacted(secret))
     }
@@ -86,6 +89,7 @@ impl Client {
         token: Option<&Secret>,
         body: Vec<u8>,
         route: Route,
+        preview: Option<PreviewSink>,
     ) -> Result<(Exchange, Option<ListScan>), ApiError> {
         let url = format!("{}{}", self.base, path);
         let mut headers = header::HeaderMap::new();
@@ -148,7 +152,7 @@ impl Client {
                 .flatten();
             let encrypted = is_encrypted(resp.headers());
             let mut body = self
-                .read_capped(resp, 4096, false)
+                .read_capped(resp, 4096, false, None)
                 .await
                 .map(|(body, _)| body)
                 .unwrap_or_default();
@@ -194,7 +198,25 @@ impl Client {
             .get(aes::HEADER_SIGNED)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_ascii_lowercase());
-        let (mut body, mut scan) = self.read_capped(resp, self.opts.max_body, true).await?;
+        // Sealed bytes mean nothing until they are whole.
+        let early = preview
+            .filter(|_| !marked && self.opts.aes.is_none())
+            .map(|sink| {
+                let url = url.clone();
+                let (status, total) = (status.as_u16(), resp.content_length().unwrap_or(0));
+                Box::new(move |prefix: &[u8]| {
+                    let total = usize::try_from(total).unwrap_or(usize::MAX);
+                    tracing::debug!(
+                        bytes = prefix.len(),
+                        total,
+                        "the part before the transcript is in"
+                    );
+                    sink(Preview::new(prefix, total, url, status, started.elapsed()));
+                }) as Early
+            });
+        let (mut body, mut scan) = self
+            .read_capped(resp, self.opts.max_body, true, early)
+            .await?;
         match &self.opts.aes {
             // A sign-in's answer is read as plain JSON unless it says otherwise.
             Some(key) if marked || (token.is_some() && aes::looks_encrypted(&body)) => {
@@ -245,19 +267,24 @@ impl Client {
     }
 
     /// Reads the body, refusing (when `strict`) or cutting (otherwise) past `cap` bytes.
-    /// A big body comes with the transcript scan as far as it ran while the body was read.
+    /// A big body comes with the transcript scan as far as it ran while the body was read;
+    /// one read directly calls `early` with the part before its transcript on the way.
     async fn read_capped(
         &self,
         resp: Reply,
         cap: u64,
         strict: bool,
+        early: Option<Early>,
     ) -> Result<(Bytes, Option<ListScan>), ApiError> {
         match resp {
             Reply::Pooled(resp) => self.read_pooled(resp, cap, strict).await,
-            Reply::Direct(resp) => resp.read_body(cap, strict).await.map_err(|e| match e {
-                wire::BodyError::TooLarge => ApiError::TooLarge { limit: cap },
-                wire::BodyError::Wire(e) => self.map_wire(e),
-            }),
+            Reply::Direct(resp) => resp
+                .read_body(cap, strict, early)
+                .await
+                .map_err(|e| match e {
+                    wire::BodyError::TooLarge => ApiError::TooLarge { limit: cap },
+                    wire::BodyError::Wire(e) => self.map_wire(e),
+                }),
         }
     }
 
@@ -271,7 +298,7 @@ impl Client {
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(ApiError::TooLarge { limit: cap });
         }
-        let mut buf = Body::for_length(announced.unwrap_or(16 * 1024).min(cap) as usize);
+        let mut buf = Body::for_length(announced.unwrap_or(16 * 1024).min(cap) as usize, None);
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(e))? {
             if (buf.len() + chunk.len()) as u64 > cap {
                 if strict {
@@ -300,6 +327,13 @@ impl Reply {
             Reply::Direct(r) => {
                 reqwest::StatusCode::from_u16(r.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY)
             }
+        }
+    }
+
+    fn content_length(&self) -> Option<u64> {
+        match self {
+            Reply::Pooled(r) => r.content_length(),
+            Reply::Direct(r) => r.content_length(),
         }
     }
 

@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
-use super::super::body::Body;
+use super::super::body::{Body, Early};
 use super::{BodyError, Idle, Io, Target, WireError, broken};
 use crate::json::scan::ListScan;
 
@@ -119,18 +119,20 @@ impl Response {
     }
 
     /// Reads the whole body: refused past `cap` bytes when `strict`, cut there otherwise;
-    /// a big one comes with where its transcript is ([`Body::freeze`]).
+    /// a big one comes with where its transcript is ([`Body::freeze`]), and `early` is
+    /// called with the part before its transcript while the rest arrives.
     pub(in crate::api::client) async fn read_body(
         mut self,
         cap: u64,
         strict: bool,
+        early: Option<Early>,
     ) -> Result<(Bytes, Option<ListScan>), BodyError> {
         let announced = self.content_length();
         if strict && announced.is_some_and(|n| n > cap) {
             return Err(BodyError::TooLarge);
         }
         let size = announced.unwrap_or(16 * 1024).min(cap);
-        let mut body = Body::for_length(usize::try_from(size).unwrap_or(usize::MAX));
+        let mut body = Body::for_length(usize::try_from(size).unwrap_or(usize::MAX), early);
         let deadline = self.deadline;
         let whole = tokio::time::timeout_at(deadline, self.read_all(&mut body, cap, strict))
             .await

@@ -25,7 +25,7 @@ async fn answer(parts: Vec<Vec<u8>>) -> Result<Response, WireError> {
 }
 
 async fn whole(r: Response, cap: u64, strict: bool) -> Result<Bytes, BodyError> {
-    r.read_body(cap, strict).await.map(|(bytes, _)| bytes)
+    r.read_body(cap, strict, None).await.map(|(bytes, _)| bytes)
 }
 
 async fn body_of(text: &[u8], cap: u64, strict: bool) -> Result<Bytes, BodyError> {
