@@ -56,10 +56,11 @@ pub enum Action {
         elapsed: Duration,
     },
     /// The first part of a big answer to request `id`, while the rest arrives: the part
-    /// before its transcript, read (`total` bytes announced in all).
+    /// before its transcript (`received` bytes), read; `total` bytes announced in all.
     Preview {
         id: u64,
         answer: Box<Answer>,
+        received: usize,
         total: usize,
         drawn: Drawn,
     },

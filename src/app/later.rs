@@ -147,9 +147,13 @@ impl App {
     }
 
     /// The transcript read: the whole answer replaces the one without it, wherever it is
-    /// (on screen, or waiting beside its masked copy), keeping the user's place.
+    /// (on screen, waiting beside its masked copy, or put aside for the first part of
+    /// another), keeping the user's place.
     pub(super) fn on_transcript(&mut self, id: u64, mut whole: Box<Loaded>) {
-        let slot = self.original_slot();
+        let slot = match self.put_aside(id) {
+            Some(slot) => slot,
+            None => self.original_slot(),
+        };
         let Some(old) = slot.as_deref_mut().filter(|l| l.reading() == Some(id)) else {
             return;
         };

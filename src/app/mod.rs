@@ -398,9 +398,13 @@ impl App {
                 elapsed,
             } => self.on_reply(id, *result, elapsed),
             Action::Preview {
-                id, answer, total, ..
+                id,
+                answer,
+                received,
+                total,
+                ..
             } => {
-                self.on_preview(id, *answer, total);
+                self.on_preview(id, *answer, received..total);
                 Vec::new()
             }
             Action::Notice(text) => {

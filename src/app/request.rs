@@ -8,7 +8,8 @@ impl App {
     /// of what was there (kept, to come back if the request fails or is cancelled). Not
     /// while names are masked: an unmasked part must not show, and masking one only to
     /// throw it away is no help.
-    pub(super) fn on_preview(&mut self, id: u64, answer: Answer, total: usize) {
+    /// `arrived`: the bytes received before the transcript, and the size announced.
+    pub(super) fn on_preview(&mut self, id: u64, answer: Answer, arrived: std::ops::Range<usize>) {
         let Some(query) = self
             .pending
             .as_ref()
@@ -17,7 +18,13 @@ impl App {
         else {
             return;
         };
-        if !matches!(self.mask, masking::Masking::Off { .. }) {
+        // Nor while the API's record of the answer on screen is asked for (`v`): it is to be
+        // compared with that answer, not with this part.
+        let asking_record = self
+            .compare
+            .as_ref()
+            .is_some_and(|c| matches!(c.state, CompareState::Pending(_)));
+        if !matches!(self.mask, masking::Masking::Off { .. }) || asking_record {
             return;
         }
         let before = self.take_original();
@@ -25,10 +32,12 @@ impl App {
             p.preview = Some(Previewed { before });
         }
         let base_url = self.context.base_url.clone().unwrap_or_default();
-        let shown = answer.exchange.body.len();
         let mut part = Loaded::new(answer, Source::Network { base_url });
         part.query = Some(query);
-        part.lists = Lists::Arriving { shown, total };
+        part.lists = Lists::Arriving {
+            shown: arrived.start,
+            total: arrived.end,
+        };
         part.views.transcript.watch_words = self.context.watch_words.clone();
         self.loaded = Some(Box::new(part));
         self.failure = None;
@@ -38,6 +47,17 @@ impl App {
             self.show_form = false;
         }
         self.notice = None;
+    }
+
+    /// Where the answer a preview took the place of is kept, if that is the one whose lists
+    /// job `id` reads: they are put in place there, for it to come back whole.
+    pub(super) fn put_aside(&mut self, id: u64) -> Option<&mut Option<Box<Loaded>>> {
+        let was = self.pending.as_mut()?.preview.as_mut()?;
+        let reading = was
+            .before
+            .as_deref()
+            .is_some_and(|l| l.reading() == Some(id));
+        reading.then_some(&mut was.before)
     }
 
     /// The request running, taken: what its preview took the place of is put back.
@@ -94,7 +114,13 @@ impl App {
                 self.failure = None;
                 match (&part, self.loaded.as_deref_mut()) {
                     // The user may have moved on from the Profile tab meanwhile.
-                    (Some(part), Some(whole)) => masking::carry(&part.views, whole),
+                    (Some(part), Some(whole)) => {
+                        masking::carry(&part.views, whole);
+                        // The Diff went with the answer before, if it was another case's.
+                        if self.tab == Tab::Diff && self.compare.is_none() {
+                            self.tab = Tab::Profile;
+                        }
+                    }
                     _ => {
                         self.tab = Tab::Profile;
                         self.focus = Focus::Result;
@@ -265,6 +291,7 @@ mod tests {
         let effects = app.update(Action::Preview {
             id: 7,
             answer: Box::new(part),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
@@ -292,6 +319,7 @@ mod tests {
         app.update(Action::Preview {
             id: 8,
             answer: Box::new(again),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
@@ -325,6 +353,7 @@ mod tests {
         app.update(Action::Preview {
             id: 7,
             answer: Box::new(part.clone()),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
@@ -341,6 +370,7 @@ mod tests {
         app.update(Action::Preview {
             id: 7,
             answer: Box::new(part),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
@@ -361,6 +391,7 @@ mod tests {
         app.update(Action::Preview {
             id: 7,
             answer: Box::new(part.clone()),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
@@ -371,10 +402,70 @@ mod tests {
         app.update(Action::Preview {
             id: 7,
             answer: Box::new(part),
+            received: 1000,
             total,
             drawn: Drawn::default(),
         });
         assert!(!app.receiving());
         assert_ne!(callee(&app), NAME);
+    }
+
+    #[test]
+    fn lists_read_for_the_answer_put_aside_are_put_in_place_there() {
+        let whole = crate::generate::push(3000, 40, 6, 12);
+        let head = interpret_head(exchange(whole)).unwrap();
+        let source = Source::File {
+            path: "big.json".into(),
+        };
+        let (mut app, mut effects) = App::new(Query::default(), Context::default())
+            .with_answer_from_file(head, source, None);
+        let Some(Effect::ReadTranscript(job)) = effects.pop() else {
+            panic!("the lists are read after");
+        };
+        app.pending = Some(Pending {
+            id: 70,
+            started: app.now,
+            query: Query::default(),
+            preview: None,
+        });
+        let (part, total, _) = big();
+        app.update(Action::Preview {
+            id: 70,
+            answer: Box::new(part),
+            received: 1000,
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(app.receiving());
+        // The lists arrive while the first part of the next answer is on screen.
+        app.update(job.run());
+        assert!(app.receiving());
+        app.update(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        let l = app.loaded.as_deref().expect("the answer put back");
+        assert_eq!(l.lists, Lists::Complete);
+        assert!(
+            !l.facts.transcript.entries.is_empty(),
+            "with its transcript"
+        );
+    }
+
+    #[test]
+    fn no_first_part_while_the_record_of_the_answer_on_screen_is_asked_for() {
+        let (part, total, _) = big();
+        let mut app = asking();
+        app.compare = Some(Comparison {
+            left: "the push".into(),
+            right: "the API's record".into(),
+            state: CompareState::Pending(3),
+            scroll: Default::default(),
+        });
+        app.update(Action::Preview {
+            id: 7,
+            answer: Box::new(part),
+            received: 1000,
+            total,
+            drawn: Drawn::default(),
+        });
+        assert!(!app.receiving());
     }
 }

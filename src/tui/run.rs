@@ -308,7 +308,7 @@ async fn write_marks(
 /// thread reads on once the frame showing it is drawn, or after [`FRAME_WAIT`].
 fn preview_sink(id: u64, tx: mpsc::UnboundedSender<Action>) -> PreviewSink {
     std::sync::Arc::new(move |preview: Preview| {
-        let total = preview.total;
+        let (received, total) = (preview.received, preview.total);
         let answer = preview.read();
         tracing::debug!(read = answer.is_some(), "the answer's first part");
         if let Some(answer) = answer {
@@ -316,6 +316,7 @@ fn preview_sink(id: u64, tx: mpsc::UnboundedSender<Action>) -> PreviewSink {
             let sent = tx.send(Action::Preview {
                 id,
                 answer: Box::new(answer),
+                received,
                 total,
                 drawn,
             });

@@ -22,9 +22,14 @@ pub fn lines(loaded: &Loaded, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut ids = Section::new("Call");
     ids.row("call_id", &call.call_id, theme)
         .row("task_id", &call.task_id, theme)
-        .row("robot_id", &call.robot_id, theme)
-        .row("caller", &call.caller_number, theme)
-        .row("callee", &call.callee_number, theme);
+        .row("robot_id", &call.robot_id, theme);
+    if loaded.arriving() && call.caller_number.value().is_none() {
+        // Sent after the transcript, as the API's example sends it: not here yet.
+        ids.push(Row::new("caller", "receiving…", theme.dim));
+    } else {
+        ids.row("caller", &call.caller_number, theme);
+    }
+    ids.row("callee", &call.callee_number, theme);
 
     let mut time = Section::new("Time (as sent, account's zone)");
     time.row("start", &call.call_start_time, theme)

@@ -34,6 +34,10 @@ const ROOM: usize = 64;
 /// still arriving.
 pub struct Preview {
     prefix: Vec<u8>,
+    /// Where `[]` stands for the redials in it, when they were cut out.
+    redials_at: Option<usize>,
+    /// The bytes received before the transcript.
+    pub received: usize,
     /// The size the answer announced.
     pub total: usize,
     url: String,
@@ -62,7 +66,7 @@ impl Preview {
         let redials = span_of(prefix, REDIALS_KEY).filter(|r| r.len() > 2);
         let cut = redials.as_ref().map_or(0, |r| r.len() - 2);
         let mut text = Vec::with_capacity(prefix.len() - cut + ROOM);
-        match redials {
+        match &redials {
             Some(r) => {
                 text.extend_from_slice(&prefix[..r.start]);
                 text.extend_from_slice(b"[]");
@@ -72,6 +76,8 @@ impl Preview {
         }
         Preview {
             prefix: text,
+            redials_at: redials.map(|r| r.start),
+            received: prefix.len(),
             total,
             url,
             status,
@@ -97,6 +103,8 @@ impl Preview {
     pub fn read(self) -> Option<Answer> {
         let Preview {
             mut prefix,
+            redials_at,
+            received: _,
             total: _,
             url,
             status,
@@ -118,6 +126,15 @@ impl Preview {
             if left_out.transcript != Some(at..at + 2) {
                 return Err(ParseError::WrongShape(
                     "the array cut short is not the transcript".into(),
+                ));
+            }
+            // The array cut out must have been `call.redial_call`, not one under that key
+            // elsewhere: that would show as sent empty.
+            if let Some(r) = redials_at
+                && left_out.redials != Some(r..r + 2)
+            {
+                return Err(ParseError::WrongShape(
+                    "the array cut out is not the redials".into(),
                 ));
             }
             Ok((document, left_out))
@@ -183,6 +200,20 @@ mod tests {
     }
 
     #[test]
+    fn a_list_under_the_redials_key_elsewhere_is_not_cut_out_for_them() {
+        let big = format!("[{}1]", "1, ".repeat(100));
+        let text = format!(
+            r#"{{"data": {{"callee": {{"callee_name": "A", "redial_call": {big}}}, "call": {{"redial_call": [{{"redial_seq": 1}}], "asr_result": [{{"text": "a"#
+        );
+        assert!(preview_of(&text).read().is_none());
+        let text = format!(
+            r#"{{"data": {{"callee": {{"callee_name": "A"}}, "call": {{"redial_call": {big}, "asr_result": [{{"text": "a"#
+        );
+        let answer = preview_of(&text).read().expect("the redials cut out");
+        assert!(answer.left_out.redials.is_some());
+    }
+
+    #[test]
     fn an_envelope_that_already_says_it_failed_gives_none() {
         let text = r#"{"code": 500, "status": "ERROR", "data": {"callee": {"name": "A"}, "call": {"asr_result": [{"text": "a"#;
         assert!(preview_of(text).read().is_none());
@@ -200,34 +231,5 @@ mod tests {
             Duration::ZERO,
         );
         assert!(p.read().is_none());
-    }
-}
-#[cfg(test)]
-mod tmp_timing {
-    #[test]
-    fn tmp_time_preview() {
-        let whole = std::fs::read("/work/wt/push.json").unwrap();
-        let mut scan = crate::json::scan::ListScan::transcript();
-        scan.feed(&whole[..600_000]);
-        let start = scan.inside().unwrap();
-        for _ in 0..5 {
-            let t = std::time::Instant::now();
-            let p = super::Preview::new(
-                &whole[..start],
-                whole.len(),
-                "u".into(),
-                200,
-                std::time::Duration::ZERO,
-            );
-            let t1 = t.elapsed();
-            let a = p.read().unwrap();
-            let t2 = t.elapsed();
-            let facts = crate::case::CaseFacts::derive(a.data());
-            let t3 = t.elapsed();
-            eprintln!(
-                "copy {t1:?} read {t2:?} facts {t3:?} {}",
-                facts.transcript.turn_count()
-            );
-        }
     }
 }
