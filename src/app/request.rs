@@ -277,6 +277,17 @@ mod tests {
         app
     }
 
+    /// The first part of request `id`'s answer, arrived.
+    fn preview(app: &mut App, id: u64, part: Answer, total: usize) -> Vec<Effect> {
+        app.update(Action::Preview {
+            id,
+            answer: Box::new(part),
+            received: 1000,
+            total,
+            drawn: Drawn::default(),
+        })
+    }
+
     fn callee(app: &App) -> String {
         let l = app.loaded.as_deref().expect("an answer on screen");
         l.data().callee.callee_name.show().to_string()
@@ -288,13 +299,7 @@ mod tests {
         let mut app = asking();
         let before = callee(&app);
         assert_ne!(before, NAME);
-        let effects = app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        let effects = preview(&mut app, 7, part, total);
         assert!(effects.is_empty());
         assert!(app.receiving() && app.is_loading());
         assert_eq!(callee(&app), NAME);
@@ -316,13 +321,7 @@ mod tests {
         assert_eq!(app.tab, Tab::Qa);
         // A second first part, or one for another request, changes nothing.
         let (again, _, _) = big();
-        app.update(Action::Preview {
-            id: 8,
-            answer: Box::new(again),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 8, again, total);
         assert!(app.receiving());
         let effects = app.update(Action::Reply {
             id: 7,
@@ -350,13 +349,7 @@ mod tests {
         let (part, total, _) = big();
         let mut app = asking();
         let before = callee(&app);
-        app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part.clone()),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 7, part.clone(), total);
         assert_eq!(callee(&app), NAME);
         app.update(Action::Reply {
             id: 7,
@@ -367,13 +360,7 @@ mod tests {
         assert!(app.failure.is_some() && !app.receiving());
 
         let mut app = asking();
-        app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 7, part, total);
         let effects = app.update(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         assert!(
             matches!(effects[..], [Effect::Cancel { id: 7 }]),
@@ -388,24 +375,12 @@ mod tests {
         let (part, total, _) = big();
         let mut app = asking();
         app.mask = masking::Masking::On { original: None };
-        app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part.clone()),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 7, part.clone(), total);
         assert!(!app.receiving());
 
         let mut app = asking();
         app.pending = None;
-        app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 7, part, total);
         assert!(!app.receiving());
         assert_ne!(callee(&app), NAME);
     }
@@ -429,13 +404,7 @@ mod tests {
             preview: None,
         });
         let (part, total, _) = big();
-        app.update(Action::Preview {
-            id: 70,
-            answer: Box::new(part),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 70, part, total);
         assert!(app.receiving());
         // The lists arrive while the first part of the next answer is on screen.
         app.update(job.run());
@@ -459,13 +428,7 @@ mod tests {
             state: CompareState::Pending(3),
             scroll: Default::default(),
         });
-        app.update(Action::Preview {
-            id: 7,
-            answer: Box::new(part),
-            received: 1000,
-            total,
-            drawn: Drawn::default(),
-        });
+        preview(&mut app, 7, part, total);
         assert!(!app.receiving());
     }
 }
