@@ -399,7 +399,7 @@ fn a_big_answer_by_query_shows_first_then_its_transcript_and_redials() {
 /// A server on 127.0.0.1 that answers one lookup with `body` in two parts: up to `cut`, then
 /// the rest once `go` is sent.
 fn two_part_server(body: Vec<u8>, cut: usize) -> (String, std::sync::mpsc::Sender<()>) {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (go, gate) = std::sync::mpsc::channel();
@@ -407,31 +407,7 @@ fn two_part_server(body: Vec<u8>, cut: usize) -> (String, std::sync::mpsc::Sende
         let Ok((mut stream, _)) = listener.accept() else {
             return;
         };
-        // The request: its head, then as many bytes as it says.
-        let mut got = Vec::new();
-        let mut buf = [0u8; 4096];
-        let body_len = loop {
-            let Ok(n) = stream.read(&mut buf) else { return };
-            if n == 0 {
-                return;
-            }
-            got.extend_from_slice(&buf[..n]);
-            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map_or(0, |v| v.trim().parse().unwrap());
-                break end + 4 + len;
-            }
-        };
-        while got.len() < body_len {
-            let Ok(n) = stream.read(&mut buf) else { return };
-            if n == 0 {
-                return;
-            }
-            got.extend_from_slice(&buf[..n]);
-        }
+        read_request(&mut stream);
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             body.len()

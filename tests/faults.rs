@@ -7,7 +7,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use support::*;
@@ -51,30 +51,6 @@ fn http_503_with_retry_after_says_when() {
     assert!(err.contains("Service Unavailable"), "{err}");
     assert!(err.contains("down for maintenance"), "{err}");
     assert!(err.contains("retry after 120"), "{err}");
-}
-
-/// Reads one request (headers and a `Content-Length` body) from `s`.
-fn read_request(s: &mut TcpStream) {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = s.read(&mut chunk).unwrap_or(0);
-        if n == 0 {
-            return;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return;
-            }
-        }
-    }
 }
 
 /// A server that answers every connection with `head` then `body` in pieces of `piece` bytes,
