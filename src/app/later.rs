@@ -64,9 +64,9 @@ impl TranscriptJob {
 
 impl Loaded {
     /// Whether the transcript is still being read (left out of this answer for now), or
-    /// has not arrived.
+    /// has not arrived (a first part always leaves it out).
     pub fn waits_for_transcript(&self) -> bool {
-        self.arriving() || self.lists_pending() && self.answer.left_out.transcript.is_some()
+        self.lists_pending() && self.answer.left_out.transcript.is_some()
     }
 
     /// Whether the redials are still being read (left out of this answer for now), or

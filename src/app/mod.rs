@@ -404,7 +404,7 @@ impl App {
                 total,
                 ..
             } => {
-                self.on_preview(id, *answer, received..total);
+                self.on_preview(id, *answer, received, total);
                 Vec::new()
             }
             Action::Notice(text) => {

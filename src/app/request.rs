@@ -8,8 +8,8 @@ impl App {
     /// of what was there (kept, to come back if the request fails or is cancelled). Not
     /// while names are masked: an unmasked part must not show, and masking one only to
     /// throw it away is no help.
-    /// `arrived`: the bytes received before the transcript, and the size announced.
-    pub(super) fn on_preview(&mut self, id: u64, answer: Answer, arrived: std::ops::Range<usize>) {
+    /// `shown`: the bytes received before the transcript; `total`: the size announced.
+    pub(super) fn on_preview(&mut self, id: u64, answer: Answer, shown: usize, total: usize) {
         let Some(query) = self
             .pending
             .as_ref()
@@ -34,10 +34,7 @@ impl App {
         let base_url = self.context.base_url.clone().unwrap_or_default();
         let mut part = Loaded::new(answer, Source::Network { base_url });
         part.query = Some(query);
-        part.lists = Lists::Arriving {
-            shown: arrived.start,
-            total: arrived.end,
-        };
+        part.lists = Lists::Arriving { shown, total };
         part.views.transcript.watch_words = self.context.watch_words.clone();
         self.loaded = Some(Box::new(part));
         self.failure = None;
@@ -80,15 +77,15 @@ impl App {
         result: Result<Answer, ApiError>,
         _elapsed: Duration,
     ) -> Vec<Effect> {
-        if self.pending.as_ref().is_none_or(|p| p.id != id) {
+        let Some(mut p) = self.pending.take_if(|p| p.id == id) else {
             // A cancelled or superseded request: stale, never shown.
             return Vec::new();
-        }
-        // The preview makes way; where the user was in it is kept.
-        let part = self.loaded.take_if(|l| l.arriving());
-        let Some(p) = self.take_pending() else {
-            return Vec::new();
         };
+        // The preview makes way for what was there before; where the user was in it is kept.
+        let part = p
+            .preview
+            .take()
+            .and_then(|was| std::mem::replace(&mut self.loaded, was.before));
         let mut effects = self.remember(&p.query, result.as_ref());
         match result {
             Ok(answer) => {

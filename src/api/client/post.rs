@@ -203,9 +203,10 @@ impl Client {
             .filter(|_| !marked && self.opts.aes.is_none())
             .map(|sink| {
                 let url = url.clone();
-                let (status, total) = (status.as_u16(), resp.content_length().unwrap_or(0));
+                let status = status.as_u16();
+                let total = resp.content_length().unwrap_or(0);
+                let total = usize::try_from(total).unwrap_or(usize::MAX);
                 Box::new(move |prefix: &[u8]| {
-                    let total = usize::try_from(total).unwrap_or(usize::MAX);
                     tracing::debug!(
                         bytes = prefix.len(),
                         total,

@@ -17,8 +17,8 @@ use crate::api::model::{ParseError, parse_head};
 use crate::json::close::closers;
 use crate::json::scan::{REDIALS_KEY, span_of};
 
-/// Where a preview goes: called once, on the thread that reads the body, which it must not
-/// hold up (read it elsewhere: [`Preview::read`] parses).
+/// Where a preview goes: called once, on the thread that reads the body, which waits for it
+/// to return before it reads on ([`Preview::read`] takes a fraction of a millisecond).
 pub type PreviewSink = Arc<dyn Fn(Preview) + Send + Sync>;
 
 /// How far into the transcript the body must be before the part before it is handed over:
